@@ -1,0 +1,86 @@
+/**
+ * Values derived once from the spec and shared by every chart: object names, ports, in-cluster
+ * addresses and label identities. Nothing here reads a profile name.
+ */
+import { createHash } from 'crypto';
+import type { ComponentIdentity } from '../constructs/labels';
+import type { RolePorts } from '../constructs/server-config';
+import type { TemporalRoleName } from '../constructs/temporal-config/model';
+import { durationHours } from '../overlays/quantities';
+import type { Spec } from '../overlays/schema';
+
+export const TEMPORAL_ROLES: readonly TemporalRoleName[] = ['frontend', 'history', 'matching', 'worker'];
+
+/** Default ports of Temporal server 1.31 (../shared/reference/temporal-server.md §3). */
+export const ROLE_PORTS: Record<TemporalRoleName, RolePorts> = {
+  frontend: { grpc: 7233, membership: 6933, http: 7243 },
+  history: { grpc: 7234, membership: 6934 },
+  matching: { grpc: 7235, membership: 6935 },
+  worker: { grpc: 7239, membership: 6939 },
+};
+
+export const METRICS_PORT = 9090;
+
+/** Versioned schema directories inside the admin-tools image. */
+export const SCHEMA_DIRS = {
+  default: '/etc/temporal/schema/postgresql/v12/temporal/versioned',
+  visibility: '/etc/temporal/schema/postgresql/v12/visibility/versioned',
+} as const;
+
+const dashed = (version: string) => version.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+
+export interface Topology {
+  readonly namespace: string;
+  readonly names: {
+    readonly config: string;
+    readonly dynamicConfig: string;
+    readonly postgres: string;
+    readonly web: string;
+    readonly adminTools: string;
+    readonly schemaJob: string;
+    readonly namespaceJob: string;
+    role(role: TemporalRoleName): string;
+  };
+  readonly frontendHost: string;
+  readonly frontendAddress: string;
+  readonly postgresHost: string;
+  identity(component: string, opts?: { name?: string; version?: string }): ComponentIdentity;
+}
+
+export function topology(spec: Spec): Topology {
+  const ns = spec.namespace.name;
+  const serverVersion = spec.images.server.tag;
+  const fqdn = (service: string) => `${service}.${ns}.svc.cluster.local`;
+  const frontendHost = fqdn('temporal-frontend');
+  // A Job's pod template is immutable: the name changes with everything the Job runs.
+  const namespacesDigest = createHash('sha256')
+    .update(JSON.stringify([spec.images.adminTools, spec.temporal.namespaces]))
+    .digest('hex')
+    .slice(0, 8);
+  return {
+    namespace: ns,
+    names: {
+      config: 'temporal-config',
+      dynamicConfig: 'temporal-dynamic-config',
+      postgres: 'temporal-postgres',
+      web: 'temporal-web',
+      adminTools: 'temporal-admin-tools',
+      schemaJob: `temporal-schema-${dashed(serverVersion)}`,
+      namespaceJob: `temporal-namespaces-${dashed(serverVersion)}-${namespacesDigest}`,
+      role: (role) => `temporal-${role}`,
+    },
+    frontendHost,
+    frontendAddress: `${frontendHost}:${ROLE_PORTS.frontend.grpc}`,
+    postgresHost: fqdn('temporal-postgres'),
+    identity: (component, opts = {}) => ({
+      name: opts.name ?? 'temporal',
+      instance: spec.instance,
+      component,
+      version: opts.version ?? serverVersion,
+    }),
+  };
+}
+
+export function retentionHours(retention: string): number {
+  return durationHours(retention)!;
+}

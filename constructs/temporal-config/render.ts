@@ -1,0 +1,37 @@
+import { dump } from 'js-yaml';
+import type { EnvRef, TemporalServerConfig } from './model';
+
+const isEnvRef = (v: unknown): v is EnvRef =>
+  typeof v === 'object' && v !== null && Object.keys(v).length === 1 && typeof (v as EnvRef).env === 'string';
+
+/**
+ * Renders the config as a `# enable-template` file: EnvRefs become `{{ env "X" | quote }}`, which the
+ * server fills in at start-up (passwords from Secrets, the pod IP from the downward API).
+ */
+export function renderServerConfig(config: TemporalServerConfig): string {
+  const refs: string[] = [];
+  const replace = (v: unknown): unknown => {
+    if (isEnvRef(v)) {
+      refs.push(v.env);
+      return `__TEMPLATE_REF_${refs.length - 1}__`;
+    }
+    if (Array.isArray(v)) return v.map(replace);
+    if (typeof v === 'object' && v !== null) {
+      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, replace(x)]));
+    }
+    return v;
+  };
+  const body = dump(replace(config), { lineWidth: -1, noRefs: true })
+    .replace(/__TEMPLATE_REF_(\d+)__/g, (_, i) => `{{ env "${refs[Number(i)]}" | quote }}`);
+  return `# enable-template\n# Temporal server config, rendered by the cdk8s app; values in {{ }} come from the pod environment.\n${body}`;
+}
+
+/** Dynamic config file format: `key: [{value: v}]` per key, keys sorted for stable output. */
+export function renderDynamicConfig(values: Record<string, string | number | boolean | undefined>): string {
+  const entries = Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => [k, [{ value: v }]]);
+  if (entries.length === 0) return '# No overrides: every key uses the server default.\n';
+  return dump(Object.fromEntries(entries), { lineWidth: -1, noRefs: true });
+}

@@ -1,0 +1,179 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { Autoscaler } from './autoscaler';
+import { DisruptionBudget } from './disruption-budget';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
+import {
+  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
+  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
+} from './pod-defaults';
+import { RolePorts, ServerConfig } from './server-config';
+import { WorkloadServiceAccount } from './service-account';
+import type { TemporalRoleName } from './temporal-config/model';
+
+/** gRPC health service registered by each role (service/<role>/...). */
+const HEALTH_SERVICE: Record<TemporalRoleName, string> = {
+  frontend: 'temporal.api.workflowservice.v1.WorkflowService',
+  history: 'temporal.api.workflowservice.v1.HistoryService',
+  matching: 'temporal.api.workflowservice.v1.MatchingService',
+  worker: 'temporal.api.workflowservice.v1.WorkerService',
+};
+
+export interface TemporalRoleAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCPUUtilizationPercentage: number;
+  /** @default 'default' */
+  readonly behavior?: 'default' | 'conservative';
+}
+
+export interface TemporalRoleProps {
+  readonly role: TemporalRoleName;
+  /** Name of the Deployment, ServiceAccount, HPA, PDB and Service, e.g. `temporal-frontend`. */
+  readonly name: string;
+  readonly identity: ComponentIdentity;
+  readonly image: ImageProps;
+  readonly resources: ResourceProps;
+  readonly ports: RolePorts;
+  /** The ServerConfig whose ConfigMaps and checksum the pods use. */
+  readonly config: ServerConfig;
+  /** Secret (name, key) with the database password, read by the config template. */
+  readonly passwordSecret: { readonly name: string; readonly key: string };
+  /** Used when `autoscaling` is absent. @default 1 */
+  readonly replicas?: number;
+  /** An HPA owns replicas when set. @default none */
+  readonly autoscaling?: TemporalRoleAutoscaling;
+  /** Spread pods over zones and nodes. @default false */
+  readonly topologySpread?: boolean;
+  /** Run before the server starts, e.g. wait for the database. @default [] */
+  readonly initContainers?: k8s.Container[];
+  /** gRPC health probe (plaintext only) or TCP on the gRPC port. @default 'grpc' */
+  readonly readinessCheck?: 'grpc' | 'tcp';
+  /** @default { user: 1000, group: 1000 } (the temporal user of the server image) */
+  readonly runAs?: RunAsProps;
+  /** Seconds to drain in-flight requests and hand over shards. @default 60 */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/**
+ * One Temporal service role: ServiceAccount, Deployment, Service(s), optional HPA and a PDB.
+ * The frontend gets a ClusterIP Service for clients plus a headless one; other roles get a
+ * headless Service for membership and metrics.
+ */
+export class TemporalRole extends Construct {
+  readonly serviceName: string;
+  readonly headlessServiceName: string;
+  readonly selector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: TemporalRoleProps) {
+    super(scope, id);
+    const labels = recommendedLabels(props.identity);
+    this.selector = selectorLabels(props.identity);
+    const { ports, config, role } = props;
+    const metricsPort = config.metricsPort;
+
+    const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
+
+    const containerPorts: k8s.ContainerPort[] = [
+      { name: 'grpc', containerPort: ports.grpc, protocol: 'TCP' },
+      { name: 'membership', containerPort: ports.membership, protocol: 'TCP' },
+      ...(ports.http !== undefined ? [{ name: 'http', containerPort: ports.http, protocol: 'TCP' }] : []),
+      { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
+    ];
+    const secretEnv = (name: string): k8s.EnvVar => ({
+      name,
+      valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } },
+    });
+    const readiness = (props.readinessCheck ?? 'grpc') === 'grpc'
+      ? probe({ type: 'grpc', port: ports.grpc, service: HEALTH_SERVICE[role] }, { periodSeconds: 10 })
+      : probe({ type: 'tcp', port: 'grpc' }, { periodSeconds: 10 });
+
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: props.name, labels },
+      spec: {
+        replicas: props.autoscaling ? undefined : props.replicas ?? 1,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: { labels, annotations: { 'checksum/config': config.checksum } },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
+            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 60,
+            topologySpreadConstraints: props.topologySpread ? topologySpread(this.selector) : undefined,
+            initContainers: props.initContainers?.length ? props.initContainers : undefined,
+            containers: [
+              {
+                name: `temporal-${role}`,
+                image: imageRef(props.image),
+                imagePullPolicy: props.image.pullPolicy,
+                env: [
+                  { name: 'TEMPORAL_SERVICES', value: role },
+                  { name: 'TEMPORAL_SERVER_CONFIG_FILE_PATH', value: `${ServerConfig.CONFIG_DIR}/${ServerConfig.CONFIG_FILE}` },
+                  { name: ServerConfig.ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } } },
+                  secretEnv(ServerConfig.ENV.defaultStorePassword),
+                  secretEnv(ServerConfig.ENV.visibilityStorePassword),
+                ],
+                ports: containerPorts,
+                resources: resourceRequirements(props.resources),
+                securityContext: restrictedContainerSecurityContext(),
+                startupProbe: probe({ type: 'tcp', port: 'grpc' }, { periodSeconds: 5, failureThreshold: 60 }),
+                livenessProbe: probe({ type: 'tcp', port: 'grpc' }, { periodSeconds: 15, failureThreshold: 4 }),
+                readinessProbe: readiness,
+                volumeMounts: [
+                  { name: 'config', mountPath: ServerConfig.CONFIG_DIR, readOnly: true },
+                  { name: 'dynamic-config', mountPath: ServerConfig.DYNAMIC_CONFIG_DIR, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] } },
+              { name: 'dynamic-config', configMap: { name: config.dynamicConfigMapName, items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }] } },
+              scratchVolume('tmp'),
+            ],
+          },
+        },
+      },
+    });
+
+    const servicePort = (name: string, port: number): k8s.ServicePort => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+    this.headlessServiceName = role === 'frontend' ? `${props.name}-headless` : props.name;
+    this.serviceName = props.name;
+    if (role === 'frontend') {
+      new k8s.KubeService(this, 'Service', {
+        metadata: { name: props.name, labels },
+        spec: {
+          type: 'ClusterIP',
+          selector: this.selector,
+          ports: [
+            servicePort('grpc', ports.grpc),
+            ...(ports.http !== undefined ? [servicePort('http', ports.http)] : []),
+          ],
+        },
+      });
+    }
+    new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name: this.headlessServiceName, labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selector,
+        ports: [servicePort('grpc', ports.grpc), servicePort('membership', ports.membership), servicePort('metrics', metricsPort)],
+      },
+    });
+
+    if (props.autoscaling) {
+      new Autoscaler(this, 'Autoscaler', {
+        name: props.name,
+        labels,
+        target: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
+        ...props.autoscaling,
+      });
+    }
+    new DisruptionBudget(this, 'DisruptionBudget', { name: props.name, labels, selector: this.selector });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Every default of the spec. A profile (dev.ts, staging.ts, production.ts, or a YAML overlay) only
+ * states what differs from this. Field meanings are documented in overlays/schema.ts.
+ */
+import type { SpecInput, WorkerPoolInput } from './schema';
+import type { ProfileOverlay } from './profile';
+
+const TEMPORAL_VERSION = '1.31.2';
+
+/** The base is a complete spec, except that worker pools list only names and overrides. */
+type BaseSpec = Omit<SpecInput, 'workerPools'> & Pick<ProfileOverlay, 'workerPools'>;
+
+export const base: BaseSpec = {
+  environment: 'production',
+  namespace: { name: 'temporal', labels: {} },
+  instance: 'temporal',
+  images: {
+    server: { repository: 'temporalio/server', tag: TEMPORAL_VERSION, pullPolicy: 'IfNotPresent' },
+    adminTools: { repository: 'temporalio/admin-tools', tag: TEMPORAL_VERSION, pullPolicy: 'IfNotPresent' },
+    ui: { repository: 'temporalio/ui', tag: '2.52.0', pullPolicy: 'IfNotPresent' },
+    postgres: { repository: 'postgres', tag: '17.6', pullPolicy: 'IfNotPresent' },
+  },
+  topologySpread: false,
+  temporal: {
+    numHistoryShards: 512,
+    logLevel: 'info',
+    clusterName: 'active',
+    frontend: {
+      replicas: 2,
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'default' },
+      resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    },
+    history: {
+      replicas: 2,
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
+      resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    },
+    matching: {
+      replicas: 2,
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
+      resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    },
+    worker: {
+      replicas: 1,
+      autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'default' },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    },
+    namespaces: [{ name: 'default', retention: '3d', description: 'Default namespace' }],
+    dynamicConfig: {},
+    dynamicConfigPollIntervalSeconds: 10,
+  },
+  persistence: {
+    pluginName: 'postgres12_pgx',
+    defaultDatabase: 'temporal',
+    visibilityDatabase: 'temporal_visibility',
+    user: 'temporal',
+    passwordSecret: { name: 'temporal-postgres-credentials', passwordKey: 'password', generate: false },
+    maxConns: 20,
+    maxIdleConns: 20,
+    maxConnLifetime: '1h',
+  },
+  postgres: {
+    port: 5432,
+    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    storage: { size: '20Gi' },
+  },
+  jobs: {
+    backoffLimit: 10,
+    ttlSecondsAfterFinished: 86400,
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  },
+  ui: {
+    enabled: true,
+    replicas: 1,
+    autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 75, behavior: 'default' },
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
+    ingress: { enabled: true, host: 'temporal.example.com', className: 'nginx', annotations: {} },
+  },
+  adminTools: {
+    enabled: true,
+    resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
+  },
+  workerPools: [{ name: 'app-worker' }],
+};
+
+/**
+ * Every worker pool entry (in any layer) is merged onto these defaults, so a pool states only
+ * its name and what differs. The application image is yours: replace it with your worker's image.
+ */
+export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
+  image: { repository: 'ghcr.io/example-org/temporal-app-worker', tag: '1.0.0', pullPolicy: 'IfNotPresent' },
+  temporalNamespace: 'default',
+  taskQueue: 'app-task-queue',
+  replicas: 1,
+  autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80, behavior: 'default' },
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  env: {},
+  config: {
+    'application.yaml': [
+      'spring:',
+      '  temporal:',
+      '    connection:',
+      '      target: ${TEMPORAL_ADDRESS}',
+      '    namespace: ${TEMPORAL_NAMESPACE}',
+      'management:',
+      '  endpoints:',
+      '    web:',
+      '      exposure:',
+      '        include: health,info,metrics,prometheus',
+      '  endpoint:',
+      '    health:',
+      '      probes:',
+      '        enabled: true',
+      '',
+    ].join('\n'),
+  },
+  configMountPath: '/etc/app',
+  liveness: { type: 'http', path: '/actuator/health/liveness', port: 8080 },
+  readiness: { type: 'http', path: '/actuator/health/readiness', port: 8080 },
+  metricsPort: 8080,
+};

@@ -1,0 +1,50 @@
+/** dev: a single-replica cluster that fits a 4 GiB laptop (sum of requests ≤ 2 CPU / 3 GiB). */
+import type { ProfileOverlay } from './profile';
+
+const small = (cpu: string, memory: string, limitCpu: string, limitMemory: string) => ({
+  requests: { cpu, memory },
+  limits: { cpu: limitCpu, memory: limitMemory },
+});
+const single = { minReplicas: 1, maxReplicas: 1 };
+
+export const dev: ProfileOverlay = {
+  environment: 'development',
+  namespace: { name: 'temporal-dev' },
+  instance: 'temporal-dev',
+  temporal: {
+    numHistoryShards: 4,
+    logLevel: 'debug',
+    frontend: { replicas: 1, autoscaling: { ...single, maxReplicas: 2 }, resources: small('100m', '128Mi', '500m', '256Mi') },
+    history: { replicas: 1, autoscaling: single, resources: small('100m', '192Mi', '500m', '256Mi') },
+    matching: { replicas: 1, autoscaling: single, resources: small('100m', '128Mi', '500m', '256Mi') },
+    worker: { replicas: 1, autoscaling: single, resources: small('50m', '64Mi', '250m', '128Mi') },
+    namespaces: [{ name: 'default', retention: '1d', description: 'Default namespace (dev)' }],
+    dynamicConfig: {
+      'frontend.persistenceMaxQPS': 500,
+      'history.persistenceMaxQPS': 1000,
+      'matching.numTaskqueueReadPartitions': 1,
+      'matching.numTaskqueueWritePartitions': 1,
+    },
+  },
+  persistence: {
+    passwordSecret: { name: 'temporal-postgres-dev', generate: true },
+    maxConns: 10,
+    maxIdleConns: 10,
+  },
+  postgres: {
+    resources: small('100m', '128Mi', '500m', '256Mi'),
+    storage: { size: '2Gi' },
+  },
+  ui: {
+    autoscaling: { minReplicas: 1, maxReplicas: 1 },
+    ingress: { host: 'temporal.localtest.me' },
+  },
+  workerPools: [
+    {
+      name: 'app-worker',
+      autoscaling: { minReplicas: 1, maxReplicas: 2 },
+      resources: small('100m', '128Mi', '500m', '256Mi'),
+      env: { SPRING_PROFILES_ACTIVE: 'dev' },
+    },
+  ],
+};

@@ -1,0 +1,132 @@
+/**
+ * Where a profile becomes a Spec: base → overlays/<profile>.ts → overlays/<profile>.yaml → any
+ * extra YAML overlay files, deep-merged in that order, worker pools completed from their
+ * defaults, then validated by the one schema. Nothing downstream sees unvalidated input.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { load, YAMLException } from 'js-yaml';
+import { base, workerPoolDefaults } from './base';
+import { dev } from './dev';
+import { deepMerge, isPlainObject } from './merge';
+import { production } from './production';
+import type { ProfileOverlay } from './profile';
+import { Spec, specSchema } from './schema';
+import { staging } from './staging';
+
+/** Typed profiles; a YAML file `overlays/<name>.yaml` extends one of these or adds a new profile. */
+export const TYPED_PROFILES: Readonly<Record<string, ProfileOverlay>> = { dev, staging, production };
+
+export const DEFAULT_OVERLAYS_DIR = path.resolve(__dirname, '..', 'overlays');
+
+/** Bad input: the message names the profile, the field path and the fix. */
+export class SpecError extends Error {
+  constructor(readonly profile: string, message: string) {
+    super(message);
+    this.name = 'SpecError';
+  }
+}
+
+export interface LoadOptions {
+  /** @default DEFAULT_OVERLAYS_DIR */
+  readonly overlaysDir?: string;
+  /** YAML overlay files applied last, in order. @default [] */
+  readonly extraOverlays?: readonly string[];
+}
+
+const yamlFilesFor = (dir: string, profile: string) =>
+  [`${profile}.yaml`, `${profile}.yml`].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+
+/** Every profile: the typed ones first, then YAML-only profiles in name order. */
+export function listProfiles(overlaysDir = DEFAULT_OVERLAYS_DIR): string[] {
+  const yamlOnly = fs.existsSync(overlaysDir)
+    ? fs.readdirSync(overlaysDir)
+      .filter((f) => /^[a-z0-9-]+\.ya?ml$/.test(f))
+      .map((f) => f.replace(/\.ya?ml$/, ''))
+      .filter((name) => !(name in TYPED_PROFILES))
+    : [];
+  return [...Object.keys(TYPED_PROFILES), ...[...new Set(yamlOnly)].sort()];
+}
+
+export function readYamlOverlay(profile: string, file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SpecError(profile, `profile "${profile}": cannot read overlay ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = load(text);
+  } catch (e) {
+    const reason = e instanceof YAMLException ? e.message : String(e);
+    throw new SpecError(profile, `profile "${profile}": ${file} is not valid YAML:\n  ${reason.split('\n').join('\n  ')}\nFix the syntax and run the synth again.`);
+  }
+  if (doc === undefined || doc === null) return {};
+  if (!isPlainObject(doc)) {
+    throw new SpecError(profile, `profile "${profile}": ${file} must contain a mapping of spec fields (like overlays/base.ts), not a ${Array.isArray(doc) ? 'list' : typeof doc}.`);
+  }
+  return doc;
+}
+
+export function loadSpec(profile: string, options: LoadOptions = {}): Spec {
+  const dir = options.overlaysDir ?? DEFAULT_OVERLAYS_DIR;
+  const yamlFiles = yamlFilesFor(dir, profile);
+  if (!(profile in TYPED_PROFILES) && yamlFiles.length === 0) {
+    throw new SpecError(profile, `unknown profile "${profile}". Known profiles: ${listProfiles(dir).join(', ')}. `
+      + `Add overlays/${profile}.yaml (or a typed overlay registered in overlays/index.ts) to create it.`);
+  }
+  const layers: unknown[] = [TYPED_PROFILES[profile] ?? {}, ...[...yamlFiles, ...(options.extraOverlays ?? [])].map((f) => readYamlOverlay(profile, f))];
+  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer), base as unknown as Record<string, unknown>);
+  if (Array.isArray(merged.workerPools)) {
+    merged.workerPools = merged.workerPools.map((pool) => deepMerge(workerPoolDefaults as unknown, pool));
+  }
+  const result = specSchema.safeParse(merged);
+  if (!result.success) {
+    throw new SpecError(profile, formatIssues(profile, result.error.issues, [...yamlFiles, ...(options.extraOverlays ?? [])], merged));
+  }
+  return result.data;
+}
+
+interface Issue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}
+
+function formatPath(pathKeys: readonly PropertyKey[], spec: Record<string, unknown>): string {
+  let out = '';
+  let node: unknown = spec;
+  for (const k of pathKeys) {
+    const isIndex = typeof k === 'number' || (typeof k === 'string' && /^\d+$/.test(k));
+    node = isPlainObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[k as string] : undefined;
+    if (isIndex) {
+      const name = isPlainObject(node) && typeof node.name === 'string' ? ` (${node.name})` : '';
+      out += `[${String(k)}]${name}`;
+    } else {
+      out += out ? `.${String(k)}` : String(k);
+    }
+  }
+  return out || '(root)';
+}
+
+function describe(issue: Issue): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove it or fix the spelling (overlays/schema.ts lists every field)`;
+  }
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (m) return m[2] === 'undefined' ? `is required (expected ${m[1]})` : `expected ${m[1]}, got ${m[2]}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function formatIssues(profile: string, issues: readonly Issue[], yamlFiles: readonly string[], merged: Record<string, unknown>): string {
+  const lines = issues.map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
+  const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
+  const sources = [...typed, ...yamlFiles.map((f) => path.relative(process.cwd(), f) || f)].join(' or ');
+  return [
+    `profile "${profile}": invalid spec (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
+    ...lines,
+    `Fix these fields in ${sources} (defaults are in overlays/base.ts) and run the synth again.`,
+  ].join('\n');
+}

@@ -1,0 +1,268 @@
+/**
+ * The one schema every profile is validated against. A profile is the base spec (overlays/base.ts)
+ * merged with its overrides; the result must parse here before any construct is created.
+ * Every object is strict, so an unknown or misspelled key is an error, not a silent no-op.
+ */
+import { z } from 'zod';
+import { cpuMillis, memoryBytes, durationHours } from './quantities';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const dnsLabel = z
+  .string()
+  .max(63, 'must be at most 63 characters (a DNS-1123 label)')
+  .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain such as "temporal.example.com"');
+
+const cpu = z.string().refine((v) => cpuMillis(v) !== undefined, 'must be a CPU quantity such as "250m" or "2"');
+const memory = z.string().refine((v) => memoryBytes(v) !== undefined, 'must be a memory quantity such as "256Mi" or "2Gi"');
+const positiveInt = z.number().int('must be a whole number').min(1, 'must be at least 1');
+const port = z.number().int().min(1).max(65535);
+
+export const imageSchema = z.strictObject({
+  repository: z
+    .string()
+    .regex(/^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*$/, 'must be an image repository such as "temporalio/server"; put the version in "tag", not after a colon'),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as "1.31.2"'),
+  pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']),
+});
+
+export const resourcesSchema = z
+  .strictObject({
+    requests: z.strictObject({ cpu, memory }),
+    limits: z.strictObject({ cpu: cpu.optional(), memory }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.limits.cpu !== undefined && cpuMillis(r.requests.cpu)! > cpuMillis(r.limits.cpu)!) {
+      ctx.addIssue({ code: 'custom', path: ['requests', 'cpu'], message: `request ${r.requests.cpu} exceeds limit ${r.limits.cpu}; lower the request or raise the limit` });
+    }
+    if (memoryBytes(r.requests.memory)! > memoryBytes(r.limits.memory)!) {
+      ctx.addIssue({ code: 'custom', path: ['requests', 'memory'], message: `request ${r.requests.memory} exceeds limit ${r.limits.memory}; lower the request or raise the limit` });
+    }
+  });
+
+/** How an HPA scales down: `default` is Kubernetes' own; `conservative` moves one pod at a time, slowly. */
+export const autoscalingSchema = z
+  .strictObject({
+    minReplicas: positiveInt,
+    maxReplicas: positiveInt,
+    targetCPUUtilizationPercentage: z.number().int().min(1).max(100),
+    behavior: z.enum(['default', 'conservative']),
+  })
+  .superRefine((a, ctx) => {
+    if (a.minReplicas > a.maxReplicas) {
+      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `minReplicas (${a.minReplicas}) must be ≤ maxReplicas (${a.maxReplicas}); lower minReplicas or raise maxReplicas` });
+    }
+  });
+
+const scaledWorkload = {
+  /** Used when autoscaling is off; an HPA owns replicas otherwise. */
+  replicas: positiveInt,
+  autoscaling: autoscalingSchema.optional(),
+  resources: resourcesSchema,
+};
+
+export const temporalRoleSchema = z.strictObject(scaledWorkload);
+
+const retention = z
+  .string()
+  .refine((v) => durationHours(v) !== undefined, 'must be a duration in days or hours such as "1d", "30d" or "72h"')
+  .refine((v) => (durationHours(v) ?? 0) >= 24, 'must be at least 1 day ("1d"); the server rejects shorter retention for namespaces');
+
+export const temporalNamespaceSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'must be a Temporal namespace name (letters, digits, ".", "_", "-")'),
+  retention,
+  description: z.string().optional(),
+});
+
+/** Only keys that Temporal server 1.31 registers; see ../shared/reference/temporal-server.md §5. */
+export const dynamicConfigSchema = z.strictObject({
+  'frontend.persistenceMaxQPS': positiveInt.optional(),
+  'history.persistenceMaxQPS': positiveInt.optional(),
+  'matching.persistenceMaxQPS': positiveInt.optional(),
+  'worker.persistenceMaxQPS': positiveInt.optional(),
+  'frontend.rps': positiveInt.optional(),
+  'frontend.namespaceRPS': positiveInt.optional(),
+  'history.rps': positiveInt.optional(),
+  'matching.rps': positiveInt.optional(),
+  'matching.numTaskqueueReadPartitions': positiveInt.optional(),
+  'matching.numTaskqueueWritePartitions': positiveInt.optional(),
+  'limit.maxIDLength': positiveInt.optional(),
+  'limit.blobSize.error': positiveInt.optional(),
+  'limit.blobSize.warn': positiveInt.optional(),
+  'frontend.enableUpdateWorkflowExecution': z.boolean().optional(),
+  'frontend.enableServerVersionCheck': z.boolean().optional(),
+  'worker.enableScheduler': z.boolean().optional(),
+  'system.enableActivityEagerExecution': z.boolean().optional(),
+  'system.enableEagerWorkflowStart': z.boolean().optional(),
+  'system.forceSearchAttributesCacheRefreshOnRead': z.boolean().optional(),
+  'frontend.shutdownDrainDuration': z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Go duration such as "10s"').optional(),
+  'history.shutdownDrainDuration': z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Go duration such as "10s"').optional(),
+  'matching.shutdownDrainDuration': z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Go duration such as "10s"').optional(),
+});
+
+const probeSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
+  z.strictObject({ type: z.literal('tcp'), port }),
+  z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
+]);
+
+export const workerPoolSchema = z.strictObject({
+  name: dnsLabel,
+  image: imageSchema,
+  temporalNamespace: z.string().min(1),
+  taskQueue: z.string().min(1),
+  ...scaledWorkload,
+  /** Extra plain environment variables for the worker container. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()),
+  /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
+  config: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string()),
+  configMountPath: z.string().startsWith('/'),
+  /** A pre-existing Secret the pool reads (env-from); never rendered by this app. */
+  existingSecret: dnsLabel.optional(),
+  liveness: probeSchema,
+  readiness: probeSchema,
+  metricsPort: port.optional(),
+});
+
+export const specSchema = z
+  .strictObject({
+    /** Class of environment; rules that only relax in development (generated secrets, `latest`). */
+    environment: z.enum(['development', 'staging', 'production']),
+    namespace: z.strictObject({
+      name: dnsLabel,
+      labels: z.record(z.string(), z.string()),
+    }),
+    /** `app.kubernetes.io/instance` of every object. */
+    instance: dnsLabel,
+    images: z.strictObject({
+      server: imageSchema,
+      adminTools: imageSchema,
+      ui: imageSchema,
+      postgres: imageSchema,
+    }),
+    /** Topology spread over zones and nodes for every multi-replica workload. */
+    topologySpread: z.boolean(),
+    temporal: z.strictObject({
+      /** Immutable after the cluster's first start: the server keeps the persisted value. */
+      numHistoryShards: z
+        .number()
+        .int()
+        .min(1)
+        .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (e.g. 4, 512, 1024); it is fixed at first start, so size it for peak load'),
+      logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+      clusterName: dnsLabel,
+      frontend: temporalRoleSchema,
+      history: temporalRoleSchema,
+      matching: temporalRoleSchema,
+      worker: temporalRoleSchema,
+      namespaces: z.array(temporalNamespaceSchema).min(1),
+      dynamicConfig: dynamicConfigSchema,
+      /** The server's dynamic-config poll interval in seconds (the server requires ≥ 5). */
+      dynamicConfigPollIntervalSeconds: z.number().int().min(5, 'must be at least 5 (the server rejects shorter poll intervals)'),
+    }),
+    persistence: z.strictObject({
+      pluginName: z.enum(['postgres12', 'postgres12_pgx']),
+      defaultDatabase: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier'),
+      visibilityDatabase: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier'),
+      user: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier'),
+      /** Secret holding the database password under `passwordKey`. */
+      passwordSecret: z.strictObject({
+        name: dnsLabel,
+        passwordKey: z.string().min(1),
+        /** Render a deterministic, dev-only Secret instead of referencing a pre-existing one. */
+        generate: z.boolean(),
+      }),
+      maxConns: positiveInt,
+      maxIdleConns: positiveInt,
+      maxConnLifetime: z.string().regex(/^\d+(s|m|h)$/, 'must be a Go duration such as "1h"'),
+    }),
+    postgres: z.strictObject({
+      port,
+      resources: resourcesSchema,
+      storage: z.strictObject({ size: memory, storageClassName: dnsSubdomain.optional() }),
+    }),
+    jobs: z.strictObject({
+      backoffLimit: z.number().int().min(0),
+      ttlSecondsAfterFinished: z.number().int().min(0),
+      resources: resourcesSchema,
+    }),
+    ui: z.strictObject({
+      enabled: z.boolean(),
+      ...scaledWorkload,
+      ingress: z.strictObject({
+        enabled: z.boolean(),
+        host: dnsSubdomain,
+        className: dnsLabel,
+        /** Secret with the certificate for `host`; no TLS section when absent. */
+        tlsSecretName: dnsLabel.optional(),
+        annotations: z.record(z.string(), z.string()),
+      }),
+    }),
+    adminTools: z.strictObject({
+      enabled: z.boolean(),
+      resources: resourcesSchema,
+    }),
+    workerPools: z.array(workerPoolSchema),
+  })
+  .superRefine((spec, ctx) => {
+    const dev = spec.environment === 'development';
+    const images = Object.entries(spec.images).map(([k, img]) => ({ path: ['images', k], img }));
+    spec.workerPools.forEach((p, i) => images.push({ path: ['workerPools', String(i), 'image'], img: p.image }));
+    for (const { path, img } of images) {
+      if (!dev && img.tag === 'latest') {
+        ctx.addIssue({ code: 'custom', path: [...path, 'tag'], message: '"latest" is only allowed in development; pin a version such as "1.31.2"' });
+      }
+    }
+    if (spec.persistence.passwordSecret.generate && !dev) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['persistence', 'passwordSecret', 'generate'],
+        message: 'generated secrets are only allowed in development; set false and create the Secret named in passwordSecret.name before applying',
+      });
+    }
+    const seen = new Map<string, number>();
+    spec.temporal.namespaces.forEach((ns, i) => {
+      if (seen.has(ns.name)) {
+        ctx.addIssue({ code: 'custom', path: ['temporal', 'namespaces', i, 'name'], message: `duplicate Temporal namespace "${ns.name}" (also at index ${seen.get(ns.name)}); names must be unique` });
+      }
+      seen.set(ns.name, i);
+    });
+    const pools = new Map<string, number>();
+    const known = new Set(spec.temporal.namespaces.map((n) => n.name));
+    spec.workerPools.forEach((p, i) => {
+      if (pools.has(p.name)) {
+        ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'name'], message: `duplicate worker pool "${p.name}"; pool names must be unique` });
+      }
+      pools.set(p.name, i);
+      if (p.name.startsWith('temporal-')) {
+        ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'name'], message: 'must not start with "temporal-" (reserved for the Temporal components)' });
+      }
+      if (!known.has(p.temporalNamespace)) {
+        ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'temporalNamespace'], message: `"${p.temporalNamespace}" is not registered; add it to temporal.namespaces or use one of: ${[...known].join(', ')}` });
+      }
+    });
+    if (spec.persistence.maxIdleConns > spec.persistence.maxConns) {
+      ctx.addIssue({ code: 'custom', path: ['persistence', 'maxIdleConns'], message: `must be ≤ maxConns (${spec.persistence.maxConns})` });
+    }
+  });
+
+/** What a profile author writes (before validation). */
+export type SpecInput = z.input<typeof specSchema>;
+/** The fully resolved, validated spec every chart receives. */
+export type Spec = z.output<typeof specSchema>;
+export type Image = z.output<typeof imageSchema>;
+export type Resources = z.output<typeof resourcesSchema>;
+export type Autoscaling = z.output<typeof autoscalingSchema>;
+export type TemporalRoleSpec = z.output<typeof temporalRoleSchema>;
+export type WorkerPoolSpec = z.output<typeof workerPoolSchema>;
+export type WorkerPoolInput = z.input<typeof workerPoolSchema>;
+export type DynamicConfigValues = z.output<typeof dynamicConfigSchema>;
+export type ProbeSpec = z.output<typeof probeSchema>;

@@ -1,0 +1,25 @@
+/** staging: production's shape at a smaller size; secrets come from pre-existing Secrets. */
+import type { ProfileOverlay } from './profile';
+
+const limits = (cpu: string, memory: string) => ({ cpu, memory });
+
+export const staging: ProfileOverlay = {
+  environment: 'staging',
+  namespace: { name: 'temporal-staging' },
+  instance: 'temporal-staging',
+  temporal: {
+    numHistoryShards: 512,
+    frontend: { resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: limits('1', '512Mi') } },
+    history: { resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: limits('1', '512Mi') } },
+    matching: { resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: limits('1', '512Mi') } },
+    worker: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: limits('500m', '256Mi') } },
+    namespaces: [
+      { name: 'default', retention: '7d', description: 'Default namespace (staging)' },
+      { name: 'staging', retention: '7d', description: 'Application workflows (staging)' },
+    ],
+  },
+  postgres: { storage: { size: '50Gi' } },
+  ui: {
+    ingress: { host: 'temporal.staging.example.com', tlsSecretName: 'temporal-web-tls' },
+  },
+};

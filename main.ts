@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, YamlOutputType } from 'cdk8s';
+import { App } from 'cdk8s';
+import { dump } from 'js-yaml';
 import { buildTemporalStack } from './charts/temporal-stack';
 import { listProfiles, loadSpec, SpecError } from './overlays';
 import type { Spec } from './overlays/schema';
@@ -47,17 +48,29 @@ function parseArgs(argv: readonly string[]): CliArgs {
   return args;
 }
 
-/** Synthesizes one profile into `outdir`; returns the number of Kubernetes objects written. */
-export function synthProfile(spec: Spec, outdir: string): number {
-  const app = new App({
-    outdir,
-    yamlOutputType: YamlOutputType.FILE_PER_CHART,
-    outputFileExtension: '.k8s.yaml',
-    recordConstructMetadata: false,
-  });
+/** Builds one profile's App: one chart per concern, in dependency order. */
+export function buildProfileApp(spec: Spec, outdir: string): App {
+  const app = new App({ outdir, recordConstructMetadata: false });
   buildTemporalStack(app, spec);
-  app.synth();
-  return app.node.findAll().filter((c) => c instanceof ApiObject).length;
+  return app;
+}
+
+/**
+ * Writes one file per chart, `NNNN-<chart>.k8s.yaml` in dependency order (the Namespace first), and
+ * returns the number of objects. Same layout as cdk8s's FILE_PER_CHART, but serialised with js-yaml,
+ * which is several times cheaper than cdk8s's own YAML writer on this hot path.
+ */
+export function synthProfile(spec: Spec, outdir: string): number {
+  const app = buildProfileApp(spec, outdir);
+  fs.mkdirSync(outdir, { recursive: true });
+  let objects = 0;
+  app.charts.forEach((chart, i) => {
+    const docs = chart.toJson();
+    objects += docs.length;
+    const file = path.join(outdir, `${String(i).padStart(4, '0')}-${chart.node.id}.k8s.yaml`);
+    fs.writeFileSync(file, docs.map((d) => dump(d, { lineWidth: -1, noRefs: true })).join('---\n'));
+  });
+  return objects;
 }
 
 /** Runs the CLI; returns the process exit code. */

@@ -120,10 +120,15 @@ function describe(issue: Issue): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
 function formatIssues(profile: string, issues: readonly Issue[], yamlFiles: readonly string[], merged: Record<string, unknown>): string {
   const lines = issues.map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
   const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
-  const sources = [...typed, ...yamlFiles.map((f) => path.relative(process.cwd(), f) || f)].join(' or ');
+  const sources = [...typed, ...yamlFiles.map(displayPath)].join(' or ');
   return [
     `profile "${profile}": invalid spec (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
     ...lines,

@@ -32,6 +32,6 @@ export function renderDynamicConfig(values: Record<string, string | number | boo
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => [k, [{ value: v }]]);
-  if (entries.length === 0) return '# No overrides: every key uses the server default.\n';
+  if (entries.length === 0) return '# No overrides: every key uses the server default.\n{}\n';
   return dump(Object.fromEntries(entries), { lineWidth: -1, noRefs: true });
 }

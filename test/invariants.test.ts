@@ -1,0 +1,267 @@
+/**
+ * Rules every synthesized object of every profile must follow (DEVELOPERS.md, "Stable, readable
+ * output" and "Correct for real"). Each check walks the real output of `synthProfile`.
+ */
+import { createHash } from 'crypto';
+import { load } from 'js-yaml';
+import { cpuMillis, memoryBytes } from '../overlays/quantities';
+import { K8sObject, PROFILES, WORKLOAD_KINDS, find, matches, podLabels, podSpec, synthesized } from './helpers';
+import { ALLOWED_DYNAMIC_CONFIG_KEYS, checkConfigKeys } from './temporal-config-keys';
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+const allContainers = (spec: any): any[] => [...(spec.initContainers ?? []), ...spec.containers];
+const workloads = (objects: K8sObject[]) => objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+
+describe.each(PROFILES)('profile %s', (profile) => {
+  const { objects, spec, files } = synthesized(profile);
+  const ns = spec.namespace.name;
+  const externalSecrets = new Set<string>([
+    ...(spec.persistence.passwordSecret.generate ? [] : [spec.persistence.passwordSecret.name]),
+    ...(spec.ui.ingress.tlsSecretName ? [spec.ui.ingress.tlsSecretName] : []),
+    ...spec.workerPools.flatMap((p) => (p.existingSecret ? [p.existingSecret] : [])),
+  ]);
+  const exists = (kind: string, name: string) => objects.some((o) => o.kind === kind && o.metadata.name === name);
+
+  test('the first file holds the Namespace, so one `kubectl apply -R` pass works on an empty cluster', () => {
+    const [first] = Object.keys(files);
+    expect(first).toMatch(/^0000-/);
+    expect(load(files[first].split('\n---\n')[0])).toMatchObject({ kind: 'Namespace', metadata: { name: ns } });
+    expect(Object.keys(files)).toEqual([...Object.keys(files)].sort());
+  });
+
+  test('the Namespace enforces Pod Security "restricted"', () => {
+    expect(find(objects, 'Namespace', ns).metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+  });
+
+  test('names are human and unique, with no cdk8s hashes, and objects sit in the namespace', () => {
+    const seen = new Set<string>();
+    for (const o of objects) {
+      expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(o.metadata.name).not.toMatch(/-c8[0-9a-f]{6}$/);
+      const key = `${o.kind}/${o.metadata.name}`;
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+      if (!CLUSTER_SCOPED.has(o.kind)) expect(o.metadata.namespace).toBe(ns);
+    }
+    expect(JSON.stringify(objects)).not.toContain('cdk8s.io/metadata.addr');
+  });
+
+  test('every object carries the app.kubernetes.io labels', () => {
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) {
+      for (const key of ['name', 'instance', 'component', 'part-of', 'version', 'managed-by']) {
+        expect([o.kind, o.metadata.name, o.metadata.labels?.[`app.kubernetes.io/${key}`]]).toEqual([o.kind, o.metadata.name, expect.any(String)]);
+      }
+      expect(o.metadata.labels!['app.kubernetes.io/instance']).toBe(spec.instance);
+    }
+  });
+
+  test('workload selectors are explicit and match their pod labels', () => {
+    for (const w of workloads(objects).filter((o) => o.kind !== 'Job')) {
+      const selector = w.spec.selector.matchLabels;
+      expect(Object.keys(selector).sort()).toEqual(['app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/name']);
+      expect(matches(selector, podLabels(w))).toBe(true);
+    }
+  });
+
+  test('Services select pods that expose every target port', () => {
+    for (const svc of byKind(objects, 'Service')) {
+      const targets = workloads(objects).filter((w) => matches(svc.spec.selector, podLabels(w)));
+      expect([svc.metadata.name, targets.length]).toEqual([svc.metadata.name, 1]);
+      const ports = podSpec(targets[0]).containers.flatMap((c: any) => c.ports ?? []);
+      for (const p of svc.spec.ports) {
+        const found = ports.some((cp: any) => (typeof p.targetPort === 'string' ? cp.name === p.targetPort : cp.containerPort === (p.targetPort ?? p.port)));
+        expect([svc.metadata.name, p.name, found]).toEqual([svc.metadata.name, p.name, true]);
+      }
+    }
+  });
+
+  test('HPAs target an existing Deployment that sets no replicas', () => {
+    for (const hpa of byKind(objects, 'HorizontalPodAutoscaler')) {
+      expect(hpa.apiVersion).toBe('autoscaling/v2');
+      const target = find(objects, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
+      expect(target.spec.replicas).toBeUndefined();
+      expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+    }
+  });
+
+  test('Deployments without an HPA set replicas explicitly', () => {
+    const scaled = new Set(byKind(objects, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name));
+    for (const d of byKind(objects, 'Deployment').filter((x) => !scaled.has(x.metadata.name))) {
+      expect(d.spec.replicas).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  test('PDBs select exactly one workload and never block a drain', () => {
+    for (const pdb of byKind(objects, 'PodDisruptionBudget')) {
+      expect(workloads(objects).filter((w) => matches(pdb.spec.selector.matchLabels, podLabels(w)))).toHaveLength(1);
+      expect(pdb.spec.maxUnavailable).toBe(1);
+    }
+  });
+
+  test('every referenced ConfigMap, Secret, PVC, ServiceAccount and Role exists (or is a declared external Secret)', () => {
+    const secretOk = (name: string) => exists('Secret', name) || externalSecrets.has(name);
+    for (const w of workloads(objects)) {
+      const pod = podSpec(w);
+      const claimTemplates = new Set((w.spec.volumeClaimTemplates ?? []).map((t: any) => t.metadata.name));
+      expect(exists('ServiceAccount', pod.serviceAccountName)).toBe(true);
+      for (const v of pod.volumes ?? []) {
+        if (v.configMap) expect([w.metadata.name, v.configMap.name, exists('ConfigMap', v.configMap.name)]).toEqual([w.metadata.name, v.configMap.name, true]);
+        if (v.secret) expect(secretOk(v.secret.secretName)).toBe(true);
+        if (v.persistentVolumeClaim) expect(exists('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBe(true);
+      }
+      for (const c of allContainers(pod)) {
+        const mounted = new Set([...(pod.volumes ?? []).map((v: any) => v.name), ...claimTemplates]);
+        for (const m of c.volumeMounts ?? []) expect([c.name, m.name, mounted.has(m.name)]).toEqual([c.name, m.name, true]);
+        for (const e of c.env ?? []) {
+          if (e.valueFrom?.secretKeyRef) expect([c.name, e.name, secretOk(e.valueFrom.secretKeyRef.name)]).toEqual([c.name, e.name, true]);
+          if (e.valueFrom?.configMapKeyRef) expect(exists('ConfigMap', e.valueFrom.configMapKeyRef.name)).toBe(true);
+        }
+        for (const e of c.envFrom ?? []) {
+          if (e.secretRef) expect(secretOk(e.secretRef.name)).toBe(true);
+          if (e.configMapRef) expect(exists('ConfigMap', e.configMapRef.name)).toBe(true);
+        }
+      }
+    }
+    for (const rb of byKind(objects, 'RoleBinding')) {
+      expect(exists(rb.roleRef.kind, rb.roleRef.name)).toBe(true);
+      for (const s of rb.subjects) expect(exists('ServiceAccount', s.name)).toBe(true);
+    }
+    for (const role of byKind(objects, 'Role')) {
+      for (const rule of role.rules) {
+        expect(rule.verbs.every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
+        expect(rule.resourceNames.length).toBeGreaterThan(0);
+        for (const name of rule.resourceNames) {
+          const kind = rule.resources[0] === 'secrets' ? 'Secret' : 'ConfigMap';
+          expect(kind === 'Secret' ? secretOk(name) : exists(kind, name)).toBe(true);
+        }
+      }
+    }
+    for (const ing of byKind(objects, 'Ingress')) {
+      for (const rule of ing.spec.rules) {
+        for (const p of rule.http.paths) {
+          const svc = find(objects, 'Service', p.backend.service.name);
+          expect(svc.spec.ports.map((sp: any) => sp.name)).toContain(p.backend.service.port.name);
+        }
+      }
+      for (const tls of ing.spec.tls ?? []) expect(secretOk(tls.secretName)).toBe(true);
+    }
+  });
+
+  test('only components that call the Kubernetes API mount a token, and they have a Role', () => {
+    const bound = new Set(byKind(objects, 'RoleBinding').flatMap((rb) => rb.subjects.map((s: any) => s.name)));
+    for (const w of workloads(objects)) {
+      const pod = podSpec(w);
+      expect(typeof pod.automountServiceAccountToken).toBe('boolean');
+      if (pod.automountServiceAccountToken) expect(bound.has(pod.serviceAccountName)).toBe(true);
+    }
+    for (const sa of byKind(objects, 'ServiceAccount')) {
+      expect(sa.automountServiceAccountToken).toBe(bound.has(sa.metadata.name));
+    }
+  });
+
+  test('every pod meets Pod Security "restricted"', () => {
+    for (const w of workloads(objects)) {
+      const pod = podSpec(w);
+      expect([w.metadata.name, pod.hostNetwork ?? false, pod.hostPID ?? false, pod.hostIPC ?? false]).toEqual([w.metadata.name, false, false, false]);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      for (const v of pod.volumes ?? []) {
+        expect(Object.keys(v).filter((k) => k !== 'name').every((k) => ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'ephemeral', 'csi'].includes(k))).toBe(true);
+      }
+      for (const c of allContainers(pod)) {
+        expect([w.metadata.name, c.name, c.securityContext]).toEqual([w.metadata.name, c.name, expect.objectContaining({
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+        })]);
+        expect(c.securityContext.capabilities.add).toBeUndefined();
+        expect((c.ports ?? []).every((p: any) => p.hostPort === undefined)).toBe(true);
+      }
+    }
+  });
+
+  test('every container has requests, a memory limit, a pull policy and a pinned image; long-running ones have probes', () => {
+    for (const w of workloads(objects)) {
+      const pod = podSpec(w);
+      for (const c of allContainers(pod)) {
+        const where = `${w.kind}/${w.metadata.name} ${c.name}`;
+        expect([where, c.resources?.requests?.cpu, c.resources?.requests?.memory, c.resources?.limits?.memory])
+          .toEqual([where, expect.any(String), expect.any(String), expect.any(String)]);
+        expect([where, c.imagePullPolicy]).toEqual([where, expect.stringMatching(/^(IfNotPresent|Always|Never)$/)]);
+        expect(c.image).toMatch(/^[^:@]+(:\d+)?\/?[^:@]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/);
+        if (spec.environment !== 'development') expect(c.image).not.toMatch(/:latest$/);
+      }
+      if (w.kind !== 'Job') {
+        for (const c of pod.containers) {
+          expect([w.metadata.name, c.readinessProbe !== undefined, c.livenessProbe !== undefined]).toEqual([w.metadata.name, true, true]);
+        }
+      }
+    }
+  });
+
+  test('Jobs set backoffLimit and ttlSecondsAfterFinished; schema Jobs are named by server version', () => {
+    const jobs = byKind(objects, 'Job');
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    for (const j of jobs) {
+      expect(j.spec.backoffLimit).toBe(spec.jobs.backoffLimit);
+      expect(j.spec.ttlSecondsAfterFinished).toBe(spec.jobs.ttlSecondsAfterFinished);
+      expect(j.metadata.name).toContain(spec.images.server.tag.replace(/\./g, '-'));
+    }
+  });
+
+  test('the server config uses only real Temporal keys and matches the pods\' checksum', () => {
+    const config = find(objects, 'ConfigMap', 'temporal-config').data['config.yaml'];
+    const dynamic = find(objects, 'ConfigMap', 'temporal-dynamic-config').data['dynamic_config.yaml'];
+    expect(config.split('\n')[0]).toBe('# enable-template');
+    const parsed = load(config.replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"$1"')) as Record<string, unknown>;
+    expect(checkConfigKeys(parsed)).toEqual([]);
+    expect(Object.keys((load(dynamic) as object | null) ?? {}).filter((k) => !ALLOWED_DYNAMIC_CONFIG_KEYS.has(k))).toEqual([]);
+    const checksum = createHash('sha256').update(config).update('\0').update(dynamic).digest('hex');
+    for (const role of ['frontend', 'history', 'matching', 'worker']) {
+      const d = find(objects, 'Deployment', `temporal-${role}`);
+      expect(d.spec.template.metadata.annotations['checksum/config']).toBe(checksum);
+      const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+      expect(env.TEMPORAL_SERVICES.value).toBe(role);
+      expect(env.TEMPORAL_SERVER_CONFIG_FILE_PATH.value).toBe('/etc/temporal/config/config.yaml');
+      expect(env.POD_IP.valueFrom.fieldRef.fieldPath).toBe('status.podIP');
+    }
+  });
+
+  test('no literal secret values outside development', () => {
+    if (spec.environment === 'development') return;
+    expect(byKind(objects, 'Secret')).toEqual([]);
+    for (const cm of byKind(objects, 'ConfigMap')) {
+      for (const text of Object.values<string>(cm.data ?? {})) {
+        expect(text).not.toMatch(/(password|secret|token)\s*[:=]\s*(?!\{\{)['"]?[A-Za-z0-9+/=_-]{6,}/i);
+      }
+    }
+    for (const w of workloads(objects)) {
+      for (const c of allContainers(podSpec(w))) {
+        for (const e of c.env ?? []) {
+          if (/PASSWORD|SECRET|TOKEN/i.test(e.name)) expect(e.value).toBeUndefined();
+        }
+      }
+    }
+  });
+});
+
+test('dev fits a 4 GiB laptop: requests of everything at minimum scale ≤ 2 CPU / 3 GiB', () => {
+  const { objects } = synthesized('dev');
+  const hpaMin = new Map(byKind(objects, 'HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.minReplicas]));
+  let cpu = 0;
+  let mem = 0;
+  for (const w of workloads(objects)) {
+    const pod = podSpec(w);
+    const sum = (cs: any[], f: (c: any) => number) => cs.reduce((a, c) => a + f(c), 0);
+    const max = (cs: any[], f: (c: any) => number) => cs.reduce((a, c) => Math.max(a, f(c)), 0);
+    const reqCpu = (c: any) => cpuMillis(c.resources.requests.cpu)!;
+    const reqMem = (c: any) => memoryBytes(c.resources.requests.memory)!;
+    const replicas = w.spec.replicas ?? hpaMin.get(w.metadata.name) ?? 1;
+    cpu += replicas * Math.max(sum(pod.containers, reqCpu), max(pod.initContainers ?? [], reqCpu));
+    mem += replicas * Math.max(sum(pod.containers, reqMem), max(pod.initContainers ?? [], reqMem));
+  }
+  expect(cpu).toBeLessThanOrEqual(2000);
+  expect(mem).toBeLessThanOrEqual(3 * 2 ** 30);
+});

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../imports/k8s';
 import type { Spec } from '../overlays/schema';
 import type { Topology } from './topology';
 

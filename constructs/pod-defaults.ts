@@ -2,7 +2,7 @@
  * Explicit pod and container settings shared by every workload: Pod Security "restricted",
  * resources, image, probes. Nothing here is left to a library default.
  */
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../imports/k8s';
 
 export interface RunAsProps {
   /** Numeric uid; must be non-zero. */

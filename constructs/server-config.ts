@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../imports/k8s';
 import type { TemporalRoleName, TemporalServerConfig } from './temporal-config/model';
 import { renderDynamicConfig, renderServerConfig } from './temporal-config/render';
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../imports/k8s';
 import {
   ImageProps, ResourceProps, imageRef, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';

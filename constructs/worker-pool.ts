@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../imports/k8s';
 import { Autoscaler } from './autoscaler';
 import { DisruptionBudget } from './disruption-budget';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';

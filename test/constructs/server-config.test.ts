@@ -1,0 +1,186 @@
+import { load } from 'js-yaml';
+import { ServerConfig, ServerConfigProps } from '../../constructs/server-config';
+import type { TemporalServerConfig } from '../../constructs/temporal-config/model';
+import { renderDynamicConfig, renderServerConfig } from '../../constructs/temporal-config/render';
+import { K8sObject, synthChart, testChart } from '../helpers';
+import { ofKind } from './fixtures';
+
+const minimal: ServerConfigProps = {
+  configMapName: 'temporal-config',
+  dynamicConfigMapName: 'temporal-dynamic-config',
+  labels: { app: 'temporal' },
+  numHistoryShards: 512,
+  ports: {
+    frontend: { grpc: 7233, membership: 6933, http: 7243 },
+    history: { grpc: 7234, membership: 6934 },
+    matching: { grpc: 7235, membership: 6935 },
+    worker: { grpc: 7239, membership: 6939 },
+  },
+  frontendHost: 'temporal-frontend.ns.svc.cluster.local',
+  persistence: {
+    pluginName: 'postgres12',
+    host: 'temporal-postgres.ns.svc.cluster.local',
+    port: 5432,
+    user: 'temporal',
+    defaultDatabase: 'temporal',
+    visibilityDatabase: 'temporal_visibility',
+    maxConns: 20,
+    maxIdleConns: 10,
+    maxConnLifetime: '1h',
+  },
+};
+
+function synth(props: ServerConfigProps) {
+  const chart = testChart();
+  const config = new ServerConfig(chart, 'Config', props);
+  const maps = ofKind(synthChart(chart), 'ConfigMap');
+  const byName = (name: string): K8sObject => maps.find((m) => m.metadata.name === name)!;
+  return { config, maps, byName };
+}
+
+/** Parses the rendered config; template expressions become the string `ENV:<name>`. */
+const parseTemplate = (text: string): any => load(text.replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"ENV:$1"'));
+
+describe('ServerConfig', () => {
+  test('minimal props: two ConfigMaps with the documented defaults', () => {
+    const { config, maps, byName } = synth(minimal);
+    expect(maps.map((m) => m.metadata.name)).toEqual(['temporal-config', 'temporal-dynamic-config']);
+    for (const m of maps) expect(m.metadata.labels).toEqual({ app: 'temporal' });
+    expect(Object.keys(byName('temporal-config').data)).toEqual(['config.yaml']);
+    expect(Object.keys(byName('temporal-dynamic-config').data)).toEqual(['dynamic_config.yaml']);
+    expect(load(byName('temporal-dynamic-config').data['dynamic_config.yaml'])).toEqual({});
+
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.log).toEqual({ stdout: true, level: 'info', format: 'json' });
+    expect(c.clusterMetadata).toMatchObject({ masterClusterName: 'active', currentClusterName: 'active' });
+    expect(Object.keys(c.clusterMetadata.clusterInformation)).toEqual(['active']);
+    expect(c.global.metrics.prometheus).toEqual({ framework: 'tally', listenAddress: '0.0.0.0:9090' });
+    expect(config.metricsPort).toBe(9090);
+    expect(c.dynamicConfigClient).toEqual({ filepath: '/etc/temporal/dynamic_config/dynamic_config.yaml', pollInterval: '10s' });
+    expect(config.configMapName).toBe('temporal-config');
+    expect(config.dynamicConfigMapName).toBe('temporal-dynamic-config');
+  });
+
+  test('all props: every prop shows up in the rendered config', () => {
+    const all: Required<ServerConfigProps> = {
+      ...minimal,
+      numHistoryShards: 2048,
+      logLevel: 'debug',
+      clusterName: 'primary',
+      metricsPort: 9191,
+      dynamicConfig: { 'frontend.rps': 1200, 'system.enableNexus': true, 'limit.maxIDLength': undefined },
+      dynamicConfigPollIntervalSeconds: 30,
+    };
+    const { config, byName } = synth(all);
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.persistence.numHistoryShards).toBe(2048);
+    expect(c.log.level).toBe('debug');
+    expect(c.clusterMetadata).toMatchObject({ masterClusterName: 'primary', currentClusterName: 'primary' });
+    expect(c.clusterMetadata.clusterInformation.primary).toEqual({
+      enabled: true,
+      initialFailoverVersion: 1,
+      rpcAddress: 'temporal-frontend.ns.svc.cluster.local:7233',
+      httpAddress: 'temporal-frontend.ns.svc.cluster.local:7243',
+    });
+    expect(c.global.metrics.prometheus.listenAddress).toBe('0.0.0.0:9191');
+    expect(config.metricsPort).toBe(9191);
+    expect(c.dynamicConfigClient.pollInterval).toBe('30s');
+    expect(load(byName('temporal-dynamic-config').data['dynamic_config.yaml'])).toEqual({
+      'frontend.rps': [{ value: 1200 }],
+      'system.enableNexus': [{ value: true }],
+    });
+  });
+
+  test('persistence: both SQL stores, passwords read from the environment', () => {
+    const { byName } = synth(minimal);
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.persistence).toMatchObject({ defaultStore: 'default', visibilityStore: 'visibility', numHistoryShards: 512 });
+    const common = {
+      pluginName: 'postgres12',
+      connectAddr: 'temporal-postgres.ns.svc.cluster.local:5432',
+      connectProtocol: 'tcp',
+      user: 'temporal',
+      maxConns: 20,
+      maxIdleConns: 10,
+      maxConnLifetime: '1h',
+    };
+    expect(c.persistence.datastores.default.sql).toEqual({ ...common, databaseName: 'temporal', password: 'ENV:TEMPORAL_DEFAULT_STORE_PASSWORD' });
+    expect(c.persistence.datastores.visibility.sql).toEqual({ ...common, databaseName: 'temporal_visibility', password: 'ENV:TEMPORAL_VISIBILITY_STORE_PASSWORD' });
+  });
+
+  test('services: one rpc block per role, httpPort only where given; membership broadcasts the pod IP', () => {
+    const { byName } = synth(minimal);
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.services).toEqual({
+      frontend: { rpc: { grpcPort: 7233, membershipPort: 6933, httpPort: 7243, bindOnIP: '0.0.0.0' } },
+      history: { rpc: { grpcPort: 7234, membershipPort: 6934, bindOnIP: '0.0.0.0' } },
+      matching: { rpc: { grpcPort: 7235, membershipPort: 6935, bindOnIP: '0.0.0.0' } },
+      worker: { rpc: { grpcPort: 7239, membershipPort: 6939, bindOnIP: '0.0.0.0' } },
+    });
+    expect(c.global.membership).toEqual({ maxJoinDuration: '30s', broadcastAddress: 'ENV:POD_IP' });
+    expect(c.publicClient).toEqual({ hostPort: 'temporal-frontend.ns.svc.cluster.local:7233' });
+  });
+
+  test('the frontend httpAddress falls back to 7243 when the frontend has no http port', () => {
+    const { byName } = synth({ ...minimal, ports: { ...minimal.ports, frontend: { grpc: 7233, membership: 6933 } } });
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.clusterMetadata.clusterInformation.active.httpAddress).toBe('temporal-frontend.ns.svc.cluster.local:7243');
+    expect(c.services.frontend.rpc).not.toHaveProperty('httpPort');
+  });
+
+  test('the checksum is a stable sha256 that changes with either file', () => {
+    const base = synth(minimal).config.checksum;
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(synth(minimal).config.checksum).toBe(base);
+    expect(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 1 } }).config.checksum).not.toBe(base);
+    expect(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 2 } }).config.checksum)
+      .not.toBe(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 1 } }).config.checksum);
+    expect(synth({ ...minimal, logLevel: 'warn' }).config.checksum).not.toBe(base);
+  });
+});
+
+describe('renderServerConfig', () => {
+  const { model } = synth(minimal).config;
+
+  test('starts with # enable-template so the server renders it', () => {
+    expect(renderServerConfig(model).split('\n')[0]).toBe('# enable-template');
+  });
+
+  test('an {env} reference becomes an unquoted {{ env "X" | quote }} expression', () => {
+    const text = renderServerConfig(model);
+    expect(text).toContain('password: {{ env "TEMPORAL_DEFAULT_STORE_PASSWORD" | quote }}\n');
+    expect(text).toContain('password: {{ env "TEMPORAL_VISIBILITY_STORE_PASSWORD" | quote }}\n');
+    expect(text).toContain('broadcastAddress: {{ env "POD_IP" | quote }}\n');
+    expect(text).not.toMatch(/['"]\{\{/);
+    expect(text).not.toContain('__TEMPLATE_REF_');
+  });
+
+  test('undefined fields are left out', () => {
+    const text = renderServerConfig(model);
+    expect(text.match(/httpPort:/g)).toHaveLength(1);
+    expect(text).not.toContain('undefined');
+  });
+
+  test('an object with env and other keys is not an env reference', () => {
+    const odd = { ...model, publicClient: { hostPort: 'x:1', env: 'NOT_A_REF' } } as unknown as TemporalServerConfig;
+    const text = renderServerConfig(odd);
+    expect(text).not.toContain('{{ env "NOT_A_REF"');
+    expect(parseTemplate(text).publicClient).toEqual({ hostPort: 'x:1', env: 'NOT_A_REF' });
+  });
+});
+
+describe('renderDynamicConfig', () => {
+  test('no values: a comment and an empty mapping', () => {
+    for (const values of [{}, { a: undefined }]) {
+      const text = renderDynamicConfig(values);
+      expect(text).toMatch(/^# No overrides: every key uses the server default\.\n/);
+      expect(load(text)).toEqual({});
+    }
+  });
+
+  test('keys sorted, each a list with one value, undefined dropped', () => {
+    expect(renderDynamicConfig({ 'z.key': 'v', 'a.key': 3, 'm.key': false, 'n.key': undefined })).toBe(
+      'a.key:\n  - value: 3\nm.key:\n  - value: false\nz.key:\n  - value: v\n',
+    );
+  });
+});

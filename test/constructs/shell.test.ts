@@ -1,0 +1,20 @@
+import { execFileSync } from 'child_process';
+import { shellQuote } from '../../constructs/shell';
+
+/** What /bin/sh actually receives as one argument. */
+const throughShell = (value: string) => execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' });
+
+describe('shellQuote', () => {
+  test('wraps a value in single quotes', () => {
+    expect(shellQuote('temporal')).toBe("'temporal'");
+    expect(shellQuote('')).toBe("''");
+  });
+
+  test('escapes embedded single quotes as \'\\\'\'', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+
+  test.each(["it's", 'a b', '$HOME', '`id`', '"x"', "''", 'a\nb', '*', '; rm -rf /'])('round-trips %j through /bin/sh unchanged', (value) => {
+    expect(throughShell(value)).toBe(value);
+  });
+});

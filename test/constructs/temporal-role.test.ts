@@ -1,0 +1,210 @@
+import { Chart } from 'cdk8s';
+import { ServerConfig } from '../../constructs/server-config';
+import { TemporalRole, TemporalRoleProps } from '../../constructs/temporal-role';
+import type { TemporalRoleName } from '../../constructs/temporal-config/model';
+import { K8sObject, synthChart, testChart } from '../helpers';
+import { envOf, expectRestrictedContainers, expectSelectors, identity, image, ofKind, only, resources, selectorOf } from './fixtures';
+
+const PORTS = {
+  frontend: { grpc: 7233, membership: 6933, http: 7243 },
+  history: { grpc: 7234, membership: 6934 },
+  matching: { grpc: 7235, membership: 6935 },
+  worker: { grpc: 7239, membership: 6939 },
+};
+
+function serverConfig(chart: Chart): ServerConfig {
+  return new ServerConfig(chart, 'Config', {
+    configMapName: 'temporal-config',
+    dynamicConfigMapName: 'temporal-dynamic-config',
+    labels: {},
+    numHistoryShards: 4,
+    ports: PORTS,
+    frontendHost: 'temporal-frontend',
+    persistence: {
+      pluginName: 'postgres12', host: 'pg', port: 5432, user: 'temporal', defaultDatabase: 'temporal',
+      visibilityDatabase: 'temporal_visibility', maxConns: 10, maxIdleConns: 10, maxConnLifetime: '1h',
+    },
+  });
+}
+
+/** Synthesizes one role (plus its ServerConfig, whose ConfigMaps are dropped from the result). */
+function synth(role: TemporalRoleName, extra: Partial<TemporalRoleProps> = {}) {
+  const chart = testChart();
+  const config = serverConfig(chart);
+  const construct = new TemporalRole(chart, role, {
+    role,
+    name: `temporal-${role}`,
+    identity: identity(role),
+    image,
+    resources,
+    ports: PORTS[role],
+    config,
+    passwordSecret: { name: 'temporal-db', key: 'password' },
+    ...extra,
+  });
+  const objects = synthChart(chart).filter((o) => o.kind !== 'ConfigMap');
+  const deployment = only(objects, 'Deployment');
+  return { construct, config, objects, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
+}
+
+const serviceNamed = (objects: K8sObject[], name: string) => ofKind(objects, 'Service').find((s) => s.metadata.name === name);
+
+describe('TemporalRole', () => {
+  test('minimal props: defaults for replicas, security, grace period, readiness, and no HPA', () => {
+    const { objects, deployment, pod, container } = synth('history');
+    expect(deployment.metadata.name).toBe('temporal-history');
+    expect(deployment.spec.replicas).toBe(1);
+    expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
+    expect(pod.terminationGracePeriodSeconds).toBe(60);
+    expect(pod).not.toHaveProperty('topologySpreadConstraints');
+    expect(pod).not.toHaveProperty('initContainers');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(container.readinessProbe.grpc).toEqual({ port: 7234, service: 'temporal.api.workflowservice.v1.HistoryService' });
+    expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(only(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+  });
+
+  test('all props: every prop shows up; an HPA owns replicas when autoscaling is set', () => {
+    const waitFor = { name: 'wait-for-database', image: 'postgres:16', command: ['true'] };
+    const chart = testChart();
+    const config = serverConfig(chart);
+    const all: Required<TemporalRoleProps> = {
+      role: 'matching',
+      name: 'tm',
+      identity: identity('matching', '1.31.3'),
+      image: { repository: 'registry.local/temporal', tag: '1.31.3', pullPolicy: 'Always' },
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+      ports: { grpc: 8235, membership: 8935 },
+      config,
+      passwordSecret: { name: 'db-secret', key: 'pw' },
+      replicas: 5,
+      autoscaling: { minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 65, behavior: 'conservative' },
+      topologySpread: true,
+      initContainers: [waitFor],
+      readinessCheck: 'tcp',
+      runAs: { user: 2000, group: 3000, fsGroup: 4000 },
+      terminationGracePeriodSeconds: 120,
+    };
+    new TemporalRole(chart, 'Role', all);
+    const objects = synthChart(chart);
+    const deployment = only(objects, 'Deployment');
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+
+    expect(deployment.metadata.name).toBe('tm');
+    expect(deployment.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
+    expect(deployment.spec).not.toHaveProperty('replicas');
+    expect(container.image).toBe('registry.local/temporal:1.31.3');
+    expect(container.imagePullPolicy).toBe('Always');
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(container.ports).toEqual([
+      { name: 'grpc', containerPort: 8235, protocol: 'TCP' },
+      { name: 'membership', containerPort: 8935, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
+    expect(envOf(container).TEMPORAL_DEFAULT_STORE_PASSWORD).toEqual({ secretKeyRef: { name: 'db-secret', key: 'pw' } });
+    expect(envOf(container).TEMPORAL_VISIBILITY_STORE_PASSWORD).toEqual({ secretKeyRef: { name: 'db-secret', key: 'pw' } });
+    expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual(selectorOf('matching'));
+    expect(pod.initContainers).toEqual([waitFor]);
+    expect(container.readinessProbe).toHaveProperty('tcpSocket.port', 'grpc');
+    expect(container.readinessProbe).not.toHaveProperty('grpc');
+    expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 3000, fsGroup: 4000 });
+    expect(pod.terminationGracePeriodSeconds).toBe(120);
+
+    const hpa = only(objects, 'HorizontalPodAutoscaler');
+    expect(hpa.metadata.name).toBe('tm');
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'tm' } });
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(65);
+    expect(hpa.spec).toHaveProperty('behavior.scaleDown.stabilizationWindowSeconds', 1800);
+  });
+
+  test('autoscaling with default behavior renders an HPA without a behavior section', () => {
+    const { objects, deployment } = synth('history', { autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 } });
+    expect(deployment.spec).not.toHaveProperty('replicas');
+    expect(only(objects, 'HorizontalPodAutoscaler').spec).not.toHaveProperty('behavior');
+  });
+
+  test('an explicit replica count is used without autoscaling; an empty initContainers list is left out', () => {
+    const { deployment, pod } = synth('history', { replicas: 3, initContainers: [] });
+    expect(deployment.spec.replicas).toBe(3);
+    expect(pod).not.toHaveProperty('initContainers');
+  });
+
+  test('frontend: a ClusterIP Service for clients plus a <name>-headless Service', () => {
+    const { construct, objects } = synth('frontend');
+    expect(ofKind(objects, 'Service').map((s) => s.metadata.name).sort()).toEqual(['temporal-frontend', 'temporal-frontend-headless']);
+    expect(construct.serviceName).toBe('temporal-frontend');
+    expect(construct.headlessServiceName).toBe('temporal-frontend-headless');
+
+    const client = serviceNamed(objects, 'temporal-frontend')!;
+    expect(client.spec.type).toBe('ClusterIP');
+    expect(client.spec).not.toHaveProperty('clusterIP');
+    expect(client.spec.ports).toEqual([
+      { name: 'grpc', port: 7233, targetPort: 'grpc', protocol: 'TCP' },
+      { name: 'http', port: 7243, targetPort: 'http', protocol: 'TCP' },
+    ]);
+    const headless = serviceNamed(objects, 'temporal-frontend-headless')!;
+    expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['grpc', 7233], ['membership', 6933], ['metrics', 9090]]);
+  });
+
+  test.each(['history', 'matching', 'worker'] as const)('%s: only a headless Service, named <name>', (role) => {
+    const { construct, objects } = synth(role);
+    const services = ofKind(objects, 'Service');
+    expect(services).toHaveLength(1);
+    expect(services[0].metadata.name).toBe(`temporal-${role}`);
+    expect(services[0].spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(construct.headlessServiceName).toBe(`temporal-${role}`);
+    expect(construct.serviceName).toBe(`temporal-${role}`);
+  });
+
+  test('frontend container exposes the http port; the gRPC readiness probe uses the WorkflowService health name', () => {
+    const { container } = synth('frontend');
+    expect(container.ports.map((p: any) => p.name)).toEqual(['grpc', 'membership', 'http', 'metrics']);
+    expect(container.readinessProbe.grpc).toEqual({ port: 7233, service: 'temporal.api.workflowservice.v1.WorkflowService' });
+  });
+
+  test.each(['frontend', 'history', 'matching', 'worker'] as const)('%s: selectors are the selector labels only', (role) => {
+    const { construct, objects, deployment } = synth(role, { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 50 } });
+    expect(construct.selector).toEqual(selectorOf(role));
+    expectSelectors(objects, selectorOf(role));
+    expect(deployment.spec.template.metadata.labels).toMatchObject(selectorOf(role));
+  });
+
+  test('every container is restricted', () => {
+    const { objects } = synth('frontend', { initContainers: [{ name: 'init', image: 'busybox', securityContext: { allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } }] });
+    expectRestrictedContainers(objects);
+  });
+
+  test('the pod template carries the config checksum, server env, and mounts both ConfigMaps', () => {
+    const { config, deployment, container, pod } = synth('worker');
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'checksum/config': config.checksum });
+    expect(envOf(container)).toMatchObject({
+      TEMPORAL_SERVICES: 'worker',
+      TEMPORAL_SERVER_CONFIG_FILE_PATH: '/etc/temporal/config/config.yaml',
+      POD_IP: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } },
+      TEMPORAL_DEFAULT_STORE_PASSWORD: { secretKeyRef: { name: 'temporal-db', key: 'password' } },
+    });
+    expect(pod.volumes.map((v: any) => v.configMap?.name ?? v.name)).toEqual(['temporal-config', 'temporal-dynamic-config', 'tmp']);
+    expect(container.volumeMounts).toEqual([
+      { name: 'config', mountPath: '/etc/temporal/config', readOnly: true },
+      { name: 'dynamic-config', mountPath: '/etc/temporal/dynamic_config', readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+    ]);
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+
+  // The Temporal worker role serves no gRPC: it only joins membership (helm chart 1.6.0 gives it no rpc
+  // port and no probes; shared/reference/temporal-helm-chart.md §services and §2.x). TCP/gRPC probes on
+  // its gRPC port can never pass, so the pod never becomes ready and is restarted by the startup probe.
+  test.failing('worker: no probe targets the gRPC port, which the worker role does not listen on', () => {
+    const { container } = synth('worker');
+    const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe].filter(Boolean);
+    for (const p of probes) {
+      expect(p.tcpSocket?.port).not.toBe('grpc');
+      expect(p.grpc?.port).not.toBe(7239);
+    }
+  });
+});

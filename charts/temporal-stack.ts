@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import type { Spec } from '../overlays/schema';
 import { DatastoresChart } from './datastores-chart';
 import { NamespaceChart } from './namespace-chart';
+import { NetworkChart } from './network-chart';
 import { TemporalServerChart } from './temporal-server-chart';
 import { topology } from './topology';
 import { WebChart } from './web-chart';
@@ -22,4 +23,7 @@ export function buildTemporalStack(app: App, spec: Spec): void {
   server.addDependency(datastores);
   web.addDependency(server);
   workers.addDependency(web);
+  if (spec.networkPolicies.enabled) {
+    new NetworkChart(app, 'network-policies', spec, topo).addDependency(workers);
+  }
 }

@@ -81,6 +81,7 @@ export const base: BaseSpec = {
     resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
   },
   workerPools: [{ name: 'app-worker' }],
+  networkPolicies: { enabled: true, webFromNamespaces: {}, metricsFromNamespaces: {} },
 };
 
 /**

@@ -63,4 +63,8 @@ export const production: ProfileOverlay = {
       resources: res('250m', '512Mi', '1', '1Gi'),
     },
   ],
+  networkPolicies: {
+    webFromNamespaces: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    metricsFromNamespaces: { 'kubernetes.io/metadata.name': 'monitoring' },
+  },
 };

@@ -211,6 +211,14 @@ export const specSchema = z
       resources: resourcesSchema,
     }),
     workerPools: z.array(workerPoolSchema),
+    /** Baseline ingress isolation; least-privilege policies per flow come later. */
+    networkPolicies: z.strictObject({
+      enabled: z.boolean(),
+      /** Labels of the namespace(s) allowed to reach the Web UI (the ingress controller's). {} = any namespace. */
+      webFromNamespaces: z.record(z.string(), z.string()),
+      /** Labels of the namespace(s) allowed to scrape metrics on 9090. {} = any namespace. */
+      metricsFromNamespaces: z.record(z.string(), z.string()),
+    }),
   })
   .superRefine((spec, ctx) => {
     const dev = spec.environment === 'development';

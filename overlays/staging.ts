@@ -22,4 +22,8 @@ export const staging: ProfileOverlay = {
   ui: {
     ingress: { host: 'temporal.staging.example.com', tlsSecretName: 'temporal-web-tls' },
   },
+  networkPolicies: {
+    webFromNamespaces: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    metricsFromNamespaces: { 'kubernetes.io/metadata.name': 'monitoring' },
+  },
 };

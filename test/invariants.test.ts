@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import { load } from 'js-yaml';
 import { cpuMillis, memoryBytes } from '../overlays/quantities';
-import { K8sObject, PROFILES, WORKLOAD_KINDS, find, matches, podLabels, podSpec, synthesized } from './helpers';
+import { K8sObject, PROFILES, WORKLOAD_KINDS, find, matches, podLabels, podSpec, selects, synthesized } from './helpers';
 import { ALLOWED_DYNAMIC_CONFIG_KEYS, checkConfigKeys } from './temporal-config-keys';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
@@ -96,6 +96,23 @@ describe.each(PROFILES)('profile %s', (profile) => {
     for (const pdb of byKind(objects, 'PodDisruptionBudget')) {
       expect(workloads(objects).filter((w) => matches(pdb.spec.selector.matchLabels, podLabels(w)))).toHaveLength(1);
       expect(pdb.spec.maxUnavailable).toBe(1);
+    }
+  });
+
+  test('NetworkPolicies select existing pods and open only ports those pods serve', () => {
+    const policies = byKind(objects, 'NetworkPolicy');
+    expect(policies.length).toBe(spec.networkPolicies.enabled ? (spec.ui.enabled ? 4 : 3) : 0);
+    for (const np of policies) {
+      const selected = workloads(objects).filter((w) => selects(np.spec.podSelector, podLabels(w)));
+      expect([np.metadata.name, selected.length > 0]).toEqual([np.metadata.name, true]);
+      for (const rule of np.spec.ingress) {
+        for (const p of rule.ports ?? []) {
+          for (const w of selected) {
+            const served = podSpec(w).containers.flatMap((c: any) => c.ports ?? []).map((cp: any) => cp.containerPort);
+            expect([np.metadata.name, w.metadata.name, p.port, served.includes(p.port)]).toEqual([np.metadata.name, w.metadata.name, p.port, true]);
+          }
+        }
+      }
     }
   });
 

@@ -1,0 +1,77 @@
+/** The sizing and policy each profile promises (README "Profiles" table), checked on the output. */
+import { K8sObject, find, synthesized } from './helpers';
+
+const container = (objects: K8sObject[], kind: string, name: string) => find(objects, kind, name).spec.template.spec.containers[0];
+const limits = (objects: K8sObject[], kind: string, name: string) => container(objects, kind, name).resources.limits;
+const hpa = (objects: K8sObject[], name: string) => find(objects, 'HorizontalPodAutoscaler', name).spec;
+
+describe('dev', () => {
+  const { objects, spec } = synthesized('dev');
+  test('small limits that fit a laptop', () => {
+    for (const role of ['frontend', 'history', 'matching']) expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '500m', memory: '256Mi' });
+    expect(limits(objects, 'Deployment', 'temporal-worker')).toEqual({ cpu: '250m', memory: '128Mi' });
+    expect(limits(objects, 'StatefulSet', 'temporal-postgres').memory).toBe('256Mi');
+  });
+  test('4 history shards, a 1-day default namespace, a generated dev-only Secret', () => {
+    expect(spec.temporal.numHistoryShards).toBe(4);
+    expect(find(objects, 'ConfigMap', 'temporal-config').data['config.yaml']).toContain('numHistoryShards: 4\n');
+    expect(spec.temporal.namespaces).toEqual([expect.objectContaining({ name: 'default', retention: '1d' })]);
+    const secret = find(objects, 'Secret', 'temporal-postgres-dev');
+    expect(secret.metadata.annotations).toHaveProperty(['temporal.cdk8s.io/dev-only']);
+    expect(find(objects, 'Job', 'temporal-schema-1-31-2').spec.template.spec.containers[0].command[2]).toContain('--plugin postgres12_pgx');
+  });
+});
+
+describe('staging', () => {
+  const { objects } = synthesized('staging');
+  test('1 CPU / 512Mi limits, worker 0.5 / 256Mi', () => {
+    for (const role of ['frontend', 'history', 'matching']) expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '1', memory: '512Mi' });
+    expect(limits(objects, 'Deployment', 'temporal-worker')).toEqual({ cpu: '500m', memory: '256Mi' });
+  });
+  test('Ingress with TLS from a referenced Secret', () => {
+    expect(find(objects, 'Ingress', 'temporal-web').spec.tls).toEqual([{ hosts: ['temporal.staging.example.com'], secretName: 'temporal-web-tls' }]);
+  });
+});
+
+describe('production', () => {
+  const { objects, spec } = synthesized('production');
+  test('at least 3 frontend, 5 history, 3 matching and 3 worker replicas', () => {
+    expect(hpa(objects, 'temporal-frontend').minReplicas).toBeGreaterThanOrEqual(3);
+    expect(hpa(objects, 'temporal-history').minReplicas).toBeGreaterThanOrEqual(5);
+    expect(hpa(objects, 'temporal-matching').minReplicas).toBeGreaterThanOrEqual(3);
+    expect(hpa(objects, 'temporal-worker').minReplicas).toBeGreaterThanOrEqual(3);
+  });
+  test('limits: frontend 1Gi/2, history 2Gi/2, matching 1Gi/2, worker 512Mi/1', () => {
+    expect(limits(objects, 'Deployment', 'temporal-frontend')).toEqual({ cpu: '2', memory: '1Gi' });
+    expect(limits(objects, 'Deployment', 'temporal-history')).toEqual({ cpu: '2', memory: '2Gi' });
+    expect(limits(objects, 'Deployment', 'temporal-matching')).toEqual({ cpu: '2', memory: '1Gi' });
+    expect(limits(objects, 'Deployment', 'temporal-worker')).toEqual({ cpu: '1', memory: '512Mi' });
+  });
+  test('history and matching scale conservatively; frontend on CPU', () => {
+    for (const role of ['history', 'matching']) {
+      expect(hpa(objects, `temporal-${role}`).behavior.scaleDown).toEqual(expect.objectContaining({ stabilizationWindowSeconds: 1800, policies: [{ type: 'Pods', value: 1, periodSeconds: 600 }] }));
+    }
+    expect(hpa(objects, 'temporal-frontend').metrics[0].resource.name).toBe('cpu');
+  });
+  test('topology spread over zones and nodes, admin tools off, 512 shards, 30-day namespaces', () => {
+    const keys = find(objects, 'Deployment', 'temporal-history').spec.template.spec.topologySpreadConstraints.map((c: any) => c.topologyKey);
+    expect(keys).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    expect(objects.some((o) => o.metadata.name === 'temporal-admin-tools')).toBe(false);
+    expect(spec.temporal.numHistoryShards).toBe(512);
+    expect(spec.temporal.namespaces.map((n) => [n.name, n.retention])).toEqual([['default', '30d'], ['production', '30d']]);
+  });
+  test('images are pinned to the required versions', () => {
+    expect(container(objects, 'Deployment', 'temporal-frontend').image).toBe('temporalio/server:1.31.2');
+    expect(find(objects, 'Job', 'temporal-schema-1-31-2').spec.template.spec.containers[0].image).toBe('temporalio/admin-tools:1.31.2');
+    expect(container(objects, 'Deployment', 'temporal-web').image).toBe('temporalio/ui:2.52.0');
+    expect(container(objects, 'StatefulSet', 'temporal-postgres').image).toMatch(/^postgres:1[67]\./);
+  });
+});
+
+test('synthesis is deterministic', () => {
+  const a = synthesized('staging');
+  jest.isolateModules(() => {
+    const { synthesized: fresh } = require('./helpers') as typeof import('./helpers');
+    expect(fresh('staging').files).toEqual(a.files);
+  });
+});

@@ -2,8 +2,9 @@ import { Chart } from 'cdk8s';
 import { ServerConfig } from '../../constructs/server-config';
 import { TemporalRole, TemporalRoleProps } from '../../constructs/temporal-role';
 import type { TemporalRoleName } from '../../constructs/temporal-config/model';
+import { waitForPostgres } from '../../constructs/wait-for';
 import { K8sObject, synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, image, ofKind, only, resources, selectorOf } from './fixtures';
+import { envOf, expectRestrictedContainers, expectSelectors, identity, image, ofKind, only, postgresImage, resources, selectorOf } from './fixtures';
 
 const PORTS = {
   frontend: { grpc: 7233, membership: 6933, http: 7243 },
@@ -174,7 +175,7 @@ describe('TemporalRole', () => {
   });
 
   test('every container is restricted', () => {
-    const { objects } = synth('frontend', { initContainers: [{ name: 'init', image: 'busybox', securityContext: { allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } }] });
+    const { objects } = synth('frontend', { initContainers: [waitForPostgres({ image: postgresImage, host: 'pg', port: 5432, resources })] });
     expectRestrictedContainers(objects);
   });
 
@@ -196,9 +197,10 @@ describe('TemporalRole', () => {
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   });
 
-  // The Temporal worker role serves no gRPC: it only joins membership (helm chart 1.6.0 gives it no rpc
-  // port and no probes; shared/reference/temporal-helm-chart.md §services and §2.x). TCP/gRPC probes on
-  // its gRPC port can never pass, so the pod never becomes ready and is restarted by the startup probe.
+  // BUG: the Temporal worker role serves no gRPC; it only joins membership. The official helm chart
+  // gives it no rpc port and no probes (../shared/reference/temporal-helm-chart.md: "worker: only
+  // membershipPort 6939 (no gRPC listener)", "The worker has no probes"). TCP/gRPC probes on its gRPC
+  // port can never pass: the startup probe restarts the pod after 5 minutes, and it never turns Ready.
   test.failing('worker: no probe targets the gRPC port, which the worker role does not listen on', () => {
     const { container } = synth('worker');
     const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe].filter(Boolean);

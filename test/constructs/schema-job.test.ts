@@ -1,0 +1,122 @@
+import { SchemaJob, SchemaJobProps } from '../../constructs/schema-job';
+import { synthChart, testChart } from '../helpers';
+import { containersOf, envOf, expectRestrictedContainers, identity, only, postgresImage, resources } from './fixtures';
+
+const adminTools = { repository: 'temporalio/admin-tools', tag: '1.31.2', pullPolicy: 'IfNotPresent' as const };
+const stores = [
+  { store: 'default', database: 'temporal', schemaDir: '/etc/temporal/schema/postgresql/v12/temporal/versioned' },
+  { store: 'visibility', database: 'temporal_visibility', schemaDir: '/etc/temporal/schema/postgresql/v12/visibility/versioned' },
+];
+const minimal: SchemaJobProps = {
+  name: 'temporal-schema-1-31-2',
+  serviceAccountName: 'temporal-schema',
+  identity: identity('schema'),
+  image: adminTools,
+  waitImage: postgresImage,
+  resources,
+  pluginName: 'postgres12',
+  host: 'temporal-postgres.ns.svc.cluster.local',
+  port: 5432,
+  user: 'temporal',
+  passwordSecret: { name: 'temporal-db', key: 'password' },
+  stores,
+};
+
+function synth(props: SchemaJobProps) {
+  const chart = testChart();
+  new SchemaJob(chart, 'Schema', props);
+  const objects = synthChart(chart);
+  const job = only(objects, 'Job');
+  return { objects, job, pod: job.spec.template.spec, steps: containersOf(job) };
+}
+
+const script = (c: any): string => c.command[2];
+
+describe('SchemaJob', () => {
+  test('minimal props: backoffLimit 10, ttl 86400, uid 1000', () => {
+    const { job, pod } = synth(minimal);
+    expect(job.metadata.name).toBe('temporal-schema-1-31-2');
+    expect(job.spec.backoffLimit).toBe(10);
+    expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-schema', automountServiceAccountToken: false });
+  });
+
+  test('all props: every prop shows up', () => {
+    const all: Required<SchemaJobProps> = {
+      ...minimal,
+      name: 'schema-x',
+      serviceAccountName: 'schema-sa',
+      identity: identity('schema', '1.31.3'),
+      image: { repository: 'mirror/admin-tools', tag: '1.31.3', pullPolicy: 'Always' },
+      waitImage: { repository: 'mirror/postgres', tag: '17', pullPolicy: 'Never' },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
+      pluginName: 'postgres12_pgx',
+      host: 'db.example',
+      port: 6432,
+      user: "o'brien",
+      passwordSecret: { name: 'db', key: 'pw' },
+      stores: [stores[0]],
+      backoffLimit: 3,
+      ttlSecondsAfterFinished: 600,
+      runAs: { user: 2000, group: 2001, fsGroup: 2002 },
+    };
+    const { objects, job, pod, steps } = synth(all);
+    expect(job.metadata.name).toBe('schema-x');
+    expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
+    expect(only(objects, 'ServiceAccount').metadata.name).toBe('schema-sa');
+    expect(pod.serviceAccountName).toBe('schema-sa');
+    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600 });
+    expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 2001, fsGroup: 2002 });
+    expect(steps.map((c) => c.name)).toEqual(['wait-for-database', 'create-default-database', 'update-default-schema']);
+    expect(steps[0]).toMatchObject({ image: 'mirror/postgres:17', imagePullPolicy: 'Never' });
+    expect(script(steps[0])).toContain('pg_isready -h db.example -p 6432');
+    for (const c of steps.slice(1)) {
+      expect(c).toMatchObject({ image: 'mirror/admin-tools:1.31.3', imagePullPolicy: 'Always' });
+      expect(script(c)).toContain(`temporal-sql-tool --plugin postgres12_pgx --endpoint db.example --port 6432 --user 'o'\\''brien' --database temporal `);
+      expect(envOf(c).SQL_PASSWORD).toEqual({ secretKeyRef: { name: 'db', key: 'pw' } });
+    }
+    for (const c of steps) expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } });
+  });
+
+  test('steps run in order as init containers; the last step is the main container', () => {
+    const { pod } = synth(minimal);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual([
+      'wait-for-database', 'create-default-database', 'update-default-schema', 'create-visibility-database',
+    ]);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['update-visibility-schema']);
+  });
+
+  test('every sql-tool step passes --plugin and the store\'s own database', () => {
+    const { steps } = synth(minimal);
+    const toolSteps = steps.slice(1);
+    expect(toolSteps).toHaveLength(4);
+    for (const c of toolSteps) {
+      const db = c.name.includes('visibility') ? 'temporal_visibility' : 'temporal';
+      for (const line of script(c).split('\n').filter((l: string) => l.includes('temporal-sql-tool'))) {
+        expect(line).toContain('--plugin postgres12 ');
+        expect(line).toContain(`--database ${db} `);
+      }
+    }
+  });
+
+  test('create-database tolerates "already exists"; update runs setup-schema -v 0.0 then update-schema', () => {
+    const { steps } = synth(minimal);
+    const tool = "temporal-sql-tool --plugin postgres12 --endpoint temporal-postgres.ns.svc.cluster.local --port 5432 --user 'temporal' --database temporal";
+    expect(script(steps[1])).toBe([
+      `if out=$(${tool} create-database 2>&1); then echo "$out";`,
+      `elif echo "$out" | grep -q 'already exists'; then echo "database temporal already exists";`,
+      'else echo "$out" >&2; exit 1; fi',
+    ].join('\n'));
+    expect(script(steps[2])).toBe(`${tool} setup-schema -v 0.0\n${tool} update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned`);
+    expect(steps[1].command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
+  });
+
+  test('the wait step has no password; every container is restricted with a writable /tmp', () => {
+    const { objects, steps, pod } = synth(minimal);
+    expect(envOf(steps[0])).not.toHaveProperty('SQL_PASSWORD');
+    expectRestrictedContainers(objects);
+    for (const c of steps.slice(1)) expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+  });
+});

@@ -2,7 +2,6 @@
  * Values derived once from the spec and shared by every chart: object names, ports, in-cluster
  * addresses and label identities. Nothing here reads a profile name.
  */
-import { createHash } from 'crypto';
 import type { ComponentIdentity } from '../constructs/labels';
 import type { RolePorts } from '../constructs/server-config';
 import type { TemporalRoleName } from '../constructs/temporal-config/model';
@@ -37,6 +36,7 @@ export interface Topology {
     readonly postgres: string;
     readonly web: string;
     readonly adminTools: string;
+    /** Job name prefixes; the Jobs append a digest of their pod template. */
     readonly schemaJob: string;
     readonly namespaceJob: string;
     role(role: TemporalRoleName): string;
@@ -52,11 +52,6 @@ export function topology(spec: Spec): Topology {
   const serverVersion = spec.images.server.tag;
   const fqdn = (service: string) => `${service}.${ns}.svc.cluster.local`;
   const frontendHost = fqdn('temporal-frontend');
-  // A Job's pod template is immutable: the name changes with everything the Job runs.
-  const namespacesDigest = createHash('sha256')
-    .update(JSON.stringify([spec.images.adminTools, spec.temporal.namespaces]))
-    .digest('hex')
-    .slice(0, 8);
   return {
     namespace: ns,
     names: {
@@ -66,7 +61,7 @@ export function topology(spec: Spec): Topology {
       web: 'temporal-web',
       adminTools: 'temporal-admin-tools',
       schemaJob: `temporal-schema-${dashed(serverVersion)}`,
-      namespaceJob: `temporal-namespaces-${dashed(serverVersion)}-${namespacesDigest}`,
+      namespaceJob: `temporal-namespaces-${dashed(serverVersion)}`,
       role: (role) => `temporal-${role}`,
     },
     frontendHost,

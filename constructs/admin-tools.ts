@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { k8s } from '../imports/k8s';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
+  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
+import { ScaledDeployment } from './scaled-deployment';
 import { WorkloadServiceAccount } from './service-account';
 
 export interface AdminToolsProps {
@@ -29,41 +28,32 @@ export class AdminTools extends Construct {
     const labels = recommendedLabels(props.identity);
     this.selector = selectorLabels(props.identity);
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: props.name, labels },
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 3,
-        selector: { matchLabels: this.selector },
-        strategy: { type: 'Recreate' },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
-            terminationGracePeriodSeconds: 5,
-            containers: [
-              {
-                name: 'admin-tools',
-                image: imageRef(props.image),
-                imagePullPolicy: props.image.pullPolicy,
-                env: [
-                  { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
-                  { name: 'HOME', value: '/tmp' },
-                ],
-                resources: resourceRequirements(props.resources),
-                securityContext: restrictedContainerSecurityContext(),
-                livenessProbe: probe({ type: 'exec', command: ['temporal', '--version'] }, { periodSeconds: 60 }),
-                readinessProbe: probe({ type: 'exec', command: ['temporal', 'operator', 'cluster', 'health'] }, { periodSeconds: 30, timeoutSeconds: 10 }),
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [scratchVolume('tmp')],
-          },
+    new ScaledDeployment(this, 'Deployment', {
+      name: props.name,
+      labels,
+      selector: this.selector,
+      serviceAccountName: sa.name,
+      replicas: 1,
+      disruptionBudget: false,
+      strategy: { type: 'Recreate' },
+      runAs: props.runAs ?? { user: 1000, group: 1000 },
+      terminationGracePeriodSeconds: 5,
+      containers: [
+        {
+          name: 'admin-tools',
+          image: imageRef(props.image),
+          imagePullPolicy: props.image.pullPolicy,
+          env: [
+            { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
+            { name: 'HOME', value: '/tmp' },
+          ],
+          resources: resourceRequirements(props.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          livenessProbe: probe({ type: 'exec', command: ['temporal', '--version'] }, { periodSeconds: 60 }),
+          readinessProbe: probe({ type: 'exec', command: ['temporal', 'operator', 'cluster', 'health'] }, { periodSeconds: 30, timeoutSeconds: 10 }),
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         },
-      },
+      ],
     });
   }
 }

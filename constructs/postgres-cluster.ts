@@ -119,7 +119,8 @@ export class PostgresCluster extends Construct {
         },
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', labels },
+            // Immutable once created: no version label here, or an image bump would fail to apply.
+            metadata: { name: 'data', labels: { ...this.selector, 'app.kubernetes.io/part-of': labels['app.kubernetes.io/part-of'] } },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: props.storage.storageClassName,

@@ -1,11 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
 import { ComponentIdentity, recommendedLabels } from './labels';
-import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
-} from './pod-defaults';
-import { WorkloadServiceAccount } from './service-account';
+import type { ImageProps, ResourceProps, RunAsProps } from './pod-defaults';
+import { SetupJob, jobStep } from './setup-job';
 import { shellQuote } from './shell';
 import { waitForPostgres } from './wait-for';
 
@@ -18,7 +15,7 @@ export interface SchemaStore {
 }
 
 export interface SchemaJobProps {
-  /** Job name; include the server version, since a Job's template is immutable. */
+  /** Name prefix; include the server version. The Job is `<name>-<digest of its template>`. */
   readonly name: string;
   readonly serviceAccountName: string;
   readonly identity: ComponentIdentity;
@@ -42,63 +39,37 @@ export interface SchemaJobProps {
 }
 
 /**
- * Creates the databases (idempotently) and brings each schema to the latest version shipped in
- * the admin-tools image: `setup-schema -v 0.0` then `update-schema -d <versioned dir>`. Steps run
- * in order as init containers.
+ * Creates the databases (idempotently) and brings each schema to the latest version shipped in the
+ * admin-tools image: `setup-schema -v 0.0` (a no-op on an existing schema) then
+ * `update-schema -d <versioned dir>`. Steps run in order as init containers.
  */
 export class SchemaJob extends Construct {
+  readonly jobName: string;
+
   constructor(scope: Construct, id: string, props: SchemaJobProps) {
     super(scope, id);
-    const labels = recommendedLabels(props.identity);
-    new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.serviceAccountName, labels });
-
-    const tool = `temporal-sql-tool --plugin ${props.pluginName} --endpoint ${props.host} --port ${props.port} --user ${shellQuote(props.user)}`;
-    const step = (name: string, image: ImageProps, script: string, env: k8s.EnvVar[] = []): k8s.Container => ({
-      name,
-      image: imageRef(image),
-      imagePullPolicy: image.pullPolicy,
-      command: ['/bin/sh', '-ec', script],
-      env,
-      resources: resourceRequirements(props.resources),
-      securityContext: restrictedContainerSecurityContext(),
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-    });
+    const tool = `temporal-sql-tool --plugin ${props.pluginName} --endpoint ${shellQuote(props.host)} --port ${props.port} --user ${shellQuote(props.user)}`;
     const password: k8s.EnvVar = { name: 'SQL_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } };
+    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env: [password] });
 
-    const steps: k8s.Container[] = [
-      waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, resources: props.resources }),
-    ];
+    const steps: k8s.Container[] = [waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, resources: props.resources })];
     for (const s of props.stores) {
-      const db = `${tool} --database ${s.database}`;
-      steps.push(step(`create-${s.store}-database`, props.image, [
+      const db = `${tool} --database ${shellQuote(s.database)}`;
+      steps.push(step(`create-${s.store}-database`, [
         `if out=$(${db} create-database 2>&1); then echo "$out";`,
         `elif echo "$out" | grep -q 'already exists'; then echo "database ${s.database} already exists";`,
         'else echo "$out" >&2; exit 1; fi',
-      ].join('\n'), [password]));
-      steps.push(step(`update-${s.store}-schema`, props.image,
-        `${db} setup-schema -v 0.0\n${db} update-schema -d ${s.schemaDir}`, [password]));
+      ].join('\n')));
+      steps.push(step(`update-${s.store}-schema`, `${db} setup-schema -v 0.0\n${db} update-schema -d ${shellQuote(s.schemaDir)}`));
     }
-    const last = steps.pop()!;
-
-    new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: props.name, labels },
-      spec: {
-        backoffLimit: props.backoffLimit ?? 10,
-        ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? 86400,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
-            initContainers: steps,
-            containers: [last],
-            volumes: [scratchVolume('tmp')],
-          },
-        },
-      },
-    });
+    this.jobName = new SetupJob(this, 'Job', {
+      name: props.name,
+      serviceAccountName: props.serviceAccountName,
+      labels: recommendedLabels(props.identity),
+      steps,
+      backoffLimit: props.backoffLimit,
+      ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
+      runAs: props.runAs,
+    }).jobName;
   }
 }

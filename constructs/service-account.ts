@@ -6,7 +6,7 @@ export interface WorkloadServiceAccountProps {
   readonly labels: Record<string, string>;
   /** Mount an API token into pods; only for components that call the Kubernetes API. @default false */
   readonly automountToken?: boolean;
-  /** e.g. a cloud IAM role annotation. @default {} */
+  /** e.g. a cloud IAM role annotation. @default none */
   readonly annotations?: Record<string, string>;
 }
 

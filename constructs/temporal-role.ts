@@ -1,31 +1,24 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { Autoscaler } from './autoscaler';
-import { DisruptionBudget } from './disruption-budget';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
+  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
+import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { RolePorts, ServerConfig } from './server-config';
 import { WorkloadServiceAccount } from './service-account';
 import type { TemporalRoleName } from './temporal-config/model';
 
-/** gRPC health service registered by each role (service/<role>/...). */
-const HEALTH_SERVICE: Record<TemporalRoleName, string> = {
+/**
+ * gRPC health service each role registers on its gRPC port. The worker role has none that every
+ * 1.x server serves, so it is probed over TCP on its membership port.
+ */
+const HEALTH_SERVICE: Partial<Record<TemporalRoleName, string>> = {
   frontend: 'temporal.api.workflowservice.v1.WorkflowService',
   history: 'temporal.api.workflowservice.v1.HistoryService',
   matching: 'temporal.api.workflowservice.v1.MatchingService',
-  worker: 'temporal.api.workflowservice.v1.WorkerService',
 };
 
-export interface TemporalRoleAutoscaling {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly targetCPUUtilizationPercentage: number;
-  /** @default 'default' */
-  readonly behavior?: 'default' | 'conservative';
-}
 
 export interface TemporalRoleProps {
   readonly role: TemporalRoleName;
@@ -42,12 +35,12 @@ export interface TemporalRoleProps {
   /** Used when `autoscaling` is absent. @default 1 */
   readonly replicas?: number;
   /** An HPA owns replicas when set. @default none */
-  readonly autoscaling?: TemporalRoleAutoscaling;
+  readonly autoscaling?: AutoscalingProps;
   /** Spread pods over zones and nodes. @default false */
   readonly topologySpread?: boolean;
   /** Run before the server starts, e.g. wait for the database. @default [] */
   readonly initContainers?: k8s.Container[];
-  /** gRPC health probe (plaintext only) or TCP on the gRPC port. @default 'grpc' */
+  /** Readiness by gRPC health check (plaintext only) or TCP; the worker role is always TCP. @default 'grpc' */
   readonly readinessCheck?: 'grpc' | 'tcp';
   /** @default { user: 1000, group: 1000 } (the temporal user of the server image) */
   readonly runAs?: RunAsProps;
@@ -84,60 +77,54 @@ export class TemporalRole extends Construct {
       name,
       valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } },
     });
-    const readiness = (props.readinessCheck ?? 'grpc') === 'grpc'
-      ? probe({ type: 'grpc', port: ports.grpc, service: HEALTH_SERVICE[role] }, { periodSeconds: 10 })
-      : probe({ type: 'tcp', port: 'grpc' }, { periodSeconds: 10 });
+    // The system worker serves no client gRPC API; its membership listener is what proves it is up.
+    const probePort = role === 'worker' ? 'membership' : 'grpc';
+    const healthService = HEALTH_SERVICE[role];
+    const readiness = (props.readinessCheck ?? 'grpc') === 'grpc' && healthService
+      ? probe({ type: 'grpc', port: ports.grpc, service: healthService }, { periodSeconds: 10 })
+      : probe({ type: 'tcp', port: probePort }, { periodSeconds: 10 });
 
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: props.name, labels },
-      spec: {
-        replicas: props.autoscaling ? undefined : props.replicas ?? 1,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: { labels, annotations: { 'checksum/config': config.checksum } },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
-            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 60,
-            topologySpreadConstraints: props.topologySpread ? topologySpread(this.selector) : undefined,
-            initContainers: props.initContainers?.length ? props.initContainers : undefined,
-            containers: [
-              {
-                name: `temporal-${role}`,
-                image: imageRef(props.image),
-                imagePullPolicy: props.image.pullPolicy,
-                env: [
-                  { name: 'TEMPORAL_SERVICES', value: role },
-                  { name: 'TEMPORAL_SERVER_CONFIG_FILE_PATH', value: `${ServerConfig.CONFIG_DIR}/${ServerConfig.CONFIG_FILE}` },
-                  { name: ServerConfig.ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } } },
-                  secretEnv(ServerConfig.ENV.defaultStorePassword),
-                  secretEnv(ServerConfig.ENV.visibilityStorePassword),
-                ],
-                ports: containerPorts,
-                resources: resourceRequirements(props.resources),
-                securityContext: restrictedContainerSecurityContext(),
-                startupProbe: probe({ type: 'tcp', port: 'grpc' }, { periodSeconds: 5, failureThreshold: 60 }),
-                livenessProbe: probe({ type: 'tcp', port: 'grpc' }, { periodSeconds: 15, failureThreshold: 4 }),
-                readinessProbe: readiness,
-                volumeMounts: [
-                  { name: 'config', mountPath: ServerConfig.CONFIG_DIR, readOnly: true },
-                  { name: 'dynamic-config', mountPath: ServerConfig.DYNAMIC_CONFIG_DIR, readOnly: true },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] } },
-              { name: 'dynamic-config', configMap: { name: config.dynamicConfigMapName, items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }] } },
-              scratchVolume('tmp'),
-            ],
-          },
+    new ScaledDeployment(this, 'Deployment', {
+      name: props.name,
+      labels,
+      selector: this.selector,
+      serviceAccountName: sa.name,
+      podAnnotations: { 'checksum/config': config.checksum },
+      replicas: props.replicas,
+      autoscaling: props.autoscaling,
+      runAs: props.runAs ?? { user: 1000, group: 1000 },
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 60,
+      topologySpread: props.topologySpread,
+      initContainers: props.initContainers,
+      containers: [
+        {
+          name: `temporal-${role}`,
+          image: imageRef(props.image),
+          imagePullPolicy: props.image.pullPolicy,
+          env: [
+            { name: 'TEMPORAL_SERVICES', value: role },
+            { name: 'TEMPORAL_SERVER_CONFIG_FILE_PATH', value: `${ServerConfig.CONFIG_DIR}/${ServerConfig.CONFIG_FILE}` },
+            { name: ServerConfig.ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } } },
+            secretEnv(ServerConfig.ENV.defaultStorePassword),
+            secretEnv(ServerConfig.ENV.visibilityStorePassword),
+          ],
+          ports: containerPorts,
+          resources: resourceRequirements(props.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          startupProbe: probe({ type: 'tcp', port: probePort }, { periodSeconds: 5, failureThreshold: 60 }),
+          livenessProbe: probe({ type: 'tcp', port: probePort }, { periodSeconds: 15, failureThreshold: 4 }),
+          readinessProbe: readiness,
+          volumeMounts: [
+            { name: 'config', mountPath: ServerConfig.CONFIG_DIR, readOnly: true },
+            { name: 'dynamic-config', mountPath: ServerConfig.DYNAMIC_CONFIG_DIR, readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
+          ],
         },
-      },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] } },
+        { name: 'dynamic-config', configMap: { name: config.dynamicConfigMapName, items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }] } },
+      ],
     });
 
     const servicePort = (name: string, port: number): k8s.ServicePort => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
@@ -165,15 +152,5 @@ export class TemporalRole extends Construct {
         ports: [servicePort('grpc', ports.grpc), servicePort('membership', ports.membership), servicePort('metrics', metricsPort)],
       },
     });
-
-    if (props.autoscaling) {
-      new Autoscaler(this, 'Autoscaler', {
-        name: props.name,
-        labels,
-        target: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
-        ...props.autoscaling,
-      });
-    }
-    new DisruptionBudget(this, 'DisruptionBudget', { name: props.name, labels, selector: this.selector });
   }
 }

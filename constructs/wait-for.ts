@@ -1,7 +1,7 @@
-import { k8s } from '../imports/k8s';
-import {
-  ImageProps, ResourceProps, imageRef, resourceRequirements, restrictedContainerSecurityContext,
-} from './pod-defaults';
+import type { k8s } from '../imports/k8s';
+import type { ImageProps, ResourceProps } from './pod-defaults';
+import { jobStep } from './setup-job';
+import { shellQuote } from './shell';
 
 export interface WaitForPostgresProps {
   /** Any image with `pg_isready`, e.g. the postgres image itself. */
@@ -13,15 +13,11 @@ export interface WaitForPostgresProps {
 
 /** An init container that blocks until PostgreSQL accepts connections. */
 export function waitForPostgres(props: WaitForPostgresProps): k8s.Container {
-  return {
+  const host = shellQuote(props.host);
+  return jobStep({
     name: 'wait-for-database',
-    image: imageRef(props.image),
-    imagePullPolicy: props.image.pullPolicy,
-    command: [
-      '/bin/sh', '-ec',
-      `until pg_isready -h ${props.host} -p ${props.port} -t 3; do echo "waiting for ${props.host}:${props.port}"; sleep 3; done`,
-    ],
-    resources: resourceRequirements(props.resources),
-    securityContext: restrictedContainerSecurityContext(),
-  };
+    image: props.image,
+    resources: props.resources,
+    script: `until pg_isready -h ${host} -p ${props.port} -t 3; do echo "waiting for ${props.host}:${props.port}"; sleep 3; done`,
+  });
 }

@@ -1,14 +1,11 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { Autoscaler } from './autoscaler';
-import { DisruptionBudget } from './disruption-budget';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
+  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
+import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { WorkloadServiceAccount } from './service-account';
-import type { TemporalRoleAutoscaling } from './temporal-role';
 
 export interface WebUiIngressProps {
   readonly host: string;
@@ -32,7 +29,7 @@ export interface WebUiProps {
   /** @default 1 (when no autoscaling) */
   readonly replicas?: number;
   /** @default none */
-  readonly autoscaling?: TemporalRoleAutoscaling;
+  readonly autoscaling?: AutoscalingProps;
   /** @default no Ingress */
   readonly ingress?: WebUiIngressProps;
   /** @default false */
@@ -55,45 +52,34 @@ export class WebUi extends Construct {
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
     const publicUrl = props.ingress ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}` : `http://localhost:${WebUi.PORT}`;
 
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: props.name, labels },
-      spec: {
-        replicas: props.autoscaling ? undefined : props.replicas ?? 1,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
-            terminationGracePeriodSeconds: 30,
-            topologySpreadConstraints: props.topologySpread ? topologySpread(this.selector) : undefined,
-            containers: [
-              {
-                name: 'temporal-web',
-                image: imageRef(props.image),
-                imagePullPolicy: props.image.pullPolicy,
-                env: [
-                  { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
-                  { name: 'TEMPORAL_UI_PORT', value: String(WebUi.PORT) },
-                  { name: 'TEMPORAL_DEFAULT_NAMESPACE', value: props.defaultNamespace ?? 'default' },
-                  { name: 'TEMPORAL_CORS_ORIGINS', value: publicUrl },
-                ],
-                ports: [{ name: 'http', containerPort: WebUi.PORT, protocol: 'TCP' }],
-                resources: resourceRequirements(props.resources),
-                securityContext: restrictedContainerSecurityContext(),
-                livenessProbe: probe({ type: 'http', path: '/healthz', port: 'http' }, { initialDelaySeconds: 10, periodSeconds: 15 }),
-                readinessProbe: probe({ type: 'http', path: '/healthz', port: 'http' }, { periodSeconds: 10 }),
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [scratchVolume('tmp')],
-          },
+    new ScaledDeployment(this, 'Deployment', {
+      name: props.name,
+      labels,
+      selector: this.selector,
+      serviceAccountName: sa.name,
+      replicas: props.replicas,
+      autoscaling: props.autoscaling,
+      runAs: props.runAs ?? { user: 1000, group: 1000 },
+      topologySpread: props.topologySpread,
+      containers: [
+        {
+          name: 'temporal-web',
+          image: imageRef(props.image),
+          imagePullPolicy: props.image.pullPolicy,
+          env: [
+            { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
+            { name: 'TEMPORAL_UI_PORT', value: String(WebUi.PORT) },
+            { name: 'TEMPORAL_DEFAULT_NAMESPACE', value: props.defaultNamespace ?? 'default' },
+            { name: 'TEMPORAL_CORS_ORIGINS', value: publicUrl },
+          ],
+          ports: [{ name: 'http', containerPort: WebUi.PORT, protocol: 'TCP' }],
+          resources: resourceRequirements(props.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          livenessProbe: probe({ type: 'http', path: '/healthz', port: 'http' }, { initialDelaySeconds: 10, periodSeconds: 15 }),
+          readinessProbe: probe({ type: 'http', path: '/healthz', port: 'http' }, { periodSeconds: 10 }),
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         },
-      },
+      ],
     });
     new k8s.KubeService(this, 'Service', {
       metadata: { name: props.name, labels },
@@ -103,16 +89,6 @@ export class WebUi extends Construct {
         ports: [{ name: 'http', port: WebUi.PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
-    if (props.autoscaling) {
-      new Autoscaler(this, 'Autoscaler', {
-        name: props.name,
-        labels,
-        target: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
-        ...props.autoscaling,
-      });
-    }
-    new DisruptionBudget(this, 'DisruptionBudget', { name: props.name, labels, selector: this.selector });
-
     if (props.ingress) {
       const ing = props.ingress;
       new k8s.KubeIngress(this, 'Ingress', {

@@ -1,17 +1,17 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { Autoscaler } from './autoscaler';
-import { DisruptionBudget } from './disruption-budget';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
+  ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
+import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { WorkloadServiceAccount } from './service-account';
-import type { TemporalRoleAutoscaling } from './temporal-role';
 
-type AppProbe = Exclude<ProbeCheck, { type: 'grpc' }>;
+/** Application probes; ports are numbers so each one becomes a declared container port. */
+type AppProbe = Exclude<ProbeCheck, { type: 'grpc' | 'http' | 'tcp' }>
+  | { readonly type: 'http'; readonly path: string; readonly port: number }
+  | { readonly type: 'tcp'; readonly port: number };
 
 export interface WorkerPoolProps {
   /** Name of the Deployment, ServiceAccount, Role, HPA and PDB; the ConfigMap is `<name>-config`. */
@@ -28,7 +28,7 @@ export interface WorkerPoolProps {
   /** @default 1 (when no autoscaling) */
   readonly replicas?: number;
   /** @default none */
-  readonly autoscaling?: TemporalRoleAutoscaling;
+  readonly autoscaling?: AutoscalingProps;
   /** @default {} */
   readonly env?: Record<string, string>;
   /** Files for the application config ConfigMap. @default {} */
@@ -77,67 +77,50 @@ export class WorkerPool extends Construct {
     });
 
     const probePorts = [props.liveness, props.readiness]
-      .flatMap((p) => ('port' in p && typeof p.port === 'number' ? [p.port] : []));
+      .flatMap((p) => ('port' in p ? [p.port] : []));
     const ports = [...new Set([...(props.metricsPort !== undefined ? [props.metricsPort] : []), ...probePorts])]
       .map((containerPort) => ({ name: containerPort === props.metricsPort ? 'metrics' : `http-${containerPort}`, containerPort, protocol: 'TCP' }));
     const checksum = createHash('sha256').update(JSON.stringify(config)).digest('hex');
 
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: props.name, labels },
-      spec: {
-        replicas: props.autoscaling ? undefined : props.replicas ?? 1,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels, annotations: { 'checksum/config': checksum } },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
-            terminationGracePeriodSeconds: 60,
-            topologySpreadConstraints: props.topologySpread ? topologySpread(this.selector) : undefined,
-            containers: [
-              {
-                name: 'worker',
-                image: imageRef(props.image),
-                imagePullPolicy: props.image.pullPolicy,
-                env: [
-                  { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
-                  { name: 'TEMPORAL_NAMESPACE', value: props.temporalNamespace },
-                  { name: 'TEMPORAL_TASK_QUEUE', value: props.taskQueue },
-                  ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
-                ],
-                envFrom: props.existingSecret ? [{ secretRef: { name: props.existingSecret } }] : undefined,
-                ports: ports.length ? ports : undefined,
-                resources: resourceRequirements(props.resources),
-                securityContext: restrictedContainerSecurityContext(),
-                startupProbe: probe(props.liveness, { periodSeconds: 5, failureThreshold: 60 }),
-                livenessProbe: probe(props.liveness, { periodSeconds: 15 }),
-                readinessProbe: probe(props.readiness, { periodSeconds: 10 }),
-                volumeMounts: [
-                  { name: 'config', mountPath: mountPath, readOnly: true },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: this.configMapName } },
-              scratchVolume('tmp', '256Mi'),
-            ],
-          },
+    new ScaledDeployment(this, 'Deployment', {
+      name: props.name,
+      labels,
+      selector: this.selector,
+      serviceAccountName: sa.name,
+      automountServiceAccountToken: true,
+      podAnnotations: { 'checksum/config': checksum },
+      replicas: props.replicas,
+      autoscaling: props.autoscaling,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+      runAs: props.runAs ?? { user: 1000, group: 1000 },
+      terminationGracePeriodSeconds: 60,
+      topologySpread: props.topologySpread,
+      tmpSizeLimit: '256Mi',
+      containers: [
+        {
+          name: 'worker',
+          image: imageRef(props.image),
+          imagePullPolicy: props.image.pullPolicy,
+          env: [
+            { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
+            { name: 'TEMPORAL_NAMESPACE', value: props.temporalNamespace },
+            { name: 'TEMPORAL_TASK_QUEUE', value: props.taskQueue },
+            ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+          ],
+          envFrom: props.existingSecret ? [{ secretRef: { name: props.existingSecret } }] : undefined,
+          ports: ports.length ? ports : undefined,
+          resources: resourceRequirements(props.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          startupProbe: probe(props.liveness, { periodSeconds: 5, failureThreshold: 60 }),
+          livenessProbe: probe(props.liveness, { periodSeconds: 15 }),
+          readinessProbe: probe(props.readiness, { periodSeconds: 10 }),
+          volumeMounts: [
+            { name: 'config', mountPath: mountPath, readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
+          ],
         },
-      },
+      ],
+      volumes: [{ name: 'config', configMap: { name: this.configMapName } }],
     });
-    if (props.autoscaling) {
-      new Autoscaler(this, 'Autoscaler', {
-        name: props.name,
-        labels,
-        target: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
-        ...props.autoscaling,
-      });
-    }
-    new DisruptionBudget(this, 'DisruptionBudget', { name: props.name, labels, selector: this.selector });
   }
 }

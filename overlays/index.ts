@@ -93,6 +93,8 @@ interface Issue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly keys?: readonly string[];
+  /** Nested issues, e.g. for an invalid record key. */
+  readonly issues?: readonly Issue[];
 }
 
 function formatPath(pathKeys: readonly PropertyKey[], spec: Record<string, unknown>): string {
@@ -112,6 +114,7 @@ function formatPath(pathKeys: readonly PropertyKey[], spec: Record<string, unkno
 }
 
 function describe(issue: Issue): string {
+  if (issue.code === 'invalid_key' && issue.issues?.length) return describe(issue.issues[0]);
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove it or fix the spelling (overlays/schema.ts lists every field)`;
   }

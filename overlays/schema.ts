@@ -114,14 +114,21 @@ const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
 ]);
 
+const RESERVED_POOL_ENV = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'];
+
 export const workerPoolSchema = z.strictObject({
   name: dnsLabel,
   image: imageSchema,
   temporalNamespace: z.string().min(1),
   taskQueue: z.string().min(1),
   ...scaledWorkload,
-  /** Extra plain environment variables for the worker container. */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()),
+  /** Extra plain environment variables for the worker container (the TEMPORAL_* connection ones are set from the spec). */
+  env: z.record(
+    z.string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .refine((k) => !RESERVED_POOL_ENV.includes(k), 'is set by the app from the spec; use temporalNamespace / taskQueue instead'),
+    z.string(),
+  ),
   /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
   config: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string()),
   configMountPath: z.string().startsWith('/'),

@@ -77,6 +77,8 @@ const cases: Array<[string, string, string, string[]]> = [
     ['namespace.name: must be a DNS-1123 label']],
   ['an invalid worker pool name', 'dev', 'workerPools:\n  - name: Billing_Worker\n',
     ['workerPools[0] (Billing_Worker).name: must be a DNS-1123 label']],
+  ['a worker pool env var the app owns', 'dev', 'workerPools:\n  - name: app-worker\n    env:\n      TEMPORAL_NAMESPACE: other\n',
+    ['workerPools[0] (app-worker).env.TEMPORAL_NAMESPACE', 'is set by the app from the spec']],
   ['duplicate Temporal namespaces', 'staging',
     'temporal:\n  namespaces:\n    - {name: default, retention: 1d}\n    - {name: default, retention: 2d}\n',
     ['temporal.namespaces[1] (default).name: duplicate Temporal namespace "default"']],

@@ -3,6 +3,7 @@ import { K8sObject, find, synthesized } from './helpers';
 
 const container = (objects: K8sObject[], kind: string, name: string) => find(objects, kind, name).spec.template.spec.containers[0];
 const limits = (objects: K8sObject[], kind: string, name: string) => container(objects, kind, name).resources.limits;
+const schemaJob = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('temporal-schema-1-31-2-'))!;
 const hpa = (objects: K8sObject[], name: string) => find(objects, 'HorizontalPodAutoscaler', name).spec;
 
 describe('dev', () => {
@@ -18,7 +19,7 @@ describe('dev', () => {
     expect(spec.temporal.namespaces).toEqual([expect.objectContaining({ name: 'default', retention: '1d' })]);
     const secret = find(objects, 'Secret', 'temporal-postgres-dev');
     expect(secret.metadata.annotations).toHaveProperty(['temporal.cdk8s.io/dev-only']);
-    expect(find(objects, 'Job', 'temporal-schema-1-31-2').spec.template.spec.containers[0].command[2]).toContain('--plugin postgres12_pgx');
+    expect(schemaJob(objects).spec.template.spec.containers[0].command[2]).toContain('--plugin postgres12_pgx');
   });
 });
 
@@ -62,7 +63,7 @@ describe('production', () => {
   });
   test('images are pinned to the required versions', () => {
     expect(container(objects, 'Deployment', 'temporal-frontend').image).toBe('temporalio/server:1.31.2');
-    expect(find(objects, 'Job', 'temporal-schema-1-31-2').spec.template.spec.containers[0].image).toBe('temporalio/admin-tools:1.31.2');
+    expect(schemaJob(objects).spec.template.spec.containers[0].image).toBe('temporalio/admin-tools:1.31.2');
     expect(container(objects, 'Deployment', 'temporal-web').image).toBe('temporalio/ui:2.52.0');
     expect(container(objects, 'StatefulSet', 'temporal-postgres').image).toMatch(/^postgres:1[67]\./);
   });

@@ -23,7 +23,7 @@ describe('AdminTools', () => {
   test('minimal props: one Recreate pod as uid 1000, pointed at the frontend, with no Service', () => {
     const { objects, deployment, pod, container } = synth(minimal);
     expect(deployment.metadata.name).toBe('temporal-admin-tools');
-    expect(deployment.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 3, strategy: { type: 'Recreate' } });
+    expect(deployment.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 5, strategy: { type: 'Recreate' } });
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod).toMatchObject({ serviceAccountName: 'temporal-admin-tools', automountServiceAccountToken: false, terminationGracePeriodSeconds: 5 });
     expect(envOf(container)).toEqual({ TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233', HOME: '/tmp' });

@@ -23,17 +23,17 @@ function synth(props: NamespaceJobProps) {
 }
 
 const line = (n: string, create: string) =>
-  `temporal operator namespace describe --namespace ${n} >/dev/null 2>&1 && echo "namespace ${n.slice(1, -1)} exists" || temporal operator namespace create --namespace ${n} ${create}`;
+  `temporal operator namespace describe --namespace ${n} >/dev/null 2>&1 && echo "namespace ${n} exists" || temporal operator namespace create --namespace ${n} ${create}`;
 
 describe('NamespaceJob', () => {
   test('minimal props: backoffLimit 10, ttl 86400, uid 1000; describe || create --retention <hours>h', () => {
     const { job, pod, register } = synth(minimal);
-    expect(job.metadata.name).toBe('temporal-namespaces-abc');
+    expect(job.metadata.name).toMatch(/^temporal-namespaces-abc-[0-9a-f]{8}$/);
     expect(job.spec).toMatchObject({ backoffLimit: 10, ttlSecondsAfterFinished: 86400 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-namespace-registration', automountServiceAccountToken: false });
     expect(register.name).toBe('register-namespaces');
-    expect(register.command).toEqual(['/bin/sh', '-ec', line("'default'", '--retention 72h')]);
+    expect(register.command).toEqual(['/bin/sh', '-ec', line('default', '--retention 72h')]);
     expect(register.command[2]).not.toContain('--description');
   });
 
@@ -54,7 +54,7 @@ describe('NamespaceJob', () => {
       runAs: { user: 3000, group: 3001, fsGroup: 3002 },
     };
     const { objects, job, pod, register, wait } = synth(all);
-    expect(job.metadata.name).toBe('ns-job');
+    expect(job.metadata.name).toMatch(/^ns-job-[0-9a-f]{8}$/);
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/component'], 'ns');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('ns-sa');
     expect(pod.serviceAccountName).toBe('ns-sa');
@@ -66,8 +66,8 @@ describe('NamespaceJob', () => {
       expect(envOf(c)).toEqual({ TEMPORAL_ADDRESS: 'fe:7233', HOME: '/tmp' });
     }
     expect(register.command[2].split('\n')).toEqual([
-      line("'orders'", `--retention 168h --description 'Orders'\\'' workflows'`),
-      line("'billing'", '--retention 24h'),
+      line('orders', `--retention 168h --description 'Orders'\\'' workflows'`),
+      line('billing', '--retention 24h'),
     ]);
   });
 

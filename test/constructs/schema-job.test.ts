@@ -35,7 +35,7 @@ const script = (c: any): string => c.command[2];
 describe('SchemaJob', () => {
   test('minimal props: backoffLimit 10, ttl 86400, uid 1000', () => {
     const { job, pod } = synth(minimal);
-    expect(job.metadata.name).toBe('temporal-schema-1-31-2');
+    expect(job.metadata.name).toMatch(/^temporal-schema-1-31-2-[0-9a-f]{8}$/);
     expect(job.spec.backoffLimit).toBe(10);
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
@@ -62,7 +62,7 @@ describe('SchemaJob', () => {
       runAs: { user: 2000, group: 2001, fsGroup: 2002 },
     };
     const { objects, job, pod, steps } = synth(all);
-    expect(job.metadata.name).toBe('schema-x');
+    expect(job.metadata.name).toMatch(/^schema-x-[0-9a-f]{8}$/);
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('schema-sa');
     expect(pod.serviceAccountName).toBe('schema-sa');
@@ -102,7 +102,7 @@ describe('SchemaJob', () => {
 
   test('create-database tolerates "already exists"; update runs setup-schema -v 0.0 then update-schema', () => {
     const { steps } = synth(minimal);
-    const tool = "temporal-sql-tool --plugin postgres12 --endpoint temporal-postgres.ns.svc.cluster.local --port 5432 --user 'temporal' --database temporal";
+    const tool = "temporal-sql-tool --plugin postgres12 --endpoint temporal-postgres.ns.svc.cluster.local --port 5432 --user temporal --database temporal";
     expect(script(steps[1])).toBe([
       `if out=$(${tool} create-database 2>&1); then echo "$out";`,
       `elif echo "$out" | grep -q 'already exists'; then echo "database temporal already exists";`,
@@ -119,4 +119,13 @@ describe('SchemaJob', () => {
     for (const c of steps.slice(1)) expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
   });
+});
+
+test('SchemaJob: any change to what the Job runs changes its name (a Job template is immutable)', () => {
+  const names = [minimal, { ...minimal, resources: { ...minimal.resources, limits: { memory: '512Mi' } } }, { ...minimal, user: 'other' }]
+    .map((props) => {
+      const chart = testChart();
+      return new SchemaJob(chart, 'schema', props).jobName;
+    });
+  expect(new Set(names).size).toBe(3);
 });

@@ -5,8 +5,11 @@ import { shellQuote } from '../../constructs/shell';
 const throughShell = (value: string) => execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' });
 
 describe('shellQuote', () => {
-  test('wraps a value in single quotes', () => {
-    expect(shellQuote('temporal')).toBe("'temporal'");
+  test('leaves plain words bare and wraps anything else in single quotes', () => {
+    expect(shellQuote('temporal')).toBe('temporal');
+    expect(shellQuote('temporal-postgres.ns.svc.cluster.local')).toBe('temporal-postgres.ns.svc.cluster.local');
+    expect(shellQuote('/etc/temporal/schema/postgresql/v12/temporal/versioned')).toBe('/etc/temporal/schema/postgresql/v12/temporal/versioned');
+    expect(shellQuote('a b')).toBe("'a b'");
     expect(shellQuote('')).toBe("''");
   });
 

@@ -201,7 +201,7 @@ describe('TemporalRole', () => {
   // gives it no rpc port and no probes (../shared/reference/temporal-helm-chart.md: "worker: only
   // membershipPort 6939 (no gRPC listener)", "The worker has no probes"). TCP/gRPC probes on its gRPC
   // port can never pass: the startup probe restarts the pod after 5 minutes, and it never turns Ready.
-  test.failing('worker: no probe targets the gRPC port, which the worker role does not listen on', () => {
+  test('worker: no probe targets the gRPC port, which the worker role does not listen on', () => {
     const { container } = synth('worker');
     const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe].filter(Boolean);
     for (const p of probes) {

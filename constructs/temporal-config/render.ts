@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { JsonValue, toYaml } from '../yaml';
 import type { EnvRef, TemporalServerConfig } from './model';
 
 const isEnvRef = (v: unknown): v is EnvRef =>
@@ -21,7 +21,7 @@ export function renderServerConfig(config: TemporalServerConfig): string {
     }
     return v;
   };
-  const body = dump(replace(config), { lineWidth: -1, noRefs: true })
+  const body = toYaml(replace(config) as JsonValue)
     .replace(/__TEMPLATE_REF_(\d+)__/g, (_, i) => `{{ env "${refs[Number(i)]}" | quote }}`);
   return `# enable-template\n# Temporal server config, rendered by the cdk8s app; values in {{ }} come from the pod environment.\n${body}`;
 }
@@ -33,5 +33,5 @@ export function renderDynamicConfig(values: Record<string, string | number | boo
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => [k, [{ value: v }]]);
   if (entries.length === 0) return '# No overrides: every key uses the server default.\n{}\n';
-  return dump(Object.fromEntries(entries), { lineWidth: -1, noRefs: true });
+  return toYaml(Object.fromEntries(entries));
 }

@@ -3,6 +3,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PostgresCluster } from '../constructs/postgres-cluster';
 import { SchemaJob } from '../constructs/schema-job';
+import { memoryBytes } from '../overlays/quantities';
 import type { Spec } from '../overlays/schema';
 import { SCHEMA_DIRS, Topology } from './topology';
 
@@ -24,6 +25,7 @@ export class DatastoresChart extends Chart {
       passwordSecret,
       generatedPassword: p.passwordSecret.generate ? devPassword(spec.instance) : undefined,
       port: spec.postgres.port,
+      ...postgresTuning(spec.postgres.resources.limits.memory, spec.postgres.maxConnections),
     });
 
     new SchemaJob(this, 'SchemaJob', {
@@ -46,6 +48,12 @@ export class DatastoresChart extends Chart {
       ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished,
     });
   }
+}
+
+/** shared_buffers at a quarter of the memory limit; /dev/shm at an eighth (at least 64Mi). */
+function postgresTuning(memoryLimit: string, maxConnections: number) {
+  const mib = Math.floor(memoryBytes(memoryLimit)! / 2 ** 20);
+  return { maxConnections, sharedBuffers: `${Math.max(32, Math.floor(mib / 4))}MB`, shmSize: `${Math.max(64, Math.floor(mib / 8))}Mi` };
 }
 
 /** Deterministic (so dist/ is reproducible) and only ever rendered for development profiles. */

@@ -7,7 +7,7 @@ import type { Spec } from '../overlays/schema';
 import { METRICS_PORT, ROLE_PORTS, TEMPORAL_ROLES, Topology } from './topology';
 
 /**
- * Baseline NetworkPolicies: only the frontend (gRPC, HTTP API), the Web UI and the metrics port are
+ * Baseline NetworkPolicies: only the frontend (gRPC, HTTP API), the Web UI and the metrics ports are
  * reachable from other namespaces; PostgreSQL, history, matching and the rest only from inside.
  */
 export class NetworkChart extends Chart {
@@ -19,7 +19,12 @@ export class NetworkChart extends Chart {
       prefix: 'temporal',
       labels: recommendedLabels(topo.identity('network-policy')),
       exposed: [
-        { name: 'frontend', podSelector: { matchLabels: selectorLabels(frontend) }, ports: [ROLE_PORTS.frontend.grpc, ROLE_PORTS.frontend.http!] },
+        {
+          name: 'frontend',
+          podSelector: { matchLabels: selectorLabels(frontend) },
+          ports: [ROLE_PORTS.frontend.grpc, ROLE_PORTS.frontend.http!],
+          fromNamespaces: emptyToAll(np.frontendFromNamespaces),
+        },
         ...(spec.ui.enabled
           ? [{ name: 'web', podSelector: { matchLabels: selectorLabels(topo.identity('web')) }, ports: [WebUi.PORT], fromNamespaces: emptyToAll(np.webFromNamespaces) }]
           : []),
@@ -32,6 +37,12 @@ export class NetworkChart extends Chart {
           ports: [METRICS_PORT],
           fromNamespaces: emptyToAll(np.metricsFromNamespaces),
         },
+        ...spec.workerPools.filter((pool) => pool.metricsPort !== undefined).map((pool) => ({
+          name: `${pool.name}-metrics`,
+          podSelector: { matchLabels: selectorLabels(topo.identity('worker-pool', { name: pool.name })) },
+          ports: [pool.metricsPort!],
+          fromNamespaces: emptyToAll(np.metricsFromNamespaces),
+        })),
       ],
     });
   }

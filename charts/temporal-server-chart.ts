@@ -54,7 +54,7 @@ export class TemporalServerChart extends Chart {
         replicas: r.replicas,
         autoscaling: r.autoscaling,
         topologySpread: spec.topologySpread,
-        initContainers: [waitForPostgres({ image: spec.images.postgres, host: topo.postgresHost, port: spec.postgres.port, resources: spec.jobs.resources })],
+        initContainers: [waitForPostgres({ image: spec.images.postgres, host: topo.postgresHost, port: spec.postgres.port, user: p.user, resources: spec.jobs.resources })],
       });
     }
 

@@ -32,7 +32,7 @@ export interface NamespaceJobProps {
   readonly runAs?: RunAsProps;
 }
 
-/** Waits for the frontend, then registers each namespace unless it already exists. */
+/** Waits for the frontend, then creates each namespace, or updates it if it already exists. */
 export class NamespaceJob extends Construct {
   readonly jobName: string;
 
@@ -43,11 +43,13 @@ export class NamespaceJob extends Construct {
       // The CLI looks for its config under $HOME; the root filesystem is read-only.
       { name: 'HOME', value: '/tmp' },
     ];
+    // Create missing namespaces; bring existing ones to the declared retention and description.
     const register = props.namespaces.map((ns) => {
       const n = shellQuote(ns.name);
-      const description = ns.description ? ` --description ${shellQuote(ns.description)}` : '';
-      return `temporal operator namespace describe --namespace ${n} >/dev/null 2>&1 && echo "namespace ${ns.name} exists" || `
-        + `temporal operator namespace create --namespace ${n} --retention ${ns.retentionHours}h${description}`;
+      const settings = `--retention ${ns.retentionHours}h${ns.description ? ` --description ${shellQuote(ns.description)}` : ''}`;
+      return `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; `
+        + `then temporal operator namespace update --namespace ${n} ${settings}; `
+        + `else temporal operator namespace create --namespace ${n} ${settings}; fi`;
     });
     const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env });
     this.jobName = new SetupJob(this, 'Job', {

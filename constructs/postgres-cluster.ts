@@ -29,6 +29,12 @@ export interface PostgresClusterProps {
   readonly port?: number;
   /** @default { user: 999, group: 999 } (the postgres user of the official image) */
   readonly runAs?: RunAsProps;
+  /** `max_connections`; must cover every client pool. @default 100 */
+  readonly maxConnections?: number;
+  /** `shared_buffers`, e.g. `1GB`; about a quarter of the memory limit. @default '128MB' */
+  readonly sharedBuffers?: string;
+  /** Size of the memory-backed /dev/shm (counts against the memory limit). @default '64Mi' */
+  readonly shmSize?: string;
 }
 
 /**
@@ -94,12 +100,15 @@ export class PostgresCluster extends Construct {
                 name: 'postgres',
                 image: imageRef(props.image),
                 imagePullPolicy: props.image.pullPolicy,
+                // The image's entrypoint passes arguments starting with "-" to the postgres server.
+                args: ['-c', `max_connections=${props.maxConnections ?? 100}`, '-c', `shared_buffers=${props.sharedBuffers ?? '128MB'}`],
                 env: [
                   { name: 'POSTGRES_USER', value: props.user },
                   { name: 'POSTGRES_DB', value: props.database },
                   { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } },
                   // A sub-directory, so initdb never sees the volume's lost+found.
                   { name: 'PGDATA', value: `${PostgresCluster.DATA_DIR}/pgdata` },
+                  { name: 'PGPORT', value: String(this.port) },
                 ],
                 ports: [{ name: 'postgres', containerPort: this.port, protocol: 'TCP' }],
                 resources: resourceRequirements(props.resources),
@@ -111,10 +120,15 @@ export class PostgresCluster extends Construct {
                   { name: 'data', mountPath: PostgresCluster.DATA_DIR },
                   { name: 'run', mountPath: '/var/run/postgresql' },
                   { name: 'tmp', mountPath: '/tmp' },
+                  { name: 'shm', mountPath: '/dev/shm' },
                 ],
               },
             ],
-            volumes: [scratchVolume('run', '16Mi'), scratchVolume('tmp', '256Mi')],
+            volumes: [
+              scratchVolume('run', '16Mi'),
+              scratchVolume('tmp', '256Mi'),
+              { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(props.shmSize ?? '64Mi') } },
+            ],
           },
         },
         volumeClaimTemplates: [

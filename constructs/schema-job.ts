@@ -52,7 +52,7 @@ export class SchemaJob extends Construct {
     const password: k8s.EnvVar = { name: 'SQL_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } };
     const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env: [password] });
 
-    const steps: k8s.Container[] = [waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, resources: props.resources })];
+    const steps: k8s.Container[] = [waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, user: props.user, resources: props.resources })];
     for (const s of props.stores) {
       const db = `${tool} --database ${shellQuote(s.database)}`;
       steps.push(step(`create-${s.store}-database`, [

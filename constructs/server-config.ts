@@ -48,7 +48,7 @@ export interface ServerConfigProps {
 
 /**
  * The Temporal server config and dynamic config as two ConfigMaps. Every role mounts both; the
- * checksum goes on pod templates so a config change rolls the pods.
+ * checksum of the static config goes on pod templates so a change to it rolls the pods.
  */
 export class ServerConfig extends Construct {
   /** Where the config file is mounted; `TEMPORAL_SERVER_CONFIG_FILE_PATH` points here. */
@@ -65,7 +65,7 @@ export class ServerConfig extends Construct {
 
   readonly configMapName: string;
   readonly dynamicConfigMapName: string;
-  /** sha256 of both files. */
+  /** sha256 of the static config file (the dynamic config is reloaded live). */
   readonly checksum: string;
   readonly metricsPort: number;
   readonly model: TemporalServerConfig;
@@ -79,7 +79,9 @@ export class ServerConfig extends Construct {
 
     const config = renderServerConfig(this.model);
     const dynamicConfig = renderDynamicConfig(props.dynamicConfig ?? {});
-    this.checksum = createHash('sha256').update(config).update('\0').update(dynamicConfig).digest('hex');
+    // Only the static config: the server polls the dynamic config and applies it without a restart,
+    // and rolling history pods for a tuning change would move every shard.
+    this.checksum = createHash('sha256').update(config).digest('hex');
 
     new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: props.configMapName, labels: props.labels },

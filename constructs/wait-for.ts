@@ -8,6 +8,8 @@ export interface WaitForPostgresProps {
   readonly image: ImageProps;
   readonly host: string;
   readonly port: number;
+  /** Role name to connect as; pg_isready cannot guess one for a uid without a passwd entry. */
+  readonly user: string;
   readonly resources: ResourceProps;
 }
 
@@ -18,6 +20,6 @@ export function waitForPostgres(props: WaitForPostgresProps): k8s.Container {
     name: 'wait-for-database',
     image: props.image,
     resources: props.resources,
-    script: `until pg_isready -h ${host} -p ${props.port} -t 3; do echo "waiting for ${props.host}:${props.port}"; sleep 3; done`,
+    script: `until pg_isready -h ${host} -p ${props.port} -U ${shellQuote(props.user)} -t 3; do echo "waiting for ${props.host}:${props.port}"; sleep 3; done`,
   });
 }

@@ -30,14 +30,16 @@ export const base: BaseSpec = {
       autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'default' },
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
+    // History and matching are pinned (min = max): every membership change moves shards and task-queue
+    // partitions, so Temporal's maintainers advise sizing them for peak rather than autoscaling.
     history: {
       replicas: 2,
-      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
+      autoscaling: { minReplicas: 2, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
       resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
     matching: {
       replicas: 2,
-      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
+      autoscaling: { minReplicas: 2, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
     worker: {
@@ -46,7 +48,10 @@ export const base: BaseSpec = {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     },
     namespaces: [{ name: 'default', retention: '3d', description: 'Default namespace' }],
-    dynamicConfig: {},
+    dynamicConfig: {
+      // Let in-flight calls finish on rollouts (terminationGracePeriodSeconds is 60).
+      'frontend.shutdownDrainDuration': '30s',
+    },
     dynamicConfigPollIntervalSeconds: 10,
   },
   persistence: {
@@ -55,12 +60,13 @@ export const base: BaseSpec = {
     visibilityDatabase: 'temporal_visibility',
     user: 'temporal',
     passwordSecret: { name: 'temporal-postgres-credentials', passwordKey: 'password', generate: false },
-    maxConns: 20,
-    maxIdleConns: 20,
+    maxConns: 10,
+    maxIdleConns: 5,
     maxConnLifetime: '1h',
   },
   postgres: {
     port: 5432,
+    maxConnections: 250,
     resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     storage: { size: '20Gi' },
   },
@@ -81,7 +87,7 @@ export const base: BaseSpec = {
     resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
   },
   workerPools: [{ name: 'app-worker' }],
-  networkPolicies: { enabled: true, webFromNamespaces: {}, metricsFromNamespaces: {} },
+  networkPolicies: { enabled: true, frontendFromNamespaces: {}, webFromNamespaces: {}, metricsFromNamespaces: {} },
 };
 
 /**

@@ -20,6 +20,7 @@ export const dev: ProfileOverlay = {
     worker: { replicas: 1, autoscaling: single, resources: small('50m', '64Mi', '250m', '128Mi') },
     namespaces: [{ name: 'default', retention: '1d', description: 'Default namespace (dev)' }],
     dynamicConfig: {
+      'frontend.shutdownDrainDuration': '5s',
       'frontend.persistenceMaxQPS': 500,
       'history.persistenceMaxQPS': 1000,
       'matching.numTaskqueueReadPartitions': 1,
@@ -28,10 +29,11 @@ export const dev: ProfileOverlay = {
   },
   persistence: {
     passwordSecret: { name: 'temporal-postgres-dev', generate: true },
-    maxConns: 10,
-    maxIdleConns: 10,
+    maxConns: 5,
+    maxIdleConns: 2,
   },
   postgres: {
+    maxConnections: 80,
     resources: small('100m', '128Mi', '500m', '256Mi'),
     storage: { size: '2Gi' },
   },

@@ -20,12 +20,12 @@ export const production: ProfileOverlay = {
     },
     history: {
       replicas: 5,
-      autoscaling: { minReplicas: 5, maxReplicas: 10, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
+      autoscaling: { minReplicas: 5, maxReplicas: 5, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
       resources: res('1', '1536Mi', '2', '2Gi'),
     },
     matching: {
       replicas: 3,
-      autoscaling: { minReplicas: 3, maxReplicas: 6, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
+      autoscaling: { minReplicas: 3, maxReplicas: 3, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
       resources: res('500m', '512Mi', '2', '1Gi'),
     },
     worker: {
@@ -43,8 +43,9 @@ export const production: ProfileOverlay = {
       'matching.persistenceMaxQPS': 3000,
     },
   },
-  persistence: { maxConns: 50, maxIdleConns: 20 },
+  persistence: { maxConns: 15, maxIdleConns: 10 },
   postgres: {
+    maxConnections: 800,
     resources: res('1', '2Gi', '2', '4Gi'),
     storage: { size: '100Gi' },
   },

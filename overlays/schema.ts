@@ -65,7 +65,8 @@ export const autoscalingSchema = z
 const scaledWorkload = {
   /** Used when autoscaling is off; an HPA owns replicas otherwise. */
   replicas: positiveInt,
-  autoscaling: autoscalingSchema.optional(),
+  /** `null` in an overlay removes the HPA inherited from the base. */
+  autoscaling: autoscalingSchema.nullable().optional().transform((a) => a ?? undefined),
   resources: resourcesSchema,
 };
 
@@ -193,6 +194,8 @@ export const specSchema = z
     }),
     postgres: z.strictObject({
       port,
+      /** `max_connections`; must cover every pod's pools (validated below). */
+      maxConnections: positiveInt,
       resources: resourcesSchema,
       storage: z.strictObject({ size: memory, storageClassName: dnsSubdomain.optional() }),
     }),
@@ -221,6 +224,8 @@ export const specSchema = z
     /** Baseline ingress isolation; least-privilege policies per flow come later. */
     networkPolicies: z.strictObject({
       enabled: z.boolean(),
+      /** Labels of the namespace(s) whose pods may call the frontend (7233/7243). {} = any namespace. */
+      frontendFromNamespaces: z.record(z.string(), z.string()),
       /** Labels of the namespace(s) allowed to reach the Web UI (the ingress controller's). {} = any namespace. */
       webFromNamespaces: z.record(z.string(), z.string()),
       /** Labels of the namespace(s) allowed to scrape metrics on 9090. {} = any namespace. */
@@ -264,6 +269,18 @@ export const specSchema = z
         ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'temporalNamespace'], message: `"${p.temporalNamespace}" is not registered; add it to temporal.namespaces or use one of: ${[...known].join(', ')}` });
       }
     });
+    const rolePods = (['frontend', 'history', 'matching', 'worker'] as const)
+      .reduce((n, role) => n + (spec.temporal[role].autoscaling?.maxReplicas ?? spec.temporal[role].replicas), 0);
+    // Each server pod opens one pool per store (default and visibility); keep 10 for Jobs and admin tools.
+    const needed = rolePods * 2 * spec.persistence.maxConns + 10;
+    if (needed > spec.postgres.maxConnections) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres', 'maxConnections'],
+        message: `${spec.postgres.maxConnections} is below the ${needed} connections the Temporal pods may open `
+          + `(${rolePods} pods at max scale × 2 stores × persistence.maxConns ${spec.persistence.maxConns} + 10); raise it or lower persistence.maxConns`,
+      });
+    }
     if (spec.persistence.maxIdleConns > spec.persistence.maxConns) {
       ctx.addIssue({ code: 'custom', path: ['persistence', 'maxIdleConns'], message: `must be ≤ maxConns (${spec.persistence.maxConns})` });
     }

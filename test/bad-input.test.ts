@@ -88,6 +88,8 @@ const cases: Array<[string, string, string, string[]]> = [
     ['persistence.passwordSecret.generate: generated secrets are only allowed in development']],
   ['min idle connections above max', 'staging', 'persistence:\n  maxConns: 5\n  maxIdleConns: 10\n',
     ['persistence.maxIdleConns: must be ≤ maxConns (5)']],
+  ['more database connections than PostgreSQL allows', 'production', 'persistence:\n  maxConns: 100\n',
+    ['postgres.maxConnections: 800 is below the 4610 connections the Temporal pods may open', 'raise it or lower persistence.maxConns']],
   ['a YAML overlay that does not parse', 'staging', 'temporal:\n  frontend: [unclosed\n',
     ['profile "staging"', 'is not valid YAML', 'Fix the syntax']],
   ['a YAML overlay that is a list', 'staging', '- a\n- b\n',
@@ -107,6 +109,17 @@ test('one bad profile stops every profile from being written', () => {
   const { code, err } = synth(['--overlay', file]);
   expect(code).toBe(1);
   expect(err).toContain('profile "dev"');
+});
+
+test('`autoscaling: null` in an overlay removes an inherited HPA and pins replicas', () => {
+  const other = path.join(work, 'pinned-dist');
+  const file = overlay('pinned', 'temporal:\n  history:\n    replicas: 3\n    autoscaling: null\n');
+  expect(run(['--outdir', other, '--profile', 'staging', '--overlay', file, '--quiet'], { out: () => undefined, err: () => undefined }, {})).toBe(0);
+  const text = fs.readFileSync(path.join(other, 'staging', '0002-temporal-server.k8s.yaml'), 'utf8');
+  const docs = text.split('\n---\n');
+  const history = docs.find((d) => d.startsWith('apiVersion: apps/v1\nkind: Deployment') && d.includes('\n  name: temporal-history\n'))!;
+  expect(history).toContain('\n  replicas: 3\n');
+  expect(docs.some((d) => d.includes('kind: HorizontalPodAutoscaler') && d.includes('\n  name: temporal-history\n'))).toBe(false);
 });
 
 test('rejects an unknown profile name and lists the known ones', () => {

@@ -2,6 +2,7 @@
  * Rules every synthesized object of every profile must follow (DEVELOPERS.md, "Stable, readable
  * output" and "Correct for real"). Each check walks the real output of `synthProfile`.
  */
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { load } from 'js-yaml';
 import { cpuMillis, memoryBytes } from '../overlays/quantities';
@@ -101,7 +102,8 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
   test('NetworkPolicies select existing pods and open only ports those pods serve', () => {
     const policies = byKind(objects, 'NetworkPolicy');
-    expect(policies.length).toBe(spec.networkPolicies.enabled ? (spec.ui.enabled ? 4 : 3) : 0);
+    const poolMetrics = spec.workerPools.filter((pool) => pool.metricsPort !== undefined).length;
+    expect(policies.length).toBe(spec.networkPolicies.enabled ? 3 + (spec.ui.enabled ? 1 : 0) + poolMetrics : 0);
     for (const np of policies) {
       const selected = workloads(objects).filter((w) => selects(np.spec.podSelector, podLabels(w)));
       expect([np.metadata.name, selected.length > 0]).toEqual([np.metadata.name, true]);
@@ -232,10 +234,12 @@ describe.each(PROFILES)('profile %s', (profile) => {
     const config = find(objects, 'ConfigMap', 'temporal-config').data['config.yaml'];
     const dynamic = find(objects, 'ConfigMap', 'temporal-dynamic-config').data['dynamic_config.yaml'];
     expect(config.split('\n')[0]).toBe('# enable-template');
+    // The server renders the whole file as a Go template: only the env lookups may use delimiters.
+    expect(config.replace(/\{\{ env "[A-Z_][A-Z0-9_]*" \| quote \}\}/g, '')).not.toMatch(/\{\{|\}\}/);
     const parsed = load(config.replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"$1"')) as Record<string, unknown>;
     expect(checkConfigKeys(parsed)).toEqual([]);
     expect(Object.keys((load(dynamic) as object | null) ?? {}).filter((k) => !ALLOWED_DYNAMIC_CONFIG_KEYS.has(k))).toEqual([]);
-    const checksum = createHash('sha256').update(config).update('\0').update(dynamic).digest('hex');
+    const checksum = createHash('sha256').update(config).digest('hex');
     for (const role of ['frontend', 'history', 'matching', 'worker']) {
       const d = find(objects, 'Deployment', `temporal-${role}`);
       expect(d.spec.template.metadata.annotations['checksum/config']).toBe(checksum);
@@ -243,6 +247,15 @@ describe.each(PROFILES)('profile %s', (profile) => {
       expect(env.TEMPORAL_SERVICES.value).toBe(role);
       expect(env.TEMPORAL_SERVER_CONFIG_FILE_PATH.value).toBe('/etc/temporal/config/config.yaml');
       expect(env.POD_IP.valueFrom.fieldRef.fieldPath).toBe('status.podIP');
+    }
+  });
+
+  test('every shell script in a container is valid POSIX sh', () => {
+    for (const w of workloads(objects)) {
+      for (const c of allContainers(podSpec(w)).filter((x) => x.command?.[0] === '/bin/sh')) {
+        const res = spawnSync('sh', ['-n'], { input: c.command[c.command.length - 1], encoding: 'utf8' });
+        expect([w.metadata.name, c.name, res.status, res.stderr]).toEqual([w.metadata.name, c.name, 0, '']);
+      }
     }
   });
 

@@ -23,7 +23,8 @@ export function renderServerConfig(config: TemporalServerConfig): string {
   };
   const body = toYaml(replace(config) as JsonValue)
     .replace(/__TEMPLATE_REF_(\d+)__/g, (_, i) => `{{ env "${refs[Number(i)]}" | quote }}`);
-  return `# enable-template\n# Temporal server config, rendered by the cdk8s app; values in {{ }} come from the pod environment.\n${body}`;
+  // The whole file is a Go template: even comments must not contain template delimiters.
+  return `# enable-template\n# Temporal server config, rendered by the cdk8s app. Passwords and the pod IP are filled in from the pod environment at start-up.\n${body}`;
 }
 
 /** Dynamic config file format: `key: [{value: v}]` per key, keys sorted for stable output. */

@@ -22,11 +22,12 @@ function synth(props: NamespaceJobProps) {
   return { objects, job, pod, register: pod.containers[0], wait: pod.initContainers[0] };
 }
 
-const line = (n: string, create: string) =>
-  `temporal operator namespace describe --namespace ${n} >/dev/null 2>&1 && echo "namespace ${n} exists" || temporal operator namespace create --namespace ${n} ${create}`;
+const line = (n: string, settings: string) =>
+  `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; then temporal operator namespace update --namespace ${n} ${settings}; `
+  + `else temporal operator namespace create --namespace ${n} ${settings}; fi`;
 
 describe('NamespaceJob', () => {
-  test('minimal props: backoffLimit 10, ttl 86400, uid 1000; describe || create --retention <hours>h', () => {
+  test('minimal props: backoffLimit 10, ttl 86400, uid 1000; describe, then update or create with --retention <hours>h', () => {
     const { job, pod, register } = synth(minimal);
     expect(job.metadata.name).toMatch(/^temporal-namespaces-abc-[0-9a-f]{8}$/);
     expect(job.spec).toMatchObject({ backoffLimit: 10, ttlSecondsAfterFinished: 86400 });

@@ -32,6 +32,8 @@ describe('PostgresCluster', () => {
     expect(sts.spec.volumeClaimTemplates[0].spec).not.toHaveProperty('storageClassName');
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
     expect(container.readinessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', 'temporal', '-d', 'temporal']);
+    expect(container.args).toEqual(['-c', 'max_connections=100', '-c', 'shared_buffers=128MB']);
+    expect(container.volumeMounts).toContainEqual({ name: 'shm', mountPath: '/dev/shm' });
   });
 
   test('all props: a generated password renders the Secret; port, storage class and uid are applied', () => {
@@ -47,6 +49,9 @@ describe('PostgresCluster', () => {
       generatedPassword: 'dev-only-secret',
       port: 5433,
       runAs: { user: 70, group: 70, fsGroup: 71 },
+      maxConnections: 300,
+      sharedBuffers: '1GB',
+      shmSize: '512Mi',
     };
     const { construct, objects, sts, pod, container } = synth(all);
     const secret = only(objects, 'Secret');
@@ -66,7 +71,10 @@ describe('PostgresCluster', () => {
       POSTGRES_DB: 'main',
       POSTGRES_PASSWORD: { secretKeyRef: { name: 'pg-credentials', key: 'pw' } },
       PGDATA: '/var/lib/postgresql/data/pgdata',
+      PGPORT: '5433',
     });
+    expect(container.args).toEqual(['-c', 'max_connections=300', '-c', 'shared_buffers=1GB']);
+    expect(pod.volumes.find((v: any) => v.name === 'shm')).toEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '512Mi' } });
     expect(container.livenessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1', '-p', '5433', '-U', 'admin', '-d', 'main']);
     expect(pod.securityContext).toMatchObject({ runAsUser: 70, runAsGroup: 70, fsGroup: 71 });
     expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } } });
@@ -91,8 +99,12 @@ describe('PostgresCluster', () => {
     expectSelectors(objects, selectorOf('database'));
     expectRestrictedContainers(objects);
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
-    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/postgresql/data', '/var/run/postgresql', '/tmp']);
-    expect(pod.volumes).toEqual([{ name: 'run', emptyDir: { sizeLimit: '16Mi' } }, { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }]);
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/postgresql/data', '/var/run/postgresql', '/tmp', '/dev/shm']);
+    expect(pod.volumes).toEqual([
+      { name: 'run', emptyDir: { sizeLimit: '16Mi' } },
+      { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+    ]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('temporal-postgres');
   });

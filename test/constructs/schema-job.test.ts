@@ -70,7 +70,7 @@ describe('SchemaJob', () => {
     expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 2001, fsGroup: 2002 });
     expect(steps.map((c) => c.name)).toEqual(['wait-for-database', 'create-default-database', 'update-default-schema']);
     expect(steps[0]).toMatchObject({ image: 'mirror/postgres:17', imagePullPolicy: 'Never' });
-    expect(script(steps[0])).toContain('pg_isready -h db.example -p 6432');
+    expect(script(steps[0])).toMatch(/pg_isready -h db\.example -p 6432 -U \S+ /);
     for (const c of steps.slice(1)) {
       expect(c).toMatchObject({ image: 'mirror/admin-tools:1.31.3', imagePullPolicy: 'Always' });
       expect(script(c)).toContain(`temporal-sql-tool --plugin postgres12_pgx --endpoint db.example --port 6432 --user 'o'\\''brien' --database temporal `);

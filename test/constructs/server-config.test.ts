@@ -128,13 +128,11 @@ describe('ServerConfig', () => {
     expect(c.services.frontend.rpc).not.toHaveProperty('httpPort');
   });
 
-  test('the checksum is a stable sha256 that changes with either file', () => {
+  test('the checksum is a stable sha256 of the static config; dynamic-config edits do not roll pods', () => {
     const base = synth(minimal).config.checksum;
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     expect(synth(minimal).config.checksum).toBe(base);
-    expect(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 1 } }).config.checksum).not.toBe(base);
-    expect(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 2 } }).config.checksum)
-      .not.toBe(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 1 } }).config.checksum);
+    expect(synth({ ...minimal, dynamicConfig: { 'frontend.rps': 1 } }).config.checksum).toBe(base);
     expect(synth({ ...minimal, logLevel: 'warn' }).config.checksum).not.toBe(base);
   });
 });

@@ -175,7 +175,7 @@ describe('TemporalRole', () => {
   });
 
   test('every container is restricted', () => {
-    const { objects } = synth('frontend', { initContainers: [waitForPostgres({ image: postgresImage, host: 'pg', port: 5432, resources })] });
+    const { objects } = synth('frontend', { initContainers: [waitForPostgres({ image: postgresImage, host: 'pg', port: 5432, user: 'temporal', resources })] });
     expectRestrictedContainers(objects);
   });
 

@@ -40,8 +40,7 @@ try {
   const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) for (const [k, c] of Object.entries(commands)) samples[k].push(time(c));
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
-  const objects = fs.readdirSync(out).length;
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, median of ${runs} alternating runs (${objects} profile folders)`);
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs, median of ${runs} alternating runs; profiles: ${fs.readdirSync(out).join(', ')}`);
   for (const [k, v] of Object.entries(m)) console.log(`  ${k.padEnd(16)} ${v.toFixed(3)} s`);
   const extra = m['dev +100 pools'] - m.dev;
   const rows = [

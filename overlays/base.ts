@@ -101,7 +101,8 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
   replicas: 1,
   autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80, behavior: 'default' },
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  env: {},
+  // The default application config below is a Spring Boot application.yaml; Spring reads it from here.
+  env: { SPRING_CONFIG_ADDITIONAL_LOCATION: 'optional:file:/etc/app/' },
   config: {
     'application.yaml': [
       'spring:',

@@ -48,23 +48,17 @@ function parseArgs(argv: readonly string[]): CliArgs {
   return args;
 }
 
-/** Builds one profile's App: one chart per concern, in dependency order. */
-export function buildProfileApp(spec: Spec, outdir: string): App {
-  const app = new App({ outdir, recordConstructMetadata: false });
-  buildTemporalStack(app, spec);
-  return app;
-}
-
 /**
- * Writes one file per chart, `NNNN-<chart>.k8s.yaml` in dependency order (the Namespace first), and
- * returns the number of objects. Same layout as cdk8s's FILE_PER_CHART, serialised by constructs/yaml.ts,
+ * Writes one file per chart, `NNNN-<chart>.k8s.yaml` in apply order (the Namespace first), and returns
+ * the number of objects. Same layout as cdk8s's FILE_PER_CHART, serialised by constructs/yaml.ts,
  * which costs a fraction of cdk8s's own YAML writer on this hot path.
  */
 export function synthProfile(spec: Spec, outdir: string): number {
-  const app = buildProfileApp(spec, outdir);
+  const app = new App({ outdir, recordConstructMetadata: false });
+  const charts = buildTemporalStack(app, spec);
   fs.mkdirSync(outdir, { recursive: true });
   let objects = 0;
-  app.charts.forEach((chart, i) => {
+  charts.forEach((chart, i) => {
     const docs = chart.toJson();
     objects += docs.length;
     const file = path.join(outdir, `${String(i).padStart(4, '0')}-${chart.node.id}.k8s.yaml`);

@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import type { Spec } from '../overlays/schema';
 import { DatastoresChart } from './datastores-chart';
 import { NamespaceChart } from './namespace-chart';
@@ -9,21 +9,20 @@ import { WebChart } from './web-chart';
 import { WorkersChart } from './workers-chart';
 
 /**
- * Composes one profile's deployment into sibling charts. Chart dependencies give the files their
- * `0000-` … prefixes, so `kubectl apply -f dir --recursive` creates the Namespace first.
+ * Composes one profile's deployment into sibling charts and returns them in apply order: each file is
+ * numbered by its position (`0000-namespace.k8s.yaml` first), so `kubectl apply -f dir --recursive`
+ * creates the Namespace before anything in it. The order is explicit here rather than expressed with
+ * `chart.addDependency`, which makes cdk8s link every object of one chart to every object of the
+ * other (quadratic in the number of worker pools).
  */
-export function buildTemporalStack(app: App, spec: Spec): void {
+export function buildTemporalStack(app: App, spec: Spec): Chart[] {
   const topo = topology(spec);
-  const namespace = new NamespaceChart(app, 'namespace', spec, topo);
-  const datastores = new DatastoresChart(app, 'datastores', spec, topo);
-  const server = new TemporalServerChart(app, 'temporal-server', spec, topo);
-  const web = new WebChart(app, 'web', spec, topo);
-  const workers = new WorkersChart(app, 'workers', spec, topo);
-  datastores.addDependency(namespace);
-  server.addDependency(datastores);
-  web.addDependency(server);
-  workers.addDependency(web);
-  if (spec.networkPolicies.enabled) {
-    new NetworkChart(app, 'network-policies', spec, topo).addDependency(workers);
-  }
+  return [
+    new NamespaceChart(app, 'namespace', spec, topo),
+    new DatastoresChart(app, 'datastores', spec, topo),
+    new TemporalServerChart(app, 'temporal-server', spec, topo),
+    new WebChart(app, 'web', spec, topo),
+    new WorkersChart(app, 'workers', spec, topo),
+    ...(spec.networkPolicies.enabled ? [new NetworkChart(app, 'network-policies', spec, topo)] : []),
+  ];
 }

@@ -1,6 +1,5 @@
 import { AdminTools, AdminToolsProps } from '../../constructs/admin-tools';
-import { synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf } from './fixtures';
+import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
 
 const adminTools = { repository: 'temporalio/admin-tools', tag: '1.31.2', pullPolicy: 'IfNotPresent' as const };
 const minimal: AdminToolsProps = {
@@ -12,11 +11,8 @@ const minimal: AdminToolsProps = {
 };
 
 function synth(props: AdminToolsProps) {
-  const chart = testChart();
-  const construct = new AdminTools(chart, 'AdminTools', props);
-  const objects = synthChart(chart);
-  const deployment = only(objects, 'Deployment');
-  return { construct, objects, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
+  const { workload, ...rest } = synthWorkload((chart) => new AdminTools(chart, 'AdminTools', props));
+  return { ...rest, deployment: workload };
 }
 
 describe('AdminTools', () => {

@@ -1,7 +1,8 @@
 /** Small shared fixtures for the construct unit tests in this folder. */
 import type { ComponentIdentity } from '../../constructs/labels';
 import type { ImageProps, ResourceProps } from '../../constructs/pod-defaults';
-import type { K8sObject } from '../helpers';
+import type { Chart } from 'cdk8s';
+import { K8sObject, synthChart, testChart } from '../helpers';
 
 export const identity = (component: string, version = '1.31.2'): ComponentIdentity => ({
   name: 'temporal',
@@ -72,3 +73,13 @@ export function expectSelectors(objects: K8sObject[], expected: Record<string, s
 /** Environment variables of a container as name → value or valueFrom. */
 export const envOf = (container: any): Record<string, any> =>
   Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+/** Builds one construct in a fresh chart and returns its single workload (and that workload's pod). */
+export function synthWorkload<C>(build: (chart: Chart) => C, kind = 'Deployment') {
+  const chart = testChart();
+  const construct = build(chart);
+  const objects = synthChart(chart);
+  const workload = only(objects, kind);
+  const pod = workload.spec.template.spec;
+  return { construct, objects, workload, pod, container: pod.containers[0] };
+}

@@ -1,6 +1,5 @@
 import { PostgresCluster, PostgresClusterProps } from '../../constructs/postgres-cluster';
-import { synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, postgresImage, resources, selectorOf } from './fixtures';
+import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, postgresImage, resources, selectorOf, synthWorkload } from './fixtures';
 
 const minimal: PostgresClusterProps = {
   name: 'temporal-postgres',
@@ -14,11 +13,8 @@ const minimal: PostgresClusterProps = {
 };
 
 function synth(props: PostgresClusterProps) {
-  const chart = testChart();
-  const construct = new PostgresCluster(chart, 'Postgres', props);
-  const objects = synthChart(chart);
-  const sts = only(objects, 'StatefulSet');
-  return { construct, objects, sts, pod: sts.spec.template.spec, container: sts.spec.template.spec.containers[0] };
+  const { workload, ...rest } = synthWorkload((chart) => new PostgresCluster(chart, 'Postgres', props), 'StatefulSet');
+  return { ...rest, sts: workload };
 }
 
 describe('PostgresCluster', () => {

@@ -1,6 +1,5 @@
 import { WebUi, WebUiProps } from '../../constructs/web-ui';
-import { synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf } from './fixtures';
+import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
 
 const uiImage = { repository: 'temporalio/ui', tag: '2.38.3', pullPolicy: 'IfNotPresent' as const };
 const minimal: WebUiProps = {
@@ -12,11 +11,8 @@ const minimal: WebUiProps = {
 };
 
 function synth(props: WebUiProps) {
-  const chart = testChart();
-  const construct = new WebUi(chart, 'Web', props);
-  const objects = synthChart(chart);
-  const deployment = only(objects, 'Deployment');
-  return { construct, objects, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
+  const { workload, ...rest } = synthWorkload((chart) => new WebUi(chart, 'Web', props));
+  return { ...rest, deployment: workload };
 }
 
 describe('WebUi', () => {

@@ -1,6 +1,5 @@
 import { WorkerPool, WorkerPoolProps } from '../../constructs/worker-pool';
-import { synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf } from './fixtures';
+import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
 
 const appImage = { repository: 'registry.local/orders-worker', tag: '3.2.1', pullPolicy: 'IfNotPresent' as const };
 const minimal: WorkerPoolProps = {
@@ -16,11 +15,8 @@ const minimal: WorkerPoolProps = {
 };
 
 function synth(props: WorkerPoolProps) {
-  const chart = testChart();
-  const construct = new WorkerPool(chart, 'Pool', props);
-  const objects = synthChart(chart);
-  const deployment = only(objects, 'Deployment');
-  return { construct, objects, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
+  const { workload, ...rest } = synthWorkload((chart) => new WorkerPool(chart, 'Pool', props));
+  return { ...rest, deployment: workload };
 }
 
 describe('WorkerPool', () => {

@@ -6,9 +6,9 @@ import type { ComponentIdentity } from '../constructs/labels';
 import type { RolePorts } from '../constructs/server-config';
 import type { TemporalRoleName } from '../constructs/temporal-config/model';
 import { durationHours } from '../overlays/quantities';
-import type { Spec } from '../overlays/schema';
+import { Spec, TEMPORAL_ROLE_NAMES } from '../overlays/schema';
 
-export const TEMPORAL_ROLES: readonly TemporalRoleName[] = ['frontend', 'history', 'matching', 'worker'];
+export const TEMPORAL_ROLES: readonly TemporalRoleName[] = TEMPORAL_ROLE_NAMES;
 
 /** Default ports of Temporal server 1.31 (../shared/reference/temporal-server.md §3). */
 export const ROLE_PORTS: Record<TemporalRoleName, RolePorts> = {

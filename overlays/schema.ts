@@ -115,6 +115,9 @@ const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
 ]);
 
+/** The Temporal server roles this project deploys (one Deployment each). */
+export const TEMPORAL_ROLE_NAMES = ['frontend', 'history', 'matching', 'worker'] as const;
+
 const RESERVED_POOL_ENV = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'];
 
 export const workerPoolSchema = z.strictObject({
@@ -269,7 +272,7 @@ export const specSchema = z
         ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'temporalNamespace'], message: `"${p.temporalNamespace}" is not registered; add it to temporal.namespaces or use one of: ${[...known].join(', ')}` });
       }
     });
-    const rolePods = (['frontend', 'history', 'matching', 'worker'] as const)
+    const rolePods = TEMPORAL_ROLE_NAMES
       .reduce((n, role) => n + (spec.temporal[role].autoscaling?.maxReplicas ?? spec.temporal[role].replicas), 0);
     // Each server pod opens one pool per store (default and visibility); keep 10 for Jobs and admin tools.
     const needed = rolePods * 2 * spec.persistence.maxConns + 10;
@@ -290,11 +293,4 @@ export const specSchema = z
 export type SpecInput = z.input<typeof specSchema>;
 /** The fully resolved, validated spec every chart receives. */
 export type Spec = z.output<typeof specSchema>;
-export type Image = z.output<typeof imageSchema>;
-export type Resources = z.output<typeof resourcesSchema>;
-export type Autoscaling = z.output<typeof autoscalingSchema>;
-export type TemporalRoleSpec = z.output<typeof temporalRoleSchema>;
-export type WorkerPoolSpec = z.output<typeof workerPoolSchema>;
 export type WorkerPoolInput = z.input<typeof workerPoolSchema>;
-export type DynamicConfigValues = z.output<typeof dynamicConfigSchema>;
-export type ProbeSpec = z.output<typeof probeSchema>;

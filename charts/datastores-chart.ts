@@ -1,52 +1,127 @@
 import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DsqlSchemaJob } from '../constructs/dsql-schema-job';
+import { ElasticsearchCluster } from '../constructs/elasticsearch-cluster';
+import { ElasticsearchIndexJob } from '../constructs/elasticsearch-index-job';
+import { PostgresBackup } from '../constructs/postgres-backup';
 import { PostgresCluster } from '../constructs/postgres-cluster';
-import { SchemaJob } from '../constructs/schema-job';
+import { SchemaJob, SchemaStore } from '../constructs/schema-job';
 import { memoryBytes } from '../overlays/quantities';
 import type { Spec } from '../overlays/schema';
+import { elasticsearchCredentials, serverAccountAnnotations } from './stores';
 import { SCHEMA_DIRS, Topology } from './topology';
 
-/** In-cluster PostgreSQL, its credentials, and the schema Job that prepares both databases. */
+/**
+ * Where Temporal keeps its data: the in-cluster PostgreSQL (unless the database is external), the
+ * Elasticsearch visibility cluster, the Jobs that prepare their schemas, and the backup CronJob.
+ */
 export class DatastoresChart extends Chart {
   constructor(scope: Construct, id: string, spec: Spec, topo: Topology) {
     super(scope, id, { namespace: topo.namespace, disableResourceNameHashes: true });
     const p = spec.persistence;
-    const passwordSecret = { name: p.passwordSecret.name, key: p.passwordSecret.passwordKey };
+    const passwordSecret = p.passwordSecret && { name: p.passwordSecret.name, key: p.passwordSecret.passwordKey };
+    const jobDefaults = { backoffLimit: spec.jobs.backoffLimit, ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished };
 
-    const postgres = new PostgresCluster(this, 'Postgres', {
-      name: topo.names.postgres,
-      identity: topo.identity('database', { name: 'postgresql', version: spec.images.postgres.tag }),
-      image: spec.images.postgres,
-      resources: spec.postgres.resources,
-      storage: spec.postgres.storage,
-      user: p.user,
-      database: p.defaultDatabase,
-      passwordSecret,
-      generatedPassword: p.passwordSecret.generate ? devPassword(spec.instance) : undefined,
-      port: spec.postgres.port,
-      ...postgresTuning(spec.postgres.resources.limits.memory, spec.postgres.maxConnections),
-    });
+    if (p.mode === 'inCluster') {
+      new PostgresCluster(this, 'Postgres', {
+        name: topo.names.postgres,
+        identity: topo.identity('database', { name: 'postgresql', version: spec.images.postgres.tag }),
+        image: spec.images.postgres,
+        resources: spec.postgres.resources,
+        storage: spec.postgres.storage,
+        user: p.user,
+        database: p.defaultDatabase,
+        passwordSecret: passwordSecret!,
+        generatedPassword: p.passwordSecret!.generate ? devPassword(spec.instance) : undefined,
+        port: spec.postgres.port,
+        ...postgresTuning(spec.postgres.resources.limits.memory, spec.postgres.maxConnections),
+      });
+    }
 
-    new SchemaJob(this, 'SchemaJob', {
-      name: topo.names.schemaJob,
-      serviceAccountName: 'temporal-schema',
-      identity: topo.identity('schema'),
-      image: spec.images.adminTools,
-      waitImage: spec.images.postgres,
-      resources: spec.jobs.resources,
-      pluginName: p.pluginName,
-      host: topo.postgresHost,
-      port: postgres.port,
-      user: p.user,
-      passwordSecret,
-      stores: [
-        { store: 'default', database: p.defaultDatabase, schemaDir: SCHEMA_DIRS.default },
-        { store: 'visibility', database: p.visibilityDatabase, schemaDir: SCHEMA_DIRS.visibility },
-      ],
-      backoffLimit: spec.jobs.backoffLimit,
-      ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished,
-    });
+    const sqlDatabases = [p.defaultDatabase, ...(p.visibilityStore === 'sql' ? [p.visibilityDatabase] : [])];
+    if (p.mode === 'dsql') {
+      new DsqlSchemaJob(this, 'SchemaJob', {
+        name: topo.names.schemaJob,
+        serviceAccountName: 'temporal-schema',
+        serviceAccountAnnotations: serverAccountAnnotations(spec) ?? {},
+        identity: topo.identity('schema'),
+        image: spec.images.adminTools,
+        resources: spec.jobs.resources,
+        endpoint: topo.databaseHost,
+        region: p.dsql!.region,
+        ...jobDefaults,
+      });
+    } else {
+      const tls = p.external?.tls;
+      const stores: SchemaStore[] = [{ store: 'default', database: p.defaultDatabase, schemaDir: SCHEMA_DIRS.default }];
+      if (p.visibilityStore === 'sql') stores.push({ store: 'visibility', database: p.visibilityDatabase, schemaDir: SCHEMA_DIRS.visibility });
+      new SchemaJob(this, 'SchemaJob', {
+        name: topo.names.schemaJob,
+        serviceAccountName: 'temporal-schema',
+        identity: topo.identity('schema'),
+        image: spec.images.adminTools,
+        waitImage: spec.images.postgres,
+        resources: spec.jobs.resources,
+        pluginName: p.pluginName as 'postgres12' | 'postgres12_pgx',
+        host: topo.databaseHost,
+        port: topo.databasePort,
+        user: p.user,
+        passwordSecret: passwordSecret!,
+        stores,
+        tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, serverName: tls.serverName, caSecret: tls.caSecret } : undefined,
+        ...jobDefaults,
+      });
+    }
+
+    if (spec.elasticsearch.enabled) {
+      const es = spec.elasticsearch;
+      new ElasticsearchCluster(this, 'Elasticsearch', {
+        name: topo.names.elasticsearch,
+        identity: topo.identity('visibility', { name: 'elasticsearch', version: spec.images.elasticsearch.tag }),
+        image: spec.images.elasticsearch,
+        replicas: es.replicas,
+        resources: es.resources,
+        heapPercent: es.heapPercent,
+        storage: es.storage,
+        security: es.security.enabled
+          ? { passwordSecret: es.security.credentialsSecret, transportTlsSecret: es.security.transportTlsSecret }
+          : undefined,
+        topologySpread: spec.topologySpread,
+      });
+      new ElasticsearchIndexJob(this, 'IndexJob', {
+        name: topo.names.indexJob,
+        serviceAccountName: 'temporal-es-index',
+        identity: topo.identity('es-index'),
+        image: spec.images.adminTools,
+        waitImage: spec.images.elasticsearch,
+        resources: spec.jobs.resources,
+        url: topo.elasticsearchUrl,
+        index: es.index,
+        credentials: elasticsearchCredentials(spec),
+        ...jobDefaults,
+      });
+    }
+
+    if (spec.backup.enabled && p.mode !== 'dsql') {
+      const tls = p.external?.tls;
+      new PostgresBackup(this, 'Backup', {
+        name: topo.names.backup,
+        identity: topo.identity('backup', { name: 'postgresql', version: spec.images.postgres.tag }),
+        image: spec.images.postgres,
+        resources: spec.backup.resources,
+        host: topo.databaseHost,
+        port: topo.databasePort,
+        user: p.user,
+        passwordSecret: passwordSecret!,
+        databases: sqlDatabases,
+        schedule: spec.backup.schedule,
+        timeZone: spec.backup.timeZone,
+        retentionDays: spec.backup.retentionDays,
+        storage: spec.backup.storage,
+        tls: tls?.enabled ? { sslMode: tls.enableHostVerification ? 'verify-full' : 'require', caSecret: tls.caSecret } : undefined,
+      });
+    }
   }
 }
 

@@ -2,10 +2,12 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { recommendedLabels } from '../constructs/labels';
 import { NamespaceJob } from '../constructs/namespace-job';
-import { ServerConfig } from '../constructs/server-config';
 import { TemporalRole } from '../constructs/temporal-role';
-import { waitForPostgres } from '../constructs/wait-for';
+import { k8s } from '../imports/k8s';
+import { ArchivalProps, ServerConfig } from '../constructs/server-config';
+import { waitForElasticsearch, waitForPostgres } from '../constructs/wait-for';
 import type { Spec } from '../overlays/schema';
+import { defaultStore, elasticsearchCredentials, serverAccountAnnotations, visibilityStore } from './stores';
 import { METRICS_PORT, ROLE_PORTS, TEMPORAL_ROLES, Topology, retentionHours } from './topology';
 
 /** Server config, the four Temporal roles, and the namespace-registration Job. */
@@ -14,6 +16,19 @@ export class TemporalServerChart extends Chart {
     super(scope, id, { namespace: topo.namespace, disableResourceNameHashes: true });
     const p = spec.persistence;
     const t = spec.temporal;
+
+    const archival = archivalProps(spec, topo);
+    if (archival?.provider.type === 'filestore') {
+      const fs = spec.archival.provider as Extract<Spec['archival']['provider'], { type: 'filestore' }>;
+      new k8s.KubePersistentVolumeClaim(this, 'ArchivalClaim', {
+        metadata: { name: topo.names.archivalClaim, labels: recommendedLabels(topo.identity('archival')) },
+        spec: {
+          accessModes: [fs.accessMode],
+          storageClassName: fs.storage.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(fs.storage.size) } },
+        },
+      });
+    }
 
     const config = new ServerConfig(this, 'Config', {
       configMapName: topo.names.config,
@@ -25,21 +40,22 @@ export class TemporalServerChart extends Chart {
       ports: ROLE_PORTS,
       metricsPort: METRICS_PORT,
       frontendHost: topo.frontendHost,
-      persistence: {
-        pluginName: p.pluginName,
-        host: topo.postgresHost,
-        port: spec.postgres.port,
-        user: p.user,
-        defaultDatabase: p.defaultDatabase,
-        visibilityDatabase: p.visibilityDatabase,
-        maxConns: p.maxConns,
-        maxIdleConns: p.maxIdleConns,
-        maxConnLifetime: p.maxConnLifetime,
-      },
+      persistence: { default: defaultStore(spec, topo), visibility: visibilityStore(spec, topo) },
+      archival,
       dynamicConfig: t.dynamicConfig,
       dynamicConfigPollIntervalSeconds: t.dynamicConfigPollIntervalSeconds,
     });
 
+    // Start only once the stores are usable: PostgreSQL answers, and the visibility index exists
+    // (written to before the index Job ran, Elasticsearch would create it with wrong mappings).
+    const waits = [
+      ...(p.mode !== 'dsql'
+        ? [waitForPostgres({ image: spec.images.postgres, host: topo.databaseHost, port: topo.databasePort, user: p.user, resources: spec.jobs.resources })]
+        : []),
+      ...(p.visibilityStore === 'elasticsearch'
+        ? [waitForElasticsearch({ image: spec.images.elasticsearch, url: topo.elasticsearchUrl, index: spec.elasticsearch.index, credentials: elasticsearchCredentials(spec), resources: spec.jobs.resources })]
+        : []),
+    ];
     for (const role of TEMPORAL_ROLES) {
       const r = t[role];
       new TemporalRole(this, role, {
@@ -50,11 +66,11 @@ export class TemporalServerChart extends Chart {
         resources: r.resources,
         ports: ROLE_PORTS[role],
         config,
-        passwordSecret: { name: p.passwordSecret.name, key: p.passwordSecret.passwordKey },
+        serviceAccountAnnotations: serverAccountAnnotations(spec),
         replicas: r.replicas,
         autoscaling: r.autoscaling,
         topologySpread: spec.topologySpread,
-        initContainers: [waitForPostgres({ image: spec.images.postgres, host: topo.postgresHost, port: spec.postgres.port, user: p.user, resources: spec.jobs.resources })],
+        initContainers: waits,
       });
     }
 
@@ -66,8 +82,26 @@ export class TemporalServerChart extends Chart {
       resources: spec.jobs.resources,
       frontendAddress: topo.frontendAddress,
       namespaces: t.namespaces.map((ns) => ({ name: ns.name, retentionHours: retentionHours(ns.retention), description: ns.description })),
+      archival: archival && {
+        historyUri: archival.history.enabled ? archival.history.uri : undefined,
+        visibilityUri: archival.visibility.enabled ? archival.visibility.uri : undefined,
+      },
       backoffLimit: spec.jobs.backoffLimit,
       ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished,
     });
   }
+}
+
+/** Archival as the ServerConfig wants it; undefined when both targets are disabled. */
+function archivalProps(spec: Spec, topo: Topology): ArchivalProps | undefined {
+  const a = spec.archival;
+  if (!a.provider) return undefined;
+  const target = (t: Spec['archival']['history']) => ({ enabled: t.state === 'enabled', enableRead: t.enableRead, uri: t.uri });
+  return {
+    history: target(a.history),
+    visibility: target(a.visibility),
+    provider: a.provider.type === 'filestore'
+      ? { type: 'filestore', claimName: topo.names.archivalClaim, mountPath: a.provider.mountPath }
+      : { type: 's3store', region: a.provider.region, endpoint: a.provider.endpoint, s3ForcePathStyle: a.provider.s3ForcePathStyle },
+  };
 }

@@ -38,12 +38,22 @@ export interface Topology {
     readonly adminTools: string;
     /** Job name prefixes; the Jobs append a digest of their pod template. */
     readonly schemaJob: string;
+    readonly indexJob: string;
     readonly namespaceJob: string;
+    readonly elasticsearch: string;
+    readonly backup: string;
+    readonly archivalClaim: string;
     role(role: TemporalRoleName): string;
   };
   readonly frontendHost: string;
   readonly frontendAddress: string;
+  /** The in-cluster PostgreSQL Service's DNS name. */
   readonly postgresHost: string;
+  /** Where Temporal's SQL database is: the in-cluster Service or the external host. */
+  readonly databaseHost: string;
+  readonly databasePort: number;
+  /** Base URL of the in-cluster Elasticsearch Service. */
+  readonly elasticsearchUrl: string;
   identity(component: string, opts?: { name?: string; version?: string }): ComponentIdentity;
 }
 
@@ -61,12 +71,19 @@ export function topology(spec: Spec): Topology {
       web: 'temporal-web',
       adminTools: 'temporal-admin-tools',
       schemaJob: `temporal-schema-${dashed(serverVersion)}`,
+      indexJob: `temporal-es-index-${dashed(serverVersion)}`,
       namespaceJob: `temporal-namespaces-${dashed(serverVersion)}`,
+      elasticsearch: 'temporal-elasticsearch',
+      backup: 'temporal-postgres-backup',
+      archivalClaim: 'temporal-archival',
       role: (role) => `temporal-${role}`,
     },
     frontendHost,
     frontendAddress: `${frontendHost}:${ROLE_PORTS.frontend.grpc}`,
     postgresHost: fqdn('temporal-postgres'),
+    databaseHost: spec.persistence.external?.host ?? fqdn('temporal-postgres'),
+    databasePort: spec.persistence.external?.port ?? spec.postgres.port,
+    elasticsearchUrl: `http://${fqdn('temporal-elasticsearch')}:9200`,
     identity: (component, opts = {}) => ({
       name: opts.name ?? 'temporal',
       instance: spec.instance,

@@ -24,6 +24,12 @@ export interface NamespaceJobProps {
   /** host:port of the frontend gRPC endpoint. */
   readonly frontendAddress: string;
   readonly namespaces: readonly TemporalNamespaceProps[];
+  /**
+   * Archival URIs for the namespaces (the cluster must have archival enabled for each). A URI can
+   * only be set when a namespace is created; existing namespaces get the archival state turned on.
+   * @default archival off
+   */
+  readonly archival?: { readonly historyUri?: string; readonly visibilityUri?: string };
   /** @default 10 */
   readonly backoffLimit?: number;
   /** @default 86400 */
@@ -44,12 +50,21 @@ export class NamespaceJob extends Construct {
       { name: 'HOME', value: '/tmp' },
     ];
     // Create missing namespaces; bring existing ones to the declared retention and description.
+    const a = props.archival ?? {};
+    const states = [
+      ...(a.historyUri ? ['--history-archival-state enabled'] : []),
+      ...(a.visibilityUri ? ['--visibility-archival-state enabled'] : []),
+    ];
+    const uris = [
+      ...(a.historyUri ? [`--history-uri ${shellQuote(a.historyUri)}`] : []),
+      ...(a.visibilityUri ? [`--visibility-uri ${shellQuote(a.visibilityUri)}`] : []),
+    ];
     const register = props.namespaces.map((ns) => {
       const n = shellQuote(ns.name);
-      const settings = `--retention ${ns.retentionHours}h${ns.description ? ` --description ${shellQuote(ns.description)}` : ''}`;
+      const settings = [`--retention ${ns.retentionHours}h`, ...(ns.description ? [`--description ${shellQuote(ns.description)}`] : []), ...states].join(' ');
       return `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; `
         + `then temporal operator namespace update --namespace ${n} ${settings}; `
-        + `else temporal operator namespace create --namespace ${n} ${settings}; fi`;
+        + `else temporal operator namespace create --namespace ${n} ${[settings, ...uris].join(' ')}; fi`;
     });
     const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env });
     this.jobName = new SetupJob(this, 'Job', {

@@ -30,6 +30,13 @@ export interface SchemaJobProps {
   readonly user: string;
   readonly passwordSecret: { readonly name: string; readonly key: string };
   readonly stores: readonly SchemaStore[];
+  /** Connect over TLS. @default plaintext */
+  readonly tls?: {
+    readonly enableHostVerification: boolean;
+    readonly serverName?: string;
+    /** Secret with the CA bundle. @default the image's system CAs */
+    readonly caSecret?: { readonly name: string; readonly key: string };
+  };
   /** @default 10 */
   readonly backoffLimit?: number;
   /** @default 86400 */
@@ -44,13 +51,27 @@ export interface SchemaJobProps {
  * `update-schema -d <versioned dir>`. Steps run in order as init containers.
  */
 export class SchemaJob extends Construct {
+  static readonly CA_DIR = '/etc/temporal/tls/database-ca';
   readonly jobName: string;
 
   constructor(scope: Construct, id: string, props: SchemaJobProps) {
     super(scope, id);
     const tool = `temporal-sql-tool --plugin ${props.pluginName} --endpoint ${shellQuote(props.host)} --port ${props.port} --user ${shellQuote(props.user)}`;
-    const password: k8s.EnvVar = { name: 'SQL_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } };
-    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env: [password] });
+    const env: k8s.EnvVar[] = [
+      { name: 'SQL_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } },
+      // temporal-sql-tool reads its TLS settings from SQL_TLS*.
+      ...(props.tls
+        ? [
+          { name: 'SQL_TLS', value: 'true' },
+          { name: 'SQL_TLS_DISABLE_HOST_VERIFICATION', value: String(!props.tls.enableHostVerification) },
+          ...(props.tls.serverName ? [{ name: 'SQL_TLS_SERVER_NAME', value: props.tls.serverName }] : []),
+          ...(props.tls.caSecret ? [{ name: 'SQL_TLS_CA_FILE', value: `${SchemaJob.CA_DIR}/ca.crt` }] : []),
+        ]
+        : []),
+    ];
+    const ca = props.tls?.caSecret;
+    const mounts = ca ? [{ name: 'database-ca', mountPath: SchemaJob.CA_DIR, readOnly: true }] : [];
+    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env, volumeMounts: mounts });
 
     const steps: k8s.Container[] = [waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, user: props.user, resources: props.resources })];
     for (const s of props.stores) {
@@ -70,6 +91,7 @@ export class SchemaJob extends Construct {
       backoffLimit: props.backoffLimit,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
       runAs: props.runAs,
+      volumes: ca ? [{ name: 'database-ca', secret: { secretName: ca.name, items: [{ key: ca.key, path: 'ca.crt' }] } }] : [],
     }).jobName;
   }
 }

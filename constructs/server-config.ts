@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import type { TemporalRoleName, TemporalServerConfig } from './temporal-config/model';
+import type { ArchiverProviderConfig, DataStoreConfig, TemporalRoleName, TemporalServerConfig } from './temporal-config/model';
+import type { DynamicConfigValue } from './temporal-config/render';
 import { renderDynamicConfig, renderServerConfig } from './temporal-config/render';
 
 export interface RolePorts {
@@ -11,17 +12,62 @@ export interface RolePorts {
   readonly http?: number;
 }
 
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** A SQL store (PostgreSQL or Aurora DSQL). */
 export interface SqlStoreProps {
-  readonly pluginName: 'postgres12' | 'postgres12_pgx';
+  readonly kind: 'sql';
+  readonly pluginName: 'postgres12' | 'postgres12_pgx' | 'dsql';
   readonly host: string;
   readonly port: number;
+  readonly database: string;
   readonly user: string;
-  readonly defaultDatabase: string;
-  readonly visibilityDatabase: string;
+  /** Secret with the password; absent for IAM authentication (DSQL). @default none */
+  readonly password?: SecretKeyRef;
   readonly maxConns: number;
   readonly maxIdleConns: number;
   /** Go duration, e.g. `1h`. */
   readonly maxConnLifetime: string;
+  /** @default no TLS */
+  readonly tls?: {
+    readonly enableHostVerification: boolean;
+    readonly serverName?: string;
+    /** Secret with the CA bundle, mounted into the pods. @default the image's system CAs */
+    readonly caSecret?: SecretKeyRef;
+  };
+  /** Environment the store's plugin reads (e.g. DSQL's REGION). @default {} */
+  readonly pluginEnv?: Record<string, string>;
+}
+
+/** An Elasticsearch visibility store. */
+export interface ElasticsearchStoreProps {
+  readonly kind: 'elasticsearch';
+  readonly scheme: 'http' | 'https';
+  /** host:port */
+  readonly hostPort: string;
+  readonly index: string;
+  /** @default 'v8' */
+  readonly version?: 'v7' | 'v8';
+  /** Basic-auth user and the Secret with its password. @default no authentication */
+  readonly credentials?: { readonly username: string; readonly password: SecretKeyRef };
+}
+
+export interface ArchivalProps {
+  readonly history: ArchivalTargetProps;
+  readonly visibility: ArchivalTargetProps;
+  readonly provider:
+  | { readonly type: 'filestore'; readonly claimName: string; readonly mountPath: string }
+  | { readonly type: 's3store'; readonly region: string; readonly endpoint?: string; readonly s3ForcePathStyle: boolean };
+}
+
+export interface ArchivalTargetProps {
+  readonly enabled: boolean;
+  readonly enableRead: boolean;
+  /** Namespace-default URI; required when enabled. */
+  readonly uri?: string;
 }
 
 export interface ServerConfigProps {
@@ -39,9 +85,14 @@ export interface ServerConfigProps {
   readonly metricsPort?: number;
   /** Cluster-internal DNS name of the frontend Service. */
   readonly frontendHost: string;
-  readonly persistence: SqlStoreProps;
-  /** Dynamic-config keys (only keys the server registers) and their global values. @default {} */
-  readonly dynamicConfig?: Record<string, string | number | boolean | undefined>;
+  readonly persistence: {
+    readonly default: SqlStoreProps;
+    readonly visibility: SqlStoreProps | ElasticsearchStoreProps;
+  };
+  /** History and visibility archival. @default disabled */
+  readonly archival?: ArchivalProps;
+  /** Dynamic-config keys (only keys the server registers): a value, or `{value, constraints}` entries. @default {} */
+  readonly dynamicConfig?: Record<string, DynamicConfigValue | undefined>;
   /** @default 10 (the server requires ≥ 5) */
   readonly dynamicConfigPollIntervalSeconds?: number;
 }
@@ -62,6 +113,8 @@ export class ServerConfig extends Construct {
     defaultStorePassword: 'TEMPORAL_DEFAULT_STORE_PASSWORD',
     visibilityStorePassword: 'TEMPORAL_VISIBILITY_STORE_PASSWORD',
   } as const;
+  /** Datastore names in `persistence.datastores`. */
+  static readonly STORES = { default: 'default', sqlVisibility: 'visibility', esVisibility: 'es-visibility' } as const;
 
   readonly configMapName: string;
   readonly dynamicConfigMapName: string;
@@ -69,12 +122,19 @@ export class ServerConfig extends Construct {
   readonly checksum: string;
   readonly metricsPort: number;
   readonly model: TemporalServerConfig;
+  /** Environment every server pod needs for this config: passwords from Secrets, plugin settings. */
+  readonly podEnv: k8s.EnvVar[];
+  /** Volumes every server pod mounts for this config: CA bundles, the filestore archive. */
+  readonly podVolumes: { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
 
   constructor(scope: Construct, id: string, props: ServerConfigProps) {
     super(scope, id);
     this.configMapName = props.configMapName;
     this.dynamicConfigMapName = props.dynamicConfigMapName;
     this.metricsPort = props.metricsPort ?? 9090;
+    const needs = podNeeds(props);
+    this.podEnv = needs.env;
+    this.podVolumes = needs.volumes;
     this.model = buildModel(props, this.metricsPort);
 
     const config = renderServerConfig(this.model);
@@ -94,34 +154,127 @@ export class ServerConfig extends Construct {
   }
 }
 
-function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServerConfig {
-  const p = props.persistence;
-  const sql = (databaseName: string, passwordEnv: string) => ({
+const caDir = (store: string) => `/etc/temporal/tls/${store}-ca`;
+const CA_FILE = 'ca.crt';
+
+function storeNames(props: ServerConfigProps) {
+  return {
+    default: ServerConfig.STORES.default,
+    visibility: props.persistence.visibility.kind === 'sql' ? ServerConfig.STORES.sqlVisibility : ServerConfig.STORES.esVisibility,
+  };
+}
+
+/** What the rendered config expects to find in the pod: env vars and mounted files. */
+function podNeeds(props: ServerConfigProps) {
+  const env: k8s.EnvVar[] = [];
+  const volumes: { volume: k8s.Volume; mount: k8s.VolumeMount }[] = [];
+  const names = storeNames(props);
+  const passwordEnv = { default: ServerConfig.ENV.defaultStorePassword, visibility: ServerConfig.ENV.visibilityStorePassword };
+  const pluginEnv = new Map<string, string>();
+  for (const which of ['default', 'visibility'] as const) {
+    const store = props.persistence[which];
+    const secret = store.kind === 'sql' ? store.password : store.credentials?.password;
+    if (secret) env.push({ name: passwordEnv[which], valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } });
+    if (store.kind === 'sql') {
+      for (const [k, v] of Object.entries(store.pluginEnv ?? {})) {
+        if (pluginEnv.has(k) && pluginEnv.get(k) !== v) throw new Error(`ServerConfig: stores disagree on plugin env ${k}`);
+        pluginEnv.set(k, v);
+      }
+      const ca = store.tls?.caSecret;
+      if (ca && !volumes.some((v) => v.volume.secret?.secretName === ca.name)) {
+        const volName = `${names[which]}-ca`;
+        volumes.push({
+          volume: { name: volName, secret: { secretName: ca.name, items: [{ key: ca.key, path: CA_FILE }] } },
+          mount: { name: volName, mountPath: caDir(names[which]), readOnly: true },
+        });
+      }
+    }
+  }
+  for (const [name, value] of [...pluginEnv].sort(([a], [b]) => a.localeCompare(b))) env.push({ name, value });
+  const fs = props.archival?.provider;
+  if (fs?.type === 'filestore') {
+    volumes.push({
+      volume: { name: 'archival', persistentVolumeClaim: { claimName: fs.claimName } },
+      mount: { name: 'archival', mountPath: fs.mountPath },
+    });
+  }
+  return { env, volumes };
+}
+
+function sqlStore(p: SqlStoreProps, name: string, passwordEnv: string, caPaths: Map<string, string>): DataStoreConfig {
+  return {
     sql: {
       pluginName: p.pluginName,
-      databaseName,
+      databaseName: p.database,
       connectAddr: `${p.host}:${p.port}`,
-      connectProtocol: 'tcp' as const,
+      connectProtocol: 'tcp',
       user: p.user,
-      password: { env: passwordEnv },
+      password: p.password ? { env: passwordEnv } : undefined,
       maxConns: p.maxConns,
       maxIdleConns: p.maxIdleConns,
       maxConnLifetime: p.maxConnLifetime,
+      tls: p.tls && {
+        enabled: true,
+        caFile: p.tls.caSecret ? `${caPaths.get(p.tls.caSecret.name) ?? caDir(name)}/${CA_FILE}` : undefined,
+        enableHostVerification: p.tls.enableHostVerification,
+        serverName: p.tls.serverName,
+      },
     },
-  });
+  };
+}
+
+function esStore(p: ElasticsearchStoreProps, passwordEnv: string): DataStoreConfig {
+  return {
+    elasticsearch: {
+      version: p.version ?? 'v8',
+      url: { scheme: p.scheme, host: p.hostPort },
+      username: p.credentials?.username,
+      password: p.credentials ? { env: passwordEnv } : undefined,
+      indices: { visibility: p.index },
+    },
+  };
+}
+
+function archivalModel(a: ArchivalProps): Pick<TemporalServerConfig, 'archival' | 'namespaceDefaults'> {
+  const provider: ArchiverProviderConfig = a.provider.type === 'filestore'
+    ? { filestore: { fileMode: '0666', dirMode: '0766' } }
+    : { s3store: { region: a.provider.region, endpoint: a.provider.endpoint, s3ForcePathStyle: a.provider.s3ForcePathStyle } };
+  // The server's all-or-nothing rule: a disabled target has no provider, no read, and no URI.
+  const target = (t: ArchivalTargetProps) => (t.enabled
+    ? { state: 'enabled' as const, enableRead: t.enableRead, provider }
+    : { state: 'disabled' as const, enableRead: false });
+  const defaults = (t: ArchivalTargetProps) => (t.enabled ? { state: 'enabled' as const, URI: t.uri } : { state: 'disabled' as const });
+  return {
+    archival: { history: target(a.history), visibility: target(a.visibility) },
+    namespaceDefaults: { archival: { history: defaults(a.history), visibility: defaults(a.visibility) } },
+  };
+}
+
+function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServerConfig {
+  const names = storeNames(props);
+  // Both SQL stores may share one CA Secret; they then share its mount.
+  const caPaths = new Map<string, string>();
+  for (const which of ['default', 'visibility'] as const) {
+    const st = props.persistence[which];
+    if (st.kind === 'sql' && st.tls?.caSecret && !caPaths.has(st.tls.caSecret.name)) caPaths.set(st.tls.caSecret.name, caDir(names[which]));
+  }
+  const vis = props.persistence.visibility;
+  const datastores: Record<string, DataStoreConfig> = {
+    [names.default]: sqlStore(props.persistence.default, names.default, ServerConfig.ENV.defaultStorePassword, caPaths),
+    [names.visibility]: vis.kind === 'sql'
+      ? sqlStore(vis, names.visibility, ServerConfig.ENV.visibilityStorePassword, caPaths)
+      : esStore(vis, ServerConfig.ENV.visibilityStorePassword),
+  };
   const cluster = props.clusterName ?? 'active';
   const frontend = props.ports.frontend;
   const roles: TemporalRoleName[] = ['frontend', 'history', 'matching', 'worker'];
   return {
     log: { stdout: true, level: props.logLevel ?? 'info', format: 'json' },
     persistence: {
-      defaultStore: 'default',
-      visibilityStore: 'visibility',
+      defaultStore: names.default,
+      visibilityStore: names.visibility,
       numHistoryShards: props.numHistoryShards,
-      datastores: {
-        default: sql(p.defaultDatabase, ServerConfig.ENV.defaultStorePassword),
-        visibility: sql(p.visibilityDatabase, ServerConfig.ENV.visibilityStorePassword),
-      },
+      datastores,
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: { env: ServerConfig.ENV.podIp } },
@@ -153,5 +306,6 @@ function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServ
       filepath: `${ServerConfig.DYNAMIC_CONFIG_DIR}/${ServerConfig.DYNAMIC_CONFIG_FILE}`,
       pollInterval: `${props.dynamicConfigPollIntervalSeconds ?? 10}s`,
     },
+    ...(props.archival ? archivalModel(props.archival) : {}),
   };
 }

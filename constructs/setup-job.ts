@@ -16,6 +16,8 @@ export interface JobStepProps {
   readonly resources: ResourceProps;
   /** @default [] */
   readonly env?: k8s.EnvVar[];
+  /** Mounts besides the writable /tmp. @default [] */
+  readonly volumeMounts?: k8s.VolumeMount[];
 }
 
 /** A hardened container that runs a shell script with a writable /tmp. */
@@ -28,7 +30,7 @@ export function jobStep(props: JobStepProps): k8s.Container {
     env: props.env?.length ? props.env : undefined,
     resources: resourceRequirements(props.resources),
     securityContext: restrictedContainerSecurityContext(),
-    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.volumeMounts ?? [])],
   };
 }
 
@@ -48,6 +50,10 @@ export interface SetupJobProps {
   readonly ttlSecondsAfterFinished?: number;
   /** @default { user: 1000, group: 1000 } */
   readonly runAs?: RunAsProps;
+  /** Volumes the steps mount besides /tmp. @default [] */
+  readonly volumes?: k8s.Volume[];
+  /** Annotations on the Job's ServiceAccount, e.g. a cloud IAM role. @default none */
+  readonly serviceAccountAnnotations?: Record<string, string>;
 }
 
 /** A one-shot Job of ordered steps with its own ServiceAccount and no API token. */
@@ -57,7 +63,7 @@ export class SetupJob extends Construct {
   constructor(scope: Construct, id: string, props: SetupJobProps) {
     super(scope, id);
     if (props.steps.length === 0) throw new Error(`SetupJob ${props.name} needs at least one step`);
-    new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.serviceAccountName, labels: props.labels });
+    new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.serviceAccountName, labels: props.labels, annotations: props.serviceAccountAnnotations });
     const init = props.steps.slice(0, -1);
     const template: k8s.PodTemplateSpec = {
       metadata: { labels: props.labels },
@@ -69,7 +75,7 @@ export class SetupJob extends Construct {
         securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
         initContainers: init.length ? [...init] : undefined,
         containers: [props.steps[props.steps.length - 1]],
-        volumes: [scratchVolume('tmp')],
+        volumes: [scratchVolume('tmp'), ...(props.volumes ?? [])],
       },
     };
     const digest = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8);

@@ -28,10 +28,10 @@ export interface TemporalRoleProps {
   readonly image: ImageProps;
   readonly resources: ResourceProps;
   readonly ports: RolePorts;
-  /** The ServerConfig whose ConfigMaps and checksum the pods use. */
+  /** The ServerConfig whose ConfigMaps, checksum, env and volumes the pods use. */
   readonly config: ServerConfig;
-  /** Secret (name, key) with the database password, read by the config template. */
-  readonly passwordSecret: { readonly name: string; readonly key: string };
+  /** Annotations on the ServiceAccount, e.g. a cloud IAM role. @default none */
+  readonly serviceAccountAnnotations?: Record<string, string>;
   /** Used when `autoscaling` is absent. @default 1 */
   readonly replicas?: number;
   /** An HPA owns replicas when set. @default none */
@@ -65,7 +65,7 @@ export class TemporalRole extends Construct {
     const { ports, config, role } = props;
     const metricsPort = config.metricsPort;
 
-    const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
+    const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels, annotations: props.serviceAccountAnnotations });
 
     const containerPorts: k8s.ContainerPort[] = [
       { name: 'grpc', containerPort: ports.grpc, protocol: 'TCP' },
@@ -73,10 +73,6 @@ export class TemporalRole extends Construct {
       ...(ports.http !== undefined ? [{ name: 'http', containerPort: ports.http, protocol: 'TCP' }] : []),
       { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
     ];
-    const secretEnv = (name: string): k8s.EnvVar => ({
-      name,
-      valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } },
-    });
     // The system worker serves no client gRPC API; its membership listener is what proves it is up.
     const probePort = role === 'worker' ? 'membership' : 'grpc';
     const healthService = HEALTH_SERVICE[role];
@@ -105,8 +101,7 @@ export class TemporalRole extends Construct {
             { name: 'TEMPORAL_SERVICES', value: role },
             { name: 'TEMPORAL_SERVER_CONFIG_FILE_PATH', value: `${ServerConfig.CONFIG_DIR}/${ServerConfig.CONFIG_FILE}` },
             { name: ServerConfig.ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } } },
-            secretEnv(ServerConfig.ENV.defaultStorePassword),
-            secretEnv(ServerConfig.ENV.visibilityStorePassword),
+            ...config.podEnv,
           ],
           ports: containerPorts,
           resources: resourceRequirements(props.resources),
@@ -118,10 +113,12 @@ export class TemporalRole extends Construct {
             { name: 'config', mountPath: ServerConfig.CONFIG_DIR, readOnly: true },
             { name: 'dynamic-config', mountPath: ServerConfig.DYNAMIC_CONFIG_DIR, readOnly: true },
             { name: 'tmp', mountPath: '/tmp' },
+            ...config.podVolumes.map((v) => v.mount),
           ],
         },
       ],
       volumes: [
+        ...config.podVolumes.map((v) => v.volume),
         { name: 'config', configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] } },
         { name: 'dynamic-config', configMap: { name: config.dynamicConfigMapName, items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }] } },
       ],

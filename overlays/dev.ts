@@ -28,14 +28,26 @@ export const dev: ProfileOverlay = {
     },
   },
   persistence: {
+    // One database server for everything: visibility in PostgreSQL, no Elasticsearch.
+    visibilityStore: 'sql',
     passwordSecret: { name: 'temporal-postgres-dev', generate: true },
-    maxConns: 5,
-    maxIdleConns: 2,
+    pools: {
+      default: { maxConns: 5, maxIdleConns: 2 },
+      visibility: { maxConns: 5, maxIdleConns: 2 },
+    },
   },
   postgres: {
     maxConnections: 80,
     resources: small('100m', '128Mi', '500m', '256Mi'),
     storage: { size: '2Gi' },
+  },
+  elasticsearch: { enabled: false },
+  backup: { enabled: false },
+  // Closed workflow histories and visibility records are archived to a volume you can inspect.
+  archival: {
+    history: { state: 'enabled', enableRead: true, uri: 'file:///var/temporal/archival/history' },
+    visibility: { state: 'enabled', enableRead: true, uri: 'file:///var/temporal/archival/visibility' },
+    provider: { type: 'filestore', mountPath: '/var/temporal/archival', storage: { size: '1Gi' }, accessMode: 'ReadWriteOnce' },
   },
   ui: {
     autoscaling: { minReplicas: 1, maxReplicas: 1 },

@@ -41,13 +41,44 @@ export const production: ProfileOverlay = {
       'frontend.persistenceMaxQPS': 3000,
       'history.persistenceMaxQPS': 9000,
       'matching.persistenceMaxQPS': 3000,
+      'frontend.namespaceRPS': 2400,
+      'matching.numTaskqueueReadPartitions': 8,
+      'matching.numTaskqueueWritePartitions': 8,
+      // Protect against namespaces registered with a retention too short to debug an incident.
+      'system.namespaceMinRetentionLocal': '72h',
+    },
+    // IAM role (IRSA) of the server pods: s3:PutObject/GetObject/ListBucket on the archival bucket.
+    serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/temporal-server' },
+  },
+  // A managed PostgreSQL (RDS, Cloud SQL, Azure Database…): replace host, CIDRs and Secret names with yours.
+  persistence: {
+    mode: 'external',
+    external: {
+      host: 'temporal-db.internal.example.com',
+      port: 5432,
+      egressCidrs: ['10.20.0.0/16'],
+      tls: { enabled: true, caSecret: { name: 'temporal-postgres-ca', key: 'ca.crt' }, enableHostVerification: true },
+    },
+    pools: {
+      default: { maxConns: 20, maxIdleConns: 10, maxConnLifetime: '30m' },
+      visibility: { maxConns: 10, maxIdleConns: 5, maxConnLifetime: '30m' },
     },
   },
-  persistence: { maxConns: 15, maxIdleConns: 10 },
-  postgres: {
-    maxConnections: 800,
-    resources: res('1', '2Gi', '2', '4Gi'),
+  elasticsearch: {
+    replicas: 3,
+    resources: res('1', '4Gi', '2', '4Gi'),
     storage: { size: '100Gi' },
+    security: {
+      enabled: true,
+      credentialsSecret: { name: 'temporal-elasticsearch-credentials', key: 'password' },
+      transportTlsSecret: 'temporal-elasticsearch-transport-tls',
+    },
+  },
+  backup: { enabled: true, retentionDays: 14, storage: { size: '200Gi' } },
+  archival: {
+    history: { state: 'enabled', enableRead: true, uri: 's3://example-temporal-archival/history' },
+    visibility: { state: 'enabled', enableRead: true, uri: 's3://example-temporal-archival/visibility' },
+    provider: { type: 's3store', region: 'us-east-1', s3ForcePathStyle: false },
   },
   ui: {
     replicas: 2,

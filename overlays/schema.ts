@@ -4,49 +4,12 @@
  * Every object is strict, so an unknown or misspelled key is an error, not a silent no-op.
  */
 import { z } from 'zod';
-import { cpuMillis, memoryBytes, durationHours } from './quantities';
+import { durationHours } from './quantities';
+import { checkDatastores, archivalSchema, backupSchema, elasticsearchSchema, persistenceSchema } from './datastores-schema';
+import { dynamicConfigSchema } from './dynamic-config';
+import { dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export const dnsLabel = z
-  .string()
-  .max(63, 'must be at most 63 characters (a DNS-1123 label)')
-  .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
-
-const dnsSubdomain = z
-  .string()
-  .max(253)
-  .regex(DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain such as "temporal.example.com"');
-
-const cpu = z.string().refine((v) => cpuMillis(v) !== undefined, 'must be a CPU quantity such as "250m" or "2"');
-const memory = z.string().refine((v) => memoryBytes(v) !== undefined, 'must be a memory quantity such as "256Mi" or "2Gi"');
-const positiveInt = z.number().int('must be a whole number').min(1, 'must be at least 1');
-const port = z.number().int().min(1).max(65535);
-
-export const imageSchema = z.strictObject({
-  repository: z
-    .string()
-    .regex(/^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*$/, 'must be an image repository such as "temporalio/server"; put the version in "tag", not after a colon'),
-  tag: z
-    .string()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as "1.31.2"'),
-  pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']),
-});
-
-export const resourcesSchema = z
-  .strictObject({
-    requests: z.strictObject({ cpu, memory }),
-    limits: z.strictObject({ cpu: cpu.optional(), memory }),
-  })
-  .superRefine((r, ctx) => {
-    if (r.limits.cpu !== undefined && cpuMillis(r.requests.cpu)! > cpuMillis(r.limits.cpu)!) {
-      ctx.addIssue({ code: 'custom', path: ['requests', 'cpu'], message: `request ${r.requests.cpu} exceeds limit ${r.limits.cpu}; lower the request or raise the limit` });
-    }
-    if (memoryBytes(r.requests.memory)! > memoryBytes(r.limits.memory)!) {
-      ctx.addIssue({ code: 'custom', path: ['requests', 'memory'], message: `request ${r.requests.memory} exceeds limit ${r.limits.memory}; lower the request or raise the limit` });
-    }
-  });
+export { dnsLabel, imageSchema, resourcesSchema } from './primitives';
 
 /** How an HPA scales down: `default` is Kubernetes' own; `conservative` moves one pod at a time, slowly. */
 export const autoscalingSchema = z
@@ -83,32 +46,6 @@ export const temporalNamespaceSchema = z.strictObject({
   description: z.string().optional(),
 });
 
-/** Only keys that Temporal server 1.31 registers; see ../shared/reference/temporal-server.md §5. */
-export const dynamicConfigSchema = z.strictObject({
-  'frontend.persistenceMaxQPS': positiveInt.optional(),
-  'history.persistenceMaxQPS': positiveInt.optional(),
-  'matching.persistenceMaxQPS': positiveInt.optional(),
-  'worker.persistenceMaxQPS': positiveInt.optional(),
-  'frontend.rps': positiveInt.optional(),
-  'frontend.namespaceRPS': positiveInt.optional(),
-  'history.rps': positiveInt.optional(),
-  'matching.rps': positiveInt.optional(),
-  'matching.numTaskqueueReadPartitions': positiveInt.optional(),
-  'matching.numTaskqueueWritePartitions': positiveInt.optional(),
-  'limit.maxIDLength': positiveInt.optional(),
-  'limit.blobSize.error': positiveInt.optional(),
-  'limit.blobSize.warn': positiveInt.optional(),
-  'frontend.enableUpdateWorkflowExecution': z.boolean().optional(),
-  'frontend.enableServerVersionCheck': z.boolean().optional(),
-  'worker.enableScheduler': z.boolean().optional(),
-  'system.enableActivityEagerExecution': z.boolean().optional(),
-  'system.enableEagerWorkflowStart': z.boolean().optional(),
-  'system.forceSearchAttributesCacheRefreshOnRead': z.boolean().optional(),
-  'frontend.shutdownDrainDuration': z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Go duration such as "10s"').optional(),
-  'history.shutdownDrainDuration': z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Go duration such as "10s"').optional(),
-  'matching.shutdownDrainDuration': z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a Go duration such as "10s"').optional(),
-});
-
 const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
   z.strictObject({ type: z.literal('tcp'), port }),
@@ -143,7 +80,7 @@ export const workerPoolSchema = z.strictObject({
   metricsPort: port.optional(),
 });
 
-export const specSchema = z
+const specObject = z
   .strictObject({
     /** Class of environment; rules that only relax in development (generated secrets, `latest`). */
     environment: z.enum(['development', 'staging', 'production']),
@@ -158,6 +95,7 @@ export const specSchema = z
       adminTools: imageSchema,
       ui: imageSchema,
       postgres: imageSchema,
+      elasticsearch: imageSchema,
     }),
     /** Topology spread over zones and nodes for every multi-replica workload. */
     topologySpread: z.boolean(),
@@ -178,30 +116,20 @@ export const specSchema = z
       dynamicConfig: dynamicConfigSchema,
       /** The server's dynamic-config poll interval in seconds (the server requires ≥ 5). */
       dynamicConfigPollIntervalSeconds: z.number().int().min(5, 'must be at least 5 (the server rejects shorter poll intervals)'),
+      /** Annotations on the server roles' ServiceAccounts, e.g. the cloud IAM role for S3 archival or DSQL. */
+      serviceAccountAnnotations: z.record(z.string(), z.string()),
     }),
-    persistence: z.strictObject({
-      pluginName: z.enum(['postgres12', 'postgres12_pgx']),
-      defaultDatabase: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier'),
-      visibilityDatabase: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier'),
-      user: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier'),
-      /** Secret holding the database password under `passwordKey`. */
-      passwordSecret: z.strictObject({
-        name: dnsLabel,
-        passwordKey: z.string().min(1),
-        /** Render a deterministic, dev-only Secret instead of referencing a pre-existing one. */
-        generate: z.boolean(),
-      }),
-      maxConns: positiveInt,
-      maxIdleConns: positiveInt,
-      maxConnLifetime: z.string().regex(/^\d+(s|m|h)$/, 'must be a Go duration such as "1h"'),
-    }),
+    persistence: persistenceSchema,
     postgres: z.strictObject({
       port,
       /** `max_connections`; must cover every pod's pools (validated below). */
       maxConnections: positiveInt,
       resources: resourcesSchema,
-      storage: z.strictObject({ size: memory, storageClassName: dnsSubdomain.optional() }),
+      storage: storageSchema,
     }),
+    elasticsearch: elasticsearchSchema,
+    backup: backupSchema,
+    archival: archivalSchema,
     jobs: z.strictObject({
       backoffLimit: z.number().int().min(0),
       ttlSecondsAfterFinished: z.number().int().min(0),
@@ -234,7 +162,9 @@ export const specSchema = z
       /** Labels of the namespace(s) allowed to scrape metrics on 9090. {} = any namespace. */
       metricsFromNamespaces: z.record(z.string(), z.string()),
     }),
-  })
+  });
+
+export const specSchema = specObject
   .superRefine((spec, ctx) => {
     const dev = spec.environment === 'development';
     const images = Object.entries(spec.images).map(([k, img]) => ({ path: ['images', k], img }));
@@ -244,13 +174,7 @@ export const specSchema = z
         ctx.addIssue({ code: 'custom', path: [...path, 'tag'], message: '"latest" is only allowed in development; pin a version such as "1.31.2"' });
       }
     }
-    if (spec.persistence.passwordSecret.generate && !dev) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['persistence', 'passwordSecret', 'generate'],
-        message: 'generated secrets are only allowed in development; set false and create the Secret named in passwordSecret.name before applying',
-      });
-    }
+    checkDatastores(spec, ctx);
     const seen = new Map<string, number>();
     spec.temporal.namespaces.forEach((ns, i) => {
       if (seen.has(ns.name)) {
@@ -272,20 +196,15 @@ export const specSchema = z
         ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'temporalNamespace'], message: `"${p.temporalNamespace}" is not registered; add it to temporal.namespaces or use one of: ${[...known].join(', ')}` });
       }
     });
-    const rolePods = TEMPORAL_ROLE_NAMES
-      .reduce((n, role) => n + (spec.temporal[role].autoscaling?.maxReplicas ?? spec.temporal[role].replicas), 0);
-    // Each server pod opens one pool per store (default and visibility); keep 10 for Jobs and admin tools.
-    const needed = rolePods * 2 * spec.persistence.maxConns + 10;
-    if (needed > spec.postgres.maxConnections) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['postgres', 'maxConnections'],
-        message: `${spec.postgres.maxConnections} is below the ${needed} connections the Temporal pods may open `
-          + `(${rolePods} pods at max scale × 2 stores × persistence.maxConns ${spec.persistence.maxConns} + 10); raise it or lower persistence.maxConns`,
+    checkConnectionBudget(spec, ctx);
+    const minRetention = spec.temporal.dynamicConfig['system.namespaceMinRetentionLocal'];
+    if (typeof minRetention === 'string') {
+      const minHours = goDurationHours(minRetention);
+      spec.temporal.namespaces.forEach((ns, i) => {
+        if (minHours !== undefined && durationHours(ns.retention)! < minHours) {
+          ctx.addIssue({ code: 'custom', path: ['temporal', 'namespaces', i, 'retention'], message: `${ns.retention} is below system.namespaceMinRetentionLocal (${minRetention}); the server would reject it` });
+        }
       });
-    }
-    if (spec.persistence.maxIdleConns > spec.persistence.maxConns) {
-      ctx.addIssue({ code: 'custom', path: ['persistence', 'maxIdleConns'], message: `must be ≤ maxConns (${spec.persistence.maxConns})` });
     }
   });
 
@@ -294,3 +213,32 @@ export type SpecInput = z.input<typeof specSchema>;
 /** The fully resolved, validated spec every chart receives. */
 export type Spec = z.output<typeof specSchema>;
 export type WorkerPoolInput = z.input<typeof workerPoolSchema>;
+
+type SpecShape = z.output<typeof specObject>;
+
+/** Go duration (e.g. "48h", "90m") in hours; undefined for other forms. */
+function goDurationHours(d: string): number | undefined {
+  const m = /^(\d+)(h|m|s)$/.exec(d);
+  if (!m) return undefined;
+  return Number(m[1]) / { h: 1, m: 60, s: 3600 }[m[2] as 'h' | 'm' | 's'];
+}
+
+/**
+ * In-cluster PostgreSQL must accept every connection the Temporal pods may open at maximum scale:
+ * each pod opens one pool per SQL store. 10 are kept for Jobs, backups and admin tools.
+ */
+function checkConnectionBudget(spec: SpecShape, ctx: z.RefinementCtx): void {
+  if (spec.persistence.mode !== 'inCluster') return;
+  const pools = spec.persistence.pools;
+  const rolePods = TEMPORAL_ROLE_NAMES.reduce((n, role) => n + (spec.temporal[role].autoscaling?.maxReplicas ?? spec.temporal[role].replicas), 0);
+  const perPod = pools.default.maxConns + (spec.persistence.visibilityStore === 'sql' ? pools.visibility.maxConns : 0);
+  const needed = rolePods * perPod + 10;
+  if (needed > spec.postgres.maxConnections) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['postgres', 'maxConnections'],
+      message: `${spec.postgres.maxConnections} is below the ${needed} connections the Temporal pods may open `
+        + `(${rolePods} pods at max scale × ${perPod} pooled connections each + 10); raise it or lower persistence.pools.*.maxConns`,
+    });
+  }
+}

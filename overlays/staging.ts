@@ -19,6 +19,10 @@ export const staging: ProfileOverlay = {
     ],
   },
   postgres: { storage: { size: '50Gi' } },
+  // Visibility on a single Elasticsearch node (persistence.visibilityStore defaults to elasticsearch).
+  elasticsearch: { storage: { size: '20Gi' } },
+  // Nightly dumps of the in-cluster PostgreSQL, kept for a week.
+  backup: { enabled: true, retentionDays: 7, storage: { size: '50Gi' } },
   ui: {
     ingress: { host: 'temporal.staging.example.com', tlsSecretName: 'temporal-web-tls' },
   },

@@ -19,6 +19,8 @@ export interface TemporalServerConfig {
   dcRedirectionPolicy: { policy: 'noop' | 'selected-apis-forwarding' | 'all-apis-forwarding' };
   publicClient?: { hostPort: string };
   dynamicConfigClient: { filepath: string; pollInterval: string };
+  archival?: ArchivalConfig;
+  namespaceDefaults?: { archival: NamespaceArchivalDefaults };
 }
 
 export type TemporalRoleName = 'frontend' | 'history' | 'matching' | 'worker';
@@ -36,20 +38,62 @@ export interface PersistenceConfig {
   datastores: Record<string, DataStoreConfig>;
 }
 
-export interface DataStoreConfig {
-  sql: SqlConfig;
-}
+/** Exactly one kind per store (`DataStore.Validate`). */
+export type DataStoreConfig = { sql: SqlConfig } | { elasticsearch: ElasticsearchConfig };
 
 export interface SqlConfig {
-  pluginName: 'postgres12' | 'postgres12_pgx';
+  /** `dsql` is registered only by server images built with the Aurora DSQL plugin. */
+  pluginName: 'postgres12' | 'postgres12_pgx' | 'dsql';
   databaseName: string;
   connectAddr: string;
   connectProtocol: 'tcp' | 'unix';
   user: string;
-  password: Templated;
+  /** Absent for IAM authentication (DSQL). */
+  password?: Templated;
   maxConns: number;
   maxIdleConns: number;
   maxConnLifetime: string;
+  tls?: SqlTlsConfig;
+}
+
+/** common/auth/tls.go `TLS`. */
+export interface SqlTlsConfig {
+  enabled: boolean;
+  caFile?: string;
+  enableHostVerification: boolean;
+  serverName?: string;
+}
+
+/** common/persistence/visibility/store/elasticsearch/client/config.go */
+export interface ElasticsearchConfig {
+  version: 'v7' | 'v8';
+  url: { scheme: 'http' | 'https'; host: string };
+  username?: string;
+  password?: Templated;
+  indices: { visibility: string };
+}
+
+export interface ArchivalConfig {
+  history: ArchivalTargetConfig;
+  visibility: ArchivalTargetConfig;
+}
+
+/** When disabled, `enableRead` is false and there is no provider (`isArchivalConfigValid`). */
+export interface ArchivalTargetConfig {
+  state: 'enabled' | 'disabled';
+  enableRead: boolean;
+  provider?: ArchiverProviderConfig;
+}
+
+export interface ArchiverProviderConfig {
+  filestore?: { fileMode: string; dirMode: string };
+  s3store?: { region: string; endpoint?: string; s3ForcePathStyle: boolean };
+}
+
+/** Note the upper-case `URI`: the server's key is case-sensitive. */
+export interface NamespaceArchivalDefaults {
+  history: { state: 'enabled' | 'disabled'; URI?: string };
+  visibility: { state: 'enabled' | 'disabled'; URI?: string };
 }
 
 export interface GlobalConfig {

@@ -27,12 +27,21 @@ export function renderServerConfig(config: TemporalServerConfig): string {
   return `# enable-template\n# Temporal server config, rendered by the cdk8s app. Passwords and the pod IP are filled in from the pod environment at start-up.\n${body}`;
 }
 
-/** Dynamic config file format: `key: [{value: v}]` per key, keys sorted for stable output. */
-export function renderDynamicConfig(values: Record<string, string | number | boolean | undefined>): string {
+type Scalar = string | number | boolean;
+/** A value for every scope, or `{value, constraints}` entries in the server's own file format. */
+export type DynamicConfigValue = Scalar | readonly { readonly value: Scalar; readonly constraints?: Readonly<Record<string, Scalar | undefined>> }[];
+
+/** Dynamic config file format: `key: [{value: v, constraints: {…}}]` per key, keys sorted for stable output. */
+export function renderDynamicConfig(values: Record<string, DynamicConfigValue | undefined>): string {
   const entries = Object.entries(values)
-    .filter(([, v]) => v !== undefined)
+    .filter((e): e is [string, DynamicConfigValue] => e[1] !== undefined)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => [k, [{ value: v }]]);
+    .map(([k, v]) => [k, Array.isArray(v) ? v.map(dropUndefined) : [{ value: v }]]);
   if (entries.length === 0) return '# No overrides: every key uses the server default.\n{}\n';
   return toYaml(Object.fromEntries(entries));
+}
+
+function dropUndefined(entry: { readonly value: Scalar; readonly constraints?: Readonly<Record<string, Scalar | undefined>> }): JsonValue {
+  const constraints = Object.fromEntries(Object.entries(entry.constraints ?? {}).filter(([, v]) => v !== undefined)) as Record<string, Scalar>;
+  return Object.keys(constraints).length ? { value: entry.value, constraints } : { value: entry.value };
 }

@@ -1,0 +1,235 @@
+/**
+ * Spec sections for where Temporal keeps its data: the primary SQL store (in-cluster PostgreSQL,
+ * an external PostgreSQL, or Aurora DSQL), visibility (SQL or Elasticsearch), backups and archival.
+ * Cross-field rules live in `checkDatastores`, called from the spec's superRefine.
+ */
+import { z } from 'zod';
+import { dnsLabel as name, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+const host = z.string().refine((h) => HOSTNAME.test(h) || IPV4.test(h), 'must be a DNS name such as "db.example.com" or an IPv4 address');
+const goDuration = z.string().regex(/^(\d+(s|m|h))+$/, 'must be a Go duration such as "300s" or "1h"');
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier');
+const secretKeyRef = z.strictObject({ name, key: z.string().min(1) });
+
+/** One connection pool; every Temporal pod opens one per SQL store. */
+export const poolSchema = z
+  .strictObject({ maxConns: positiveInt, maxIdleConns: positiveInt, maxConnLifetime: goDuration })
+  .superRefine((p, ctx) => {
+    if (p.maxIdleConns > p.maxConns) {
+      ctx.addIssue({ code: 'custom', path: ['maxIdleConns'], message: `must be ≤ maxConns (${p.maxConns})` });
+    }
+  });
+
+/** A database Temporal reaches over the network rather than the in-cluster StatefulSet. */
+export const externalDatabaseSchema = z.strictObject({
+  host,
+  port,
+  /** Where the database lives, for NetworkPolicy egress (e.g. the VPC subnets of RDS). */
+  egressCidrs: z.array(z.string().regex(CIDR, 'must be an IPv4 CIDR such as "10.0.0.0/16"')).min(1, 'list at least one CIDR that contains the database'),
+  tls: z.strictObject({
+    enabled: z.boolean(),
+    /** Secret holding the CA bundle that signed the server certificate. @default the image's system CAs */
+    caSecret: secretKeyRef.optional(),
+    /** Check the certificate's name against `serverName` (or `host`). */
+    enableHostVerification: z.boolean(),
+    serverName: z.string().regex(HOSTNAME, 'must be a DNS name').optional(),
+  }),
+});
+
+/** Aurora DSQL: IAM authentication and the endpoint's region. */
+export const dsqlSchema = z.strictObject({
+  region: z.string({ error: 'is required: the AWS region of the DSQL cluster, e.g. "us-east-1"' })
+    .regex(AWS_REGION, 'must be an AWS region such as "us-east-1"'),
+});
+
+export const persistenceSchema = z.strictObject({
+  /**
+   * `inCluster`: the PostgreSQL StatefulSet this app renders. `external`: a PostgreSQL you run
+   * (RDS, Cloud SQL, …) at `external.host`. `dsql`: Aurora DSQL at `external.host`, see `dsql`.
+   */
+  mode: z.enum(['inCluster', 'external', 'dsql']),
+  /** `dsql` needs a server image built with the DSQL plugin. */
+  pluginName: z.enum(['postgres12', 'postgres12_pgx', 'dsql']),
+  /** Where workflow visibility records live: the SQL database or Elasticsearch. */
+  visibilityStore: z.enum(['sql', 'elasticsearch']),
+  defaultDatabase: sqlIdentifier,
+  /** Only used when visibilityStore is `sql`. */
+  visibilityDatabase: sqlIdentifier,
+  user: sqlIdentifier,
+  /** Secret holding the database password; `null` for IAM authentication (DSQL). */
+  passwordSecret: z
+    .strictObject({
+      name,
+      passwordKey: z.string().min(1),
+      /** Render a deterministic, dev-only Secret instead of referencing a pre-existing one. */
+      generate: z.boolean(),
+    })
+    .nullable().optional().transform((s) => s ?? undefined),
+  pools: z.strictObject({ default: poolSchema, visibility: poolSchema }),
+  external: externalDatabaseSchema.optional(),
+  dsql: dsqlSchema.optional(),
+});
+
+export const elasticsearchSchema = z.strictObject({
+  /** Needed when persistence.visibilityStore is `elasticsearch`. */
+  enabled: z.boolean(),
+  /** Nodes, each master-eligible and data: 1 (single-node discovery) or an odd number ≥ 3. */
+  replicas: z.number().int().refine((n) => n === 1 || (n >= 3 && n % 2 === 1), 'must be 1 or an odd number ≥ 3 (a master quorum)'),
+  resources: resourcesSchema,
+  /** JVM heap as a percentage of the memory limit (Elastic advises at most 50). */
+  heapPercent: z.number().int().min(25).max(75),
+  storage: storageSchema,
+  /** The visibility index Temporal writes (`indices.visibility`). */
+  index: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case Elasticsearch index name'),
+  security: z.strictObject({
+    /** xpack security: the `elastic` user's password comes from `credentialsSecret`. */
+    enabled: z.boolean(),
+    credentialsSecret: secretKeyRef,
+    /** Secret with `tls.crt`, `tls.key`, `ca.crt` for node-to-node TLS (required by Elasticsearch with security and more than one node). */
+    transportTlsSecret: name.optional(),
+  }),
+});
+
+export const backupSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Cron schedule in the CronJob's time zone. */
+  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "15 2 * * *"'),
+  timeZone: z.string().min(1),
+  /** Dumps older than this many days are deleted after each successful run. */
+  retentionDays: positiveInt,
+  storage: storageSchema,
+  resources: resourcesSchema,
+});
+
+const archivalTarget = z.strictObject({
+  state: z.enum(['enabled', 'disabled']),
+  /** Let the frontend read archived data back. */
+  enableRead: z.boolean(),
+  /** Namespace-default URI: `file:///…` for filestore, `s3://bucket/prefix` for s3store. */
+  uri: z.string().optional(),
+});
+
+export const archivalSchema = z.strictObject({
+  history: archivalTarget,
+  visibility: archivalTarget,
+  /** Where archives go; required when either target is enabled, absent otherwise. */
+  provider: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('filestore'),
+        /** Where the archive volume is mounted in the server pods; URIs must point below it. */
+        mountPath: z.string().startsWith('/'),
+        storage: storageSchema,
+        /** ReadWriteOnce only works while all server pods share a node (single-node dev clusters). */
+        accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']),
+      }),
+      z.strictObject({
+        type: z.literal('s3store'),
+        region: z.string().regex(AWS_REGION, 'must be an AWS region such as "us-east-1"'),
+        /** S3-compatible endpoint (MinIO, …). @default AWS */
+        endpoint: z.string().url().optional(),
+        s3ForcePathStyle: z.boolean(),
+      }),
+    ])
+    .nullable().optional().transform((p) => p ?? undefined),
+});
+
+type Ctx = z.RefinementCtx;
+type Persistence = z.output<typeof persistenceSchema>;
+type Archival = z.output<typeof archivalSchema>;
+
+const STOCK_SERVER_IMAGE = 'temporalio/server';
+const STOCK_TOOLS_IMAGE = 'temporalio/admin-tools';
+
+export interface DatastoreRuleInput {
+  readonly environment: string;
+  readonly persistence: Persistence;
+  readonly elasticsearch: { enabled: boolean; replicas: number; security: { enabled: boolean; transportTlsSecret?: string } };
+  readonly backup: { enabled: boolean };
+  readonly archival: Archival;
+  readonly images: { server: { repository: string }; adminTools: { repository: string } };
+}
+
+/** Rules that span fields: which mode needs which block, DSQL's differences, archival's all-or-nothing. */
+export function checkDatastores(spec: DatastoreRuleInput, ctx: Ctx): void {
+  const p = spec.persistence;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+  if (p.mode === 'inCluster' && (p.external || p.dsql)) {
+    issue(['persistence', p.external ? 'external' : 'dsql'], 'is only used with mode "external" or "dsql"; remove it or change persistence.mode');
+  }
+  if (p.mode !== 'inCluster' && !p.external) {
+    issue(['persistence', 'external'], `is required with mode "${p.mode}": set host, port, egressCidrs and tls of the database`);
+  }
+  if (p.mode !== 'dsql' && p.dsql) issue(['persistence', 'dsql'], 'is only used with mode "dsql"; remove it or set persistence.mode: dsql');
+  if ((p.mode === 'dsql') !== (p.pluginName === 'dsql')) {
+    issue(['persistence', 'pluginName'], p.mode === 'dsql'
+      ? 'must be "dsql" with mode "dsql"'
+      : '"dsql" needs persistence.mode: dsql (and a server image with the DSQL plugin)');
+  }
+
+  if (p.mode === 'dsql') {
+    if (!p.dsql) issue(['persistence', 'dsql', 'region'], 'is required with mode "dsql": the AWS region of the cluster, e.g. "us-east-1"');
+    if (p.passwordSecret) issue(['persistence', 'passwordSecret'], 'must be null with mode "dsql": DSQL uses IAM tokens, not a password');
+    if (p.user !== 'admin') issue(['persistence', 'user'], 'must be "admin" with mode "dsql" (the DSQL plugin always connects as admin)');
+    if (p.defaultDatabase !== 'postgres') issue(['persistence', 'defaultDatabase'], 'must be "postgres" with mode "dsql" (DSQL has one database, "postgres")');
+    if (p.visibilityStore !== 'elasticsearch') issue(['persistence', 'visibilityStore'], 'must be "elasticsearch" with mode "dsql": the DSQL plugin does not implement SQL visibility');
+    if (p.external && !p.external.tls.enabled) issue(['persistence', 'external', 'tls', 'enabled'], 'must be true: DSQL only accepts TLS connections');
+    if (p.external && p.dsql && !p.external.host.endsWith(`.dsql.${p.dsql.region}.on.aws`)) {
+      issue(['persistence', 'external', 'host'], `must be the cluster endpoint "<cluster-id>.dsql.${p.dsql.region}.on.aws"`);
+    }
+    if (spec.images.server.repository === STOCK_SERVER_IMAGE) {
+      issue(['images', 'server', 'repository'], `${STOCK_SERVER_IMAGE} has no DSQL plugin; use your server image built with it`);
+    }
+    if (spec.images.adminTools.repository === STOCK_TOOLS_IMAGE) {
+      issue(['images', 'adminTools', 'repository'], `${STOCK_TOOLS_IMAGE} has no temporal-dsql-tool; use your tools image built with it`);
+    }
+    if (spec.backup.enabled) issue(['backup', 'enabled'], 'must be false with mode "dsql": pg_dump does not support DSQL; use AWS Backup for the cluster');
+  } else if (!p.passwordSecret) {
+    issue(['persistence', 'passwordSecret'], `is required with mode "${p.mode}": name the Secret (and key) holding the database password`);
+  }
+  if (p.passwordSecret?.generate && spec.environment !== 'development') {
+    issue(['persistence', 'passwordSecret', 'generate'], 'generated secrets are only allowed in development; set false and create the Secret named in passwordSecret.name before applying');
+  }
+
+  if (p.visibilityStore === 'elasticsearch' && !spec.elasticsearch.enabled) {
+    issue(['elasticsearch', 'enabled'], 'must be true while persistence.visibilityStore is "elasticsearch"');
+  }
+  if (p.visibilityStore === 'sql' && spec.elasticsearch.enabled) {
+    issue(['elasticsearch', 'enabled'], 'Elasticsearch would run unused: set persistence.visibilityStore: elasticsearch, or enabled: false');
+  }
+  const es = spec.elasticsearch;
+  if (es.enabled && es.security.enabled && es.replicas > 1 && !es.security.transportTlsSecret) {
+    issue(['elasticsearch', 'security', 'transportTlsSecret'], 'is required: Elasticsearch refuses to form a multi-node cluster with security on but no transport TLS; name a Secret with tls.crt, tls.key and ca.crt');
+  }
+  if (es.enabled && !es.security.enabled && spec.environment === 'production') {
+    issue(['elasticsearch', 'security', 'enabled'], 'must be true in production (anyone in the cluster network could read or delete visibility data)');
+  }
+
+  const a = spec.archival;
+  for (const target of ['history', 'visibility'] as const) {
+    const t = a[target];
+    const path = ['archival', target];
+    if (t.state === 'enabled') {
+      if (!t.uri) issue([...path, 'uri'], `is required when ${target} archival is enabled (the namespace-default URI, e.g. ${a.provider?.type === 's3store' ? '"s3://my-bucket/temporal"' : '"file:///archival/history"'})`);
+      if (!a.provider) issue(['archival', 'provider'], `is required when ${target} archival is enabled: filestore or s3store`);
+      if (t.uri && a.provider?.type === 'filestore' && !t.uri.startsWith(`file://${a.provider.mountPath.replace(/\/$/, '')}/`)) {
+        issue([...path, 'uri'], `must be a file:// URI below the archive volume, e.g. "file://${a.provider.mountPath.replace(/\/$/, '')}/${target}"`);
+      }
+      if (t.uri && a.provider?.type === 's3store' && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(t.uri)) {
+        issue([...path, 'uri'], 'must be an s3:// URI such as "s3://my-bucket/temporal/history"');
+      }
+    } else {
+      if (t.uri) issue([...path, 'uri'], `must be absent while ${target} archival is disabled (the server rejects a disabled archival with a URI)`);
+      if (t.enableRead) issue([...path, 'enableRead'], `must be false while ${target} archival is disabled`);
+    }
+  }
+  if (a.provider && a.history.state === 'disabled' && a.visibility.state === 'disabled') {
+    issue(['archival', 'provider'], 'is set but archival is disabled; enable history or visibility archival, or set provider: null');
+  }
+}

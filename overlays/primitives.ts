@@ -1,0 +1,51 @@
+/** Field types shared by every spec section: names, quantities, images, resources. */
+import { z } from 'zod';
+import { cpuMillis, memoryBytes } from './quantities';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const dnsLabel = z
+  .string()
+  .max(63, 'must be at most 63 characters (a DNS-1123 label)')
+  .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+export const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain such as "temporal.example.com"');
+
+export const cpu = z.string().refine((v) => cpuMillis(v) !== undefined, 'must be a CPU quantity such as "250m" or "2"');
+export const memory = z.string().refine((v) => memoryBytes(v) !== undefined, 'must be a memory quantity such as "256Mi" or "2Gi"');
+export const positiveInt = z.number().int('must be a whole number').min(1, 'must be at least 1');
+export const port = z.number().int().min(1).max(65535);
+
+export const imageSchema = z.strictObject({
+  repository: z
+    .string()
+    .regex(/^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*$/, 'must be an image repository such as "temporalio/server"; put the version in "tag", not after a colon'),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as "1.31.2"'),
+  pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']),
+});
+
+export const resourcesSchema = z
+  .strictObject({
+    requests: z.strictObject({ cpu, memory }),
+    limits: z.strictObject({ cpu: cpu.optional(), memory }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.limits.cpu !== undefined && cpuMillis(r.requests.cpu)! > cpuMillis(r.limits.cpu)!) {
+      ctx.addIssue({ code: 'custom', path: ['requests', 'cpu'], message: `request ${r.requests.cpu} exceeds limit ${r.limits.cpu}; lower the request or raise the limit` });
+    }
+    if (memoryBytes(r.requests.memory)! > memoryBytes(r.limits.memory)!) {
+      ctx.addIssue({ code: 'custom', path: ['requests', 'memory'], message: `request ${r.requests.memory} exceeds limit ${r.limits.memory}; lower the request or raise the limit` });
+    }
+  });
+
+export const storageSchema = z.strictObject({
+  size: memory,
+  /** @default the cluster's default StorageClass */
+  storageClassName: dnsSubdomain.optional(),
+});

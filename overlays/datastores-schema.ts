@@ -34,7 +34,7 @@ export const externalDatabaseSchema = z.strictObject({
   tls: z.strictObject({
     enabled: z.boolean(),
     /** Secret holding the CA bundle that signed the server certificate. @default the image's system CAs */
-    caSecret: secretKeyRef.optional(),
+    caSecret: secretKeyRef.nullable().optional().transform((c) => c ?? undefined),
     /** Check the certificate's name against `serverName` (or `host`). */
     enableHostVerification: z.boolean(),
     serverName: z.string().regex(HOSTNAME, 'must be a DNS name').optional(),
@@ -91,7 +91,7 @@ export const elasticsearchSchema = z.strictObject({
     enabled: z.boolean(),
     credentialsSecret: secretKeyRef,
     /** Secret with `tls.crt`, `tls.key`, `ca.crt` for node-to-node TLS (required by Elasticsearch with security and more than one node). */
-    transportTlsSecret: name.optional(),
+    transportTlsSecret: name.nullable().optional().transform((n) => n ?? undefined),
   }),
 });
 

@@ -48,15 +48,17 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
   return o;
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'];
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job', 'CronJob', 'DaemonSet'];
 
-/** Pod template spec of a workload (Deployment, StatefulSet, Job). */
+const podTemplate = (o: K8sObject): any => (o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template);
+
+/** Pod template spec of a workload (Deployment, StatefulSet, Job, CronJob). */
 export function podSpec(o: K8sObject): any {
-  return o.spec?.template?.spec;
+  return podTemplate(o)?.spec;
 }
 
 export function podLabels(o: K8sObject): Record<string, string> {
-  return o.spec?.template?.metadata?.labels ?? {};
+  return podTemplate(o)?.metadata?.labels ?? {};
 }
 
 /** Kubernetes LabelSelector semantics (matchLabels and matchExpressions). */

@@ -7,7 +7,8 @@ import { createHash } from 'crypto';
 import { load } from 'js-yaml';
 import { cpuMillis, memoryBytes } from '../overlays/quantities';
 import { K8sObject, PROFILES, WORKLOAD_KINDS, find, matches, podLabels, podSpec, selects, synthesized } from './helpers';
-import { ALLOWED_DYNAMIC_CONFIG_KEYS, checkConfigKeys } from './temporal-config-keys';
+import { DYNAMIC_CONFIG_KEYS } from '../overlays/dynamic-config';
+import { checkConfigKeys } from './temporal-config-keys';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 const allContainers = (spec: any): any[] => [...(spec.initContainers ?? []), ...spec.containers];
@@ -17,8 +18,12 @@ const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.k
 describe.each(PROFILES)('profile %s', (profile) => {
   const { objects, spec, files } = synthesized(profile);
   const ns = spec.namespace.name;
+  const pw = spec.persistence.passwordSecret;
+  const es = spec.elasticsearch;
   const externalSecrets = new Set<string>([
-    ...(spec.persistence.passwordSecret.generate ? [] : [spec.persistence.passwordSecret.name]),
+    ...(pw && !pw.generate ? [pw.name] : []),
+    ...(spec.persistence.external?.tls.caSecret ? [spec.persistence.external.tls.caSecret.name] : []),
+    ...(es.enabled && es.security.enabled ? [es.security.credentialsSecret.name, ...(es.security.transportTlsSecret ? [es.security.transportTlsSecret] : [])] : []),
     ...(spec.ui.ingress.tlsSecretName ? [spec.ui.ingress.tlsSecretName] : []),
     ...spec.workerPools.flatMap((p) => (p.existingSecret ? [p.existingSecret] : [])),
   ]);
@@ -58,7 +63,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
   });
 
   test('workload selectors are explicit and match their pod labels', () => {
-    for (const w of workloads(objects).filter((o) => o.kind !== 'Job')) {
+    for (const w of workloads(objects).filter((o) => o.kind !== 'Job' && o.kind !== 'CronJob')) {
       const selector = w.spec.selector.matchLabels;
       expect(Object.keys(selector).sort()).toEqual(['app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/name']);
       expect(matches(selector, podLabels(w))).toBe(true);
@@ -212,7 +217,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
         expect(c.image).toMatch(/^[^:@]+(:\d+)?\/?[^:@]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/);
         if (spec.environment !== 'development') expect(c.image).not.toMatch(/:latest$/);
       }
-      if (w.kind !== 'Job') {
+      if (w.kind !== 'Job' && w.kind !== 'CronJob') {
         for (const c of pod.containers) {
           expect([w.metadata.name, c.readinessProbe !== undefined, c.livenessProbe !== undefined]).toEqual([w.metadata.name, true, true]);
         }
@@ -238,7 +243,8 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(config.replace(/\{\{ env "[A-Z_][A-Z0-9_]*" \| quote \}\}/g, '')).not.toMatch(/\{\{|\}\}/);
     const parsed = load(config.replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"$1"')) as Record<string, unknown>;
     expect(checkConfigKeys(parsed)).toEqual([]);
-    expect(Object.keys((load(dynamic) as object | null) ?? {}).filter((k) => !ALLOWED_DYNAMIC_CONFIG_KEYS.has(k))).toEqual([]);
+    const registered = new Set(Object.keys(DYNAMIC_CONFIG_KEYS).map((k) => k.toLowerCase()));
+    expect(Object.keys((load(dynamic) as object | null) ?? {}).filter((k) => !registered.has(k.toLowerCase()))).toEqual([]);
     const checksum = createHash('sha256').update(config).digest('hex');
     for (const role of ['frontend', 'history', 'matching', 'worker']) {
       const d = find(objects, 'Deployment', `temporal-${role}`);
@@ -250,11 +256,22 @@ describe.each(PROFILES)('profile %s', (profile) => {
     }
   });
 
-  test('every shell script in a container is valid POSIX sh', () => {
+  test('every shell script in a container is valid POSIX sh; mounted bash scripts are valid bash', () => {
     for (const w of workloads(objects)) {
       for (const c of allContainers(podSpec(w)).filter((x) => x.command?.[0] === '/bin/sh')) {
         const res = spawnSync('sh', ['-n'], { input: c.command[c.command.length - 1], encoding: 'utf8' });
         expect([w.metadata.name, c.name, res.status, res.stderr]).toEqual([w.metadata.name, c.name, 0, '']);
+      }
+      for (const probe of allContainers(podSpec(w)).flatMap((c) => [c.readinessProbe, c.livenessProbe, c.startupProbe])) {
+        if (probe?.exec?.command[0] !== '/bin/sh') continue;
+        const res = spawnSync('sh', ['-n'], { input: probe.exec.command[2], encoding: 'utf8' });
+        expect([w.metadata.name, res.status, res.stderr]).toEqual([w.metadata.name, 0, '']);
+      }
+    }
+    for (const cm of byKind(objects, 'ConfigMap')) {
+      for (const [key, text] of Object.entries<string>(cm.data ?? {}).filter(([k]) => k.endsWith('.sh'))) {
+        const res = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
+        expect([cm.metadata.name, key, res.status, res.stderr]).toEqual([cm.metadata.name, key, 0, '']);
       }
     }
   });

@@ -22,9 +22,9 @@ function synth(props: NamespaceJobProps) {
   return { objects, job, pod, register: pod.containers[0], wait: pod.initContainers[0] };
 }
 
-const line = (n: string, settings: string) =>
+const line = (n: string, settings: string, createOnly = '') =>
   `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; then temporal operator namespace update --namespace ${n} ${settings}; `
-  + `else temporal operator namespace create --namespace ${n} ${settings}; fi`;
+  + `else temporal operator namespace create --namespace ${n} ${settings}${createOnly ? ` ${createOnly}` : ''}; fi`;
 
 describe('NamespaceJob', () => {
   test('minimal props: backoffLimit 10, ttl 86400, uid 1000; describe, then update or create with --retention <hours>h', () => {
@@ -53,6 +53,7 @@ describe('NamespaceJob', () => {
       backoffLimit: 2,
       ttlSecondsAfterFinished: 60,
       runAs: { user: 3000, group: 3001, fsGroup: 3002 },
+      archival: { historyUri: 's3://b/history', visibilityUri: 's3://b/visibility' },
     };
     const { objects, job, pod, register, wait } = synth(all);
     expect(job.metadata.name).toMatch(/^ns-job-[0-9a-f]{8}$/);
@@ -66,9 +67,12 @@ describe('NamespaceJob', () => {
       expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
       expect(envOf(c)).toEqual({ TEMPORAL_ADDRESS: 'fe:7233', HOME: '/tmp' });
     }
+    // Archival is switched on for existing namespaces; URIs can only be set at creation.
+    const states = '--history-archival-state enabled --visibility-archival-state enabled';
+    const uris = '--history-uri s3://b/history --visibility-uri s3://b/visibility';
     expect(register.command[2].split('\n')).toEqual([
-      line('orders', `--retention 168h --description 'Orders'\\'' workflows'`),
-      line('billing', '--retention 24h'),
+      line('orders', `--retention 168h --description 'Orders'\\'' workflows' ${states}`, uris),
+      line('billing', `--retention 24h ${states}`, uris),
     ]);
   });
 

@@ -60,8 +60,14 @@ describe('SchemaJob', () => {
       backoffLimit: 3,
       ttlSecondsAfterFinished: 600,
       runAs: { user: 2000, group: 2001, fsGroup: 2002 },
+      tls: { enableHostVerification: true, serverName: 'db.internal', caSecret: { name: 'db-ca', key: 'root.pem' } },
     };
     const { objects, job, pod, steps } = synth(all);
+    for (const c of steps.slice(1)) {
+      expect(envOf(c)).toMatchObject({ SQL_TLS: 'true', SQL_TLS_DISABLE_HOST_VERIFICATION: 'false', SQL_TLS_SERVER_NAME: 'db.internal', SQL_TLS_CA_FILE: '/etc/temporal/tls/database-ca/ca.crt' });
+      expect(c.volumeMounts).toContainEqual({ name: 'database-ca', mountPath: '/etc/temporal/tls/database-ca', readOnly: true });
+    }
+    expect(pod.volumes).toContainEqual({ name: 'database-ca', secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] } });
     expect(job.metadata.name).toMatch(/^schema-x-[0-9a-f]{8}$/);
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('schema-sa');

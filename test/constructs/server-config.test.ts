@@ -1,5 +1,5 @@
 import { load } from 'js-yaml';
-import { ServerConfig, ServerConfigProps } from '../../constructs/server-config';
+import { ElasticsearchStoreProps, ServerConfig, ServerConfigProps, SqlStoreProps } from '../../constructs/server-config';
 import type { TemporalServerConfig } from '../../constructs/temporal-config/model';
 import { renderDynamicConfig, renderServerConfig } from '../../constructs/temporal-config/render';
 import { K8sObject, synthChart, testChart } from '../helpers';
@@ -18,16 +18,32 @@ const minimal: ServerConfigProps = {
   },
   frontendHost: 'temporal-frontend.ns.svc.cluster.local',
   persistence: {
+    default: { ...sql('temporal') },
+    visibility: { ...sql('temporal_visibility'), password: { name: 'pg', key: 'password' } },
+  },
+};
+
+function sql(database: string): SqlStoreProps {
+  return {
+    kind: 'sql',
     pluginName: 'postgres12',
     host: 'temporal-postgres.ns.svc.cluster.local',
     port: 5432,
+    database,
     user: 'temporal',
-    defaultDatabase: 'temporal',
-    visibilityDatabase: 'temporal_visibility',
+    password: { name: 'pg', key: 'password' },
     maxConns: 20,
     maxIdleConns: 10,
     maxConnLifetime: '1h',
-  },
+  };
+}
+
+const es: ElasticsearchStoreProps = {
+  kind: 'elasticsearch',
+  scheme: 'http',
+  hostPort: 'temporal-elasticsearch.ns.svc.cluster.local:9200',
+  index: 'temporal_visibility_v1',
+  credentials: { username: 'elastic', password: { name: 'es', key: 'password' } },
 };
 
 function synth(props: ServerConfigProps) {
@@ -68,8 +84,19 @@ describe('ServerConfig', () => {
       logLevel: 'debug',
       clusterName: 'primary',
       metricsPort: 9191,
-      dynamicConfig: { 'frontend.rps': 1200, 'system.enableNexus': true, 'limit.maxIDLength': undefined },
+      dynamicConfig: {
+        'frontend.rps': 1200,
+        'system.enableNexus': true,
+        'limit.maxIDLength': undefined,
+        'matching.numTaskqueueReadPartitions': [{ value: 8, constraints: { namespace: 'prod', taskQueueName: 'busy', taskType: undefined } }, { value: 4 }],
+      },
       dynamicConfigPollIntervalSeconds: 30,
+      persistence: { default: sql('temporal'), visibility: es },
+      archival: {
+        history: { enabled: true, enableRead: true, uri: 'file:///archival/history' },
+        visibility: { enabled: false, enableRead: false },
+        provider: { type: 'filestore', claimName: 'temporal-archival', mountPath: '/archival' },
+      },
     };
     const { config, byName } = synth(all);
     const c = parseTemplate(byName('temporal-config').data['config.yaml']);
@@ -87,8 +114,78 @@ describe('ServerConfig', () => {
     expect(c.dynamicConfigClient.pollInterval).toBe('30s');
     expect(load(byName('temporal-dynamic-config').data['dynamic_config.yaml'])).toEqual({
       'frontend.rps': [{ value: 1200 }],
+      'matching.numTaskqueueReadPartitions': [{ value: 8, constraints: { namespace: 'prod', taskQueueName: 'busy' } }, { value: 4 }],
       'system.enableNexus': [{ value: true }],
     });
+    expect(c.persistence.visibilityStore).toBe('es-visibility');
+    expect(Object.keys(c.persistence.datastores)).toEqual(['default', 'es-visibility']);
+    expect(c.archival.history.provider).toEqual({ filestore: { fileMode: '0666', dirMode: '0766' } });
+    expect(config.podVolumes.map((v) => v.mount)).toEqual([{ name: 'archival', mountPath: '/archival' }]);
+  });
+
+  test('Elasticsearch visibility: es-visibility store with url object and password from the env; no dangling SQL store', () => {
+    const { config, byName } = synth({ ...minimal, persistence: { default: sql('temporal'), visibility: es } });
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.persistence.visibilityStore).toBe('es-visibility');
+    expect(Object.keys(c.persistence.datastores).sort()).toEqual(['default', 'es-visibility']);
+    expect(c.persistence.datastores['es-visibility']).toEqual({
+      elasticsearch: {
+        version: 'v8',
+        url: { scheme: 'http', host: 'temporal-elasticsearch.ns.svc.cluster.local:9200' },
+        username: 'elastic',
+        password: 'ENV:TEMPORAL_VISIBILITY_STORE_PASSWORD',
+        indices: { visibility: 'temporal_visibility_v1' },
+      },
+    });
+    expect(config.podEnv.find((e) => e.name === 'TEMPORAL_VISIBILITY_STORE_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'es', key: 'password' });
+  });
+
+  test('external TLS: caFile points at the mounted CA Secret, shared by both stores', () => {
+    const tls = { enableHostVerification: true, serverName: 'db.example.com', caSecret: { name: 'db-ca', key: 'ca.pem' } };
+    const { config, byName } = synth({ ...minimal, persistence: { default: { ...sql('temporal'), tls }, visibility: { ...sql('temporal_visibility'), tls } } });
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    const expected = { enabled: true, caFile: '/etc/temporal/tls/default-ca/ca.crt', enableHostVerification: true, serverName: 'db.example.com' };
+    expect(c.persistence.datastores.default.sql.tls).toEqual(expected);
+    expect(c.persistence.datastores.visibility.sql.tls).toEqual(expected);
+    expect(config.podVolumes).toEqual([{
+      volume: { name: 'default-ca', secret: { secretName: 'db-ca', items: [{ key: 'ca.pem', path: 'ca.crt' }] } },
+      mount: { name: 'default-ca', mountPath: '/etc/temporal/tls/default-ca', readOnly: true },
+    }]);
+  });
+
+  test('DSQL: plugin dsql, no password key or env, plugin env for the IAM token', () => {
+    const dsql: SqlStoreProps = {
+      ...sql('postgres'), pluginName: 'dsql', user: 'admin', password: undefined,
+      tls: { enableHostVerification: true }, pluginEnv: { REGION: 'us-east-1', CLUSTER_ENDPOINT: 'x.dsql.us-east-1.on.aws' },
+    };
+    const { config, byName } = synth({ ...minimal, persistence: { default: dsql, visibility: es } });
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.persistence.datastores.default.sql).not.toHaveProperty('password');
+    expect(c.persistence.datastores.default.sql).toMatchObject({ pluginName: 'dsql', user: 'admin', tls: { enabled: true, enableHostVerification: true } });
+    expect(config.podEnv.map((e) => e.name)).toEqual(['TEMPORAL_VISIBILITY_STORE_PASSWORD', 'CLUSTER_ENDPOINT', 'REGION']);
+  });
+
+  test('archival: enabled targets get the provider and a URI; disabled ones neither (the server rule)', () => {
+    const { byName } = synth({
+      ...minimal,
+      archival: {
+        history: { enabled: true, enableRead: true, uri: 's3://bucket/history' },
+        visibility: { enabled: false, enableRead: false },
+        provider: { type: 's3store', region: 'eu-west-1', s3ForcePathStyle: true, endpoint: 'https://minio:9000' },
+      },
+    });
+    const c = parseTemplate(byName('temporal-config').data['config.yaml']);
+    expect(c.archival).toEqual({
+      history: { state: 'enabled', enableRead: true, provider: { s3store: { region: 'eu-west-1', endpoint: 'https://minio:9000', s3ForcePathStyle: true } } },
+      visibility: { state: 'disabled', enableRead: false },
+    });
+    expect(c.namespaceDefaults).toEqual({ archival: { history: { state: 'enabled', URI: 's3://bucket/history' }, visibility: { state: 'disabled' } } });
+  });
+
+  test('no archival props: no archival or namespaceDefaults keys at all', () => {
+    const c = parseTemplate(synth(minimal).byName('temporal-config').data['config.yaml']);
+    expect(c).not.toHaveProperty('archival');
+    expect(c).not.toHaveProperty('namespaceDefaults');
   });
 
   test('persistence: both SQL stores, passwords read from the environment', () => {

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { ServerConfig } from '../../constructs/server-config';
+import { ServerConfig, ServerConfigProps, SqlStoreProps } from '../../constructs/server-config';
 import { TemporalRole, TemporalRoleProps } from '../../constructs/temporal-role';
 import type { TemporalRoleName } from '../../constructs/temporal-config/model';
 import { waitForPostgres } from '../../constructs/wait-for';
@@ -13,7 +13,7 @@ const PORTS = {
   worker: { grpc: 7239, membership: 6939 },
 };
 
-function serverConfig(chart: Chart): ServerConfig {
+function serverConfig(chart: Chart, archival: Partial<ServerConfigProps> = {}): ServerConfig {
   return new ServerConfig(chart, 'Config', {
     configMapName: 'temporal-config',
     dynamicConfigMapName: 'temporal-dynamic-config',
@@ -21,11 +21,18 @@ function serverConfig(chart: Chart): ServerConfig {
     numHistoryShards: 4,
     ports: PORTS,
     frontendHost: 'temporal-frontend',
-    persistence: {
-      pluginName: 'postgres12', host: 'pg', port: 5432, user: 'temporal', defaultDatabase: 'temporal',
-      visibilityDatabase: 'temporal_visibility', maxConns: 10, maxIdleConns: 10, maxConnLifetime: '1h',
-    },
+    persistence: { default: store('temporal'), visibility: store('temporal_visibility') },
+    ...archival,
   });
+}
+
+function store(database: string): SqlStoreProps {
+  return {
+    kind: 'sql', pluginName: 'postgres12', host: 'pg', port: 5432, user: 'temporal', database,
+    password: { name: 'temporal-db', key: 'password' },
+    tls: { enableHostVerification: true, caSecret: { name: 'db-ca', key: 'ca.crt' } },
+    maxConns: 10, maxIdleConns: 10, maxConnLifetime: '1h',
+  };
 }
 
 /** Synthesizes one role (plus its ServerConfig, whose ConfigMaps are dropped from the result). */
@@ -40,7 +47,6 @@ function synth(role: TemporalRoleName, extra: Partial<TemporalRoleProps> = {}) {
     resources,
     ports: PORTS[role],
     config,
-    passwordSecret: { name: 'temporal-db', key: 'password' },
     ...extra,
   });
   const objects = synthChart(chart).filter((o) => o.kind !== 'ConfigMap');
@@ -78,7 +84,7 @@ describe('TemporalRole', () => {
       resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
       ports: { grpc: 8235, membership: 8935 },
       config,
-      passwordSecret: { name: 'db-secret', key: 'pw' },
+      serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/t' },
       replicas: 5,
       autoscaling: { minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 65, behavior: 'conservative' },
       topologySpread: true,
@@ -104,8 +110,9 @@ describe('TemporalRole', () => {
       { name: 'membership', containerPort: 8935, protocol: 'TCP' },
       { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
     ]);
-    expect(envOf(container).TEMPORAL_DEFAULT_STORE_PASSWORD).toEqual({ secretKeyRef: { name: 'db-secret', key: 'pw' } });
-    expect(envOf(container).TEMPORAL_VISIBILITY_STORE_PASSWORD).toEqual({ secretKeyRef: { name: 'db-secret', key: 'pw' } });
+    expect(envOf(container).TEMPORAL_DEFAULT_STORE_PASSWORD).toEqual({ secretKeyRef: { name: 'temporal-db', key: 'password' } });
+    expect(envOf(container).TEMPORAL_VISIBILITY_STORE_PASSWORD).toEqual({ secretKeyRef: { name: 'temporal-db', key: 'password' } });
+    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/t' });
     expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual(selectorOf('matching'));
     expect(pod.initContainers).toEqual([waitFor]);
@@ -188,12 +195,15 @@ describe('TemporalRole', () => {
       POD_IP: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } },
       TEMPORAL_DEFAULT_STORE_PASSWORD: { secretKeyRef: { name: 'temporal-db', key: 'password' } },
     });
-    expect(pod.volumes.map((v: any) => v.configMap?.name ?? v.name)).toEqual(['temporal-config', 'temporal-dynamic-config', 'tmp']);
+    // The ServerConfig's CA bundle is mounted where its caFile points.
+    expect(pod.volumes.map((v: any) => v.configMap?.name ?? v.name)).toEqual(['default-ca', 'temporal-config', 'temporal-dynamic-config', 'tmp']);
     expect(container.volumeMounts).toEqual([
       { name: 'config', mountPath: '/etc/temporal/config', readOnly: true },
       { name: 'dynamic-config', mountPath: '/etc/temporal/dynamic_config', readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
+      { name: 'default-ca', mountPath: '/etc/temporal/tls/default-ca', readOnly: true },
     ]);
+    expect(config.model.persistence.datastores.default).toHaveProperty('sql.tls.caFile', '/etc/temporal/tls/default-ca/ca.crt');
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   });
 

@@ -1,7 +1,7 @@
 /** The sizing and policy each profile promises (README "Profiles" table), checked on the output. */
-import { K8sObject, find, synthesized } from './helpers';
+import { K8sObject, find, podSpec, synthesized } from './helpers';
 
-const container = (objects: K8sObject[], kind: string, name: string) => find(objects, kind, name).spec.template.spec.containers[0];
+const container = (objects: K8sObject[], kind: string, name: string) => podSpec(find(objects, kind, name)).containers[0];
 const limits = (objects: K8sObject[], kind: string, name: string) => container(objects, kind, name).resources.limits;
 const schemaJob = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('temporal-schema-1-31-2-'))!;
 const hpa = (objects: K8sObject[], name: string) => find(objects, 'HorizontalPodAutoscaler', name).spec;
@@ -65,7 +65,34 @@ describe('production', () => {
     expect(container(objects, 'Deployment', 'temporal-frontend').image).toBe('temporalio/server:1.31.2');
     expect(schemaJob(objects).spec.template.spec.containers[0].image).toBe('temporalio/admin-tools:1.31.2');
     expect(container(objects, 'Deployment', 'temporal-web').image).toBe('temporalio/ui:2.52.0');
-    expect(container(objects, 'StatefulSet', 'temporal-postgres').image).toMatch(/^postgres:1[67]\./);
+    expect(container(objects, 'StatefulSet', 'temporal-elasticsearch').image).toMatch(/^docker\.elastic\.co\/elasticsearch\/elasticsearch:8\.\d+\.\d+$/);
+    // pg_dump must be at least the server's major version; the backup uses the postgres image.
+    expect(container(objects, 'CronJob', 'temporal-postgres-backup').image).toMatch(/^postgres:1[67]\./);
+  });
+  test('datastores: managed PostgreSQL over verified TLS, 3-node secure Elasticsearch, backups, S3 archival', () => {
+    expect(objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'temporal-postgres')).toBe(false);
+    expect(spec.persistence).toMatchObject({ mode: 'external', visibilityStore: 'elasticsearch', external: { tls: { enabled: true, enableHostVerification: true } } });
+    expect(spec.elasticsearch).toMatchObject({ replicas: 3, security: { enabled: true } });
+    expect(spec.backup).toMatchObject({ enabled: true, retentionDays: 14 });
+    expect(spec.archival.provider?.type).toBe('s3store');
+    expect(spec.temporal.serviceAccountAnnotations).toHaveProperty(['eks.amazonaws.com/role-arn']);
+  });
+});
+
+describe('datastore defaults of dev and staging', () => {
+  test('dev: one PostgreSQL with SQL visibility, no Elasticsearch, no backups, filestore archival', () => {
+    const { spec, objects } = synthesized('dev');
+    expect(spec.persistence).toMatchObject({ mode: 'inCluster', visibilityStore: 'sql' });
+    expect(objects.some((o) => o.metadata.name === 'temporal-elasticsearch')).toBe(false);
+    expect(objects.some((o) => o.kind === 'CronJob')).toBe(false);
+    expect(spec.archival.provider?.type).toBe('filestore');
+  });
+  test('staging: in-cluster PostgreSQL, single-node Elasticsearch, nightly backups, archival off', () => {
+    const { spec, objects } = synthesized('staging');
+    expect(spec.persistence).toMatchObject({ mode: 'inCluster', visibilityStore: 'elasticsearch' });
+    expect(find(objects, 'StatefulSet', 'temporal-elasticsearch').spec.replicas).toBe(1);
+    expect(find(objects, 'CronJob', 'temporal-postgres-backup').spec.schedule).toBe('15 2 * * *');
+    expect(spec.archival.provider).toBeUndefined();
   });
 });
 

@@ -116,7 +116,8 @@ function runAsUser(): { uid: number; gid: number } | undefined {
 }
 
 function describeResult(r: SpawnSyncReturns<string>): string {
-  return `exit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}${r.error ? ` (${r.error.message})` : ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+  const tail = (s: string | null) => (s && s.length > 4000 ? `[…]${s.slice(-4000)}` : s ?? '');
+  return `exit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}${r.error ? ` (${r.error.message})` : ''}\n--- stdout\n${tail(r.stdout)}\n--- stderr\n${tail(r.stderr)}`;
 }
 
 (bindir ? describe : describe.skip)(`backup.sh and restore.sh of the ${PROFILE} profile against a real PostgreSQL`, () => {
@@ -182,7 +183,7 @@ function describeResult(r: SpawnSyncReturns<string>): string {
       'defaults', (SELECT json_agg(table_name || '.' || column_name || ' ' || column_default ORDER BY table_name, column_name)
                    FROM information_schema.columns WHERE table_schema = 'public' AND column_default IS NOT NULL))`));
   }
-  const databaseOid = (db: string) => psql('postgres', `SELECT oid FROM pg_database WHERE datname = '${db}'`);
+  const databaseOid = (db: string) => psql(rendered.env.MAINTENANCE_DB, `SELECT oid FROM pg_database WHERE datname = '${db}'`);
 
   function seed(db: string): void {
     const tag = db.replace(/'/g, "''");
@@ -267,7 +268,8 @@ function describeResult(r: SpawnSyncReturns<string>): string {
   }, 60_000);
 
   afterAll(() => {
-    if (serverStarted) {
+    // Also after a failed or timed-out start: a postmaster.pid means a server may be running.
+    if (serverStarted || (dataDir && fs.existsSync(path.join(dataDir, 'postmaster.pid')))) {
       const stop = run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       if (stop.status !== 0) console.warn(`pg_ctl stop failed: ${describeResult(stop)}`);
     }
@@ -298,6 +300,7 @@ function describeResult(r: SpawnSyncReturns<string>): string {
     for (const db of databases) {
       const file = path.join(mainDir, `${db}-${stamp}.sql.gz`);
       expect(r.stdout).toContain(`wrote ${file}`);
+      if (user) expect(fs.statSync(file).uid).toBe(user.uid); // written by the non-root user, not by root
       const sql = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'); // throws unless gzip-valid and complete
       expect(sql).toContain('CREATE TABLE public.history_node');
       expect(sql).toContain('PostgreSQL database dump complete');
@@ -322,10 +325,10 @@ function describeResult(r: SpawnSyncReturns<string>): string {
       { cwd: root, env: baseEnv(), stdio: 'ignore', ...(user ?? {}) });
     const idleExit = new Promise<number | null>((resolve) => idle.on('exit', (code) => resolve(code)));
     try {
-      for (let i = 0; i < 100 && psql('postgres', `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`) === '0'; i++) {
+      for (let i = 0; i < 100 && psql(rendered.env.MAINTENANCE_DB, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`) === '0'; i++) {
         await new Promise((res) => setTimeout(res, 50));
       }
-      expect(psql('postgres', `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`)).toBe('1');
+      expect(psql(rendered.env.MAINTENANCE_DB, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`)).toBe('1');
 
       const r = ok(script('restore', [stamp], { BACKUP_DIR: mainDir }), `restore.sh ${stamp}`);
 
@@ -376,6 +379,17 @@ function describeResult(r: SpawnSyncReturns<string>): string {
     const r3 = script('restore', [corrupt], { BACKUP_DIR: corruptDir });
     expect(r3.status).not.toBe(0);
     expect(r3.stdout).not.toContain('restored');
+    untouched();
+
+    // Good dumps of the rendered databases, but a truncated one of a later database: every dump is
+    // checked before the first DROP DATABASE, not just the one about to be restored.
+    const mixed = '20990102T000000Z';
+    for (const db of databases) write(path.join(corruptDir, `${db}-${mixed}.sql.gz`), fs.readFileSync(path.join(mainDir, `${db}-${stamp}.sql.gz`)));
+    const good = fs.readFileSync(path.join(mainDir, `${databases[0]}-${stamp}.sql.gz`));
+    write(path.join(corruptDir, `no_such_db-${mixed}.sql.gz`), good.subarray(0, Math.floor(good.length / 2)));
+    const r3b = script('restore', [mixed], { BACKUP_DIR: corruptDir, DATABASES: `${rendered.env.DATABASES} no_such_db` });
+    expect(r3b.status).not.toBe(0);
+    expect(r3b.stdout).not.toContain('restored');
     untouched();
 
     // No stamp: a usage message that lists the available ones.

@@ -57,7 +57,7 @@ export class DsqlSchemaJob extends Construct {
           env: [{ name: 'AWS_REGION', value: props.region }],
           // A versioned schema is brought up to date; a fresh database gets the full schema.
           script: [
-            `if ${tool} update-schema --schema-name ${schema} --target-version ${version}; then echo "schema at ${props.schemaVersion ?? '1.12'}";`,
+            `if ${tool} update-schema --schema-name ${schema} --target-version ${version}; then echo "schema is at version" ${version};`,
             `else ${tool} setup-schema --schema-name ${schema} --version ${version}; fi`,
           ].join('\n'),
         }),

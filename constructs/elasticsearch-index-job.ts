@@ -66,7 +66,7 @@ export class ElasticsearchIndexJob extends Construct {
           script: [
             `${tool} setup-schema`,
             `if out=$(${tool} create-index --index ${index} 2>&1); then echo "$out";`,
-            `elif echo "$out" | grep -q 'resource_already_exists_exception'; then echo "index ${props.index} already exists";`,
+            `elif echo "$out" | grep -q 'resource_already_exists_exception'; then echo "index already exists:" ${index};`,
             'else echo "$out" >&2; exit 1; fi',
             `${tool} update-schema --index ${index}`,
           ].join('\n'),

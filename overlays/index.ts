@@ -95,6 +95,15 @@ interface Issue {
   readonly keys?: readonly string[];
   /** Nested issues, e.g. for an invalid record key. */
   readonly issues?: readonly Issue[];
+  /** Per-branch issues of a union (`invalid_union`). */
+  readonly errors?: readonly (readonly Issue[])[];
+}
+
+/** A union error becomes the issues of the branch that matched the input's shape (failing below its root). */
+function flattenUnion(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors) return [issue];
+  const branch = issue.errors.find((b) => b.length > 0 && b.every((x) => x.path.length > 0));
+  return branch ? branch.flatMap((x) => flattenUnion({ ...x, path: [...issue.path, ...x.path] })) : [issue];
 }
 
 function formatPath(pathKeys: readonly PropertyKey[], spec: Record<string, unknown>): string {
@@ -129,7 +138,7 @@ function displayPath(file: string): string {
 }
 
 function formatIssues(profile: string, issues: readonly Issue[], yamlFiles: readonly string[], merged: Record<string, unknown>): string {
-  const lines = issues.map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
+  const lines = issues.flatMap(flattenUnion).map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
   const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
   const sources = [...typed, ...yamlFiles.map(displayPath)].join(' or ');
   return [

@@ -113,6 +113,8 @@ const cases: Array<[string, string, string, string[]]> = [
     ['temporal.dynamicConfig.history.enableArchival: "history.enableArchival" never existed', 'spec\'s "archival" section']],
   ['an unknown dynamic-config constraint', 'staging', 'temporal:\n  dynamicConfig:\n    frontend.namespaceRPS: [{value: 10, constraints: {namespaces: x}}]\n',
     ['temporal.dynamicConfig.frontend.namespaceRPS[0].constraints: unknown key "namespaces"']],
+  ['a dynamic-config constraint with a wrong value', 'staging', 'temporal:\n  dynamicConfig:\n    matching.rps: [{value: 10, constraints: {taskType: Workflows}}]\n',
+    ['temporal.dynamicConfig.matching.rps[0].constraints.taskType:', '"Workflow"', '"Activity"']],
   ['Elasticsearch visibility with Elasticsearch off', 'staging', 'elasticsearch:\n  enabled: false\n',
     ['elasticsearch.enabled: must be true while persistence.visibilityStore is "elasticsearch"']],
   ['a multi-node secure Elasticsearch without transport TLS', 'production', 'elasticsearch:\n  security:\n    transportTlsSecret: null\n',

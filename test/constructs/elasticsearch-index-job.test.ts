@@ -102,7 +102,7 @@ describe('ElasticsearchIndexJob', () => {
     expect(script(main)).toBe([
       `${tool} setup-schema`,
       `if out=$(${tool} create-index --index temporal_visibility_v1 2>&1); then echo "$out";`,
-      `elif echo "$out" | grep -q 'resource_already_exists_exception'; then echo "index temporal_visibility_v1 already exists";`,
+      `elif echo "$out" | grep -q 'resource_already_exists_exception'; then echo "index already exists:" temporal_visibility_v1;`,
       'else echo "$out" >&2; exit 1; fi',
       `${tool} update-schema --index temporal_visibility_v1`,
     ].join('\n'));

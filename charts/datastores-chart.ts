@@ -88,6 +88,7 @@ export class DatastoresChart extends Chart {
           ? { passwordSecret: es.security.credentialsSecret, transportTlsSecret: es.security.transportTlsSecret }
           : undefined,
         topologySpread: spec.topologySpread,
+        initResources: spec.jobs.resources,
       });
       new ElasticsearchIndexJob(this, 'IndexJob', {
         name: topo.names.indexJob,

@@ -37,6 +37,8 @@ export interface ElasticsearchClusterProps {
   readonly topologySpread?: boolean;
   /** @default { user: 1000, group: 1000 } (the elasticsearch user of the official image) */
   readonly runAs?: RunAsProps;
+  /** Resources of the init container that prepares the config directory. @default 50m/64Mi requests, 500m/128Mi limits */
+  readonly initResources?: ResourceProps;
 }
 
 const HOME = '/usr/share/elasticsearch';
@@ -174,7 +176,7 @@ export class ElasticsearchCluster extends Construct {
                 image: imageRef(props.image),
                 imagePullPolicy: props.image.pullPolicy,
                 command: ['/bin/sh', '-ec', `cp -R ${HOME}/config/. /config/ && cp /config-src/elasticsearch.yml /config/elasticsearch.yml`],
-                resources: resourceRequirements({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
+                resources: resourceRequirements(props.initResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
                   { name: 'config', mountPath: '/config' },

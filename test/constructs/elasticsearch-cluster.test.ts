@@ -75,8 +75,10 @@ describe('ElasticsearchCluster', () => {
       security,
       topologySpread: true,
       runAs: { user: 1001, group: 1002, fsGroup: 1003 },
+      initResources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
     };
     const { construct, objects, sts, pod, container, settings } = synth(all);
+    expect(pod.initContainers[0].resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } });
     expect(construct.replicas).toBe(3);
     expect(sts.metadata.name).toBe('es');
     expect(sts.metadata.labels).toHaveProperty(['app.kubernetes.io/component'], 'search');

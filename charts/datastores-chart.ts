@@ -69,7 +69,7 @@ export class DatastoresChart extends Chart {
         user: p.user,
         passwordSecret: passwordSecret!,
         stores,
-        tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, serverName: tls.serverName, caSecret: tls.caSecret } : undefined,
+        tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, caSecret: tls.caSecret } : undefined,
         ...jobDefaults,
       });
     }

@@ -30,7 +30,7 @@ function sqlStore(spec: Spec, topo: Topology, database: string, pool: Pool): Sql
     maxConns: pool.maxConns,
     maxIdleConns: pool.maxIdleConns,
     maxConnLifetime: pool.maxConnLifetime,
-    tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, serverName: tls.serverName, caSecret: tls.caSecret } : undefined,
+    tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, caSecret: tls.caSecret } : undefined,
   };
   if (p.mode === 'dsql') {
     return {

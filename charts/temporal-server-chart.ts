@@ -7,8 +7,9 @@ import { k8s } from '../imports/k8s';
 import { ArchivalProps, ServerConfig } from '../constructs/server-config';
 import { waitForElasticsearch, waitForPostgres } from '../constructs/wait-for';
 import type { Spec } from '../overlays/schema';
+import { clientTls, internalServerName } from './credentials';
 import { defaultStore, elasticsearchCredentials, serverAccountAnnotations, visibilityStore } from './stores';
-import { METRICS_PORT, ROLE_PORTS, TEMPORAL_ROLES, Topology, retentionHours } from './topology';
+import { METRICS_PORT, ROLE_PORTS, Topology, retentionHours, roleSpec } from './topology';
 
 /** Server config, the four Temporal roles, and the namespace-registration Job. */
 export class TemporalServerChart extends Chart {
@@ -37,11 +38,28 @@ export class TemporalServerChart extends Chart {
       numHistoryShards: t.numHistoryShards,
       logLevel: t.logLevel,
       clusterName: t.clusterName,
-      ports: ROLE_PORTS,
+      ports: Object.fromEntries(topo.serverRoles.map((r) => [r, ROLE_PORTS[r]])),
       metricsPort: METRICS_PORT,
       frontendHost: topo.frontendHost,
       persistence: { default: defaultStore(spec, topo), visibility: visibilityStore(spec, topo) },
       archival,
+      tls: spec.tls.enabled
+        ? {
+          internodeSecret: topo.names.tls.internode,
+          internodeServerName: topo.internodeServerName,
+          frontendSecret: topo.names.tls.frontend,
+          frontendRequireClientAuth: spec.tls.frontendRequireClientAuth,
+          refreshInterval: spec.tls.refreshInterval,
+        }
+        : undefined,
+      authorization: spec.authorization.enabled
+        ? {
+          jwtKeySourceURIs: spec.authorization.jwtKeySourceURIs,
+          refreshInterval: spec.authorization.refreshInterval,
+          permissionsClaimName: spec.authorization.permissionsClaimName,
+          audience: spec.authorization.audience,
+        }
+        : undefined,
       dynamicConfig: t.dynamicConfig,
       dynamicConfigPollIntervalSeconds: t.dynamicConfigPollIntervalSeconds,
     });
@@ -56,8 +74,8 @@ export class TemporalServerChart extends Chart {
         ? [waitForElasticsearch({ image: spec.images.elasticsearch, url: topo.elasticsearchUrl, index: spec.elasticsearch.index, credentials: elasticsearchCredentials(spec), resources: spec.jobs.resources })]
         : []),
     ];
-    for (const role of TEMPORAL_ROLES) {
-      const r = t[role];
+    for (const role of topo.serverRoles) {
+      const r = roleSpec(spec, role);
       new TemporalRole(this, role, {
         role,
         name: topo.names.role(role),
@@ -71,6 +89,8 @@ export class TemporalServerChart extends Chart {
         autoscaling: r.autoscaling,
         topologySpread: spec.topologySpread,
         initContainers: waits,
+        // Kubelet gRPC probes cannot speak TLS.
+        readinessCheck: spec.tls.enabled ? 'tcp' : 'grpc',
       });
     }
 
@@ -80,7 +100,8 @@ export class TemporalServerChart extends Chart {
       identity: topo.identity('namespace-registration'),
       image: spec.images.adminTools,
       resources: spec.jobs.resources,
-      frontendAddress: topo.frontendAddress,
+      frontendAddress: topo.internalFrontendAddress,
+      tls: clientTls(spec, topo, 'temporal-namespace-registration', internalServerName(spec, topo)),
       namespaces: t.namespaces.map((ns) => ({ name: ns.name, retentionHours: retentionHours(ns.retention), description: ns.description })),
       archival: archival && {
         historyUri: archival.history.enabled ? archival.history.uri : undefined,

@@ -3,6 +3,7 @@ import type { Spec } from '../overlays/schema';
 import { DatastoresChart } from './datastores-chart';
 import { NamespaceChart } from './namespace-chart';
 import { NetworkChart } from './network-chart';
+import { SecuritySecretsChart } from './security-chart';
 import { TemporalServerChart } from './temporal-server-chart';
 import { topology } from './topology';
 import { WebChart } from './web-chart';
@@ -19,6 +20,7 @@ export function buildTemporalStack(app: App, spec: Spec): Chart[] {
   const topo = topology(spec);
   return [
     new NamespaceChart(app, 'namespace', spec, topo),
+    new SecuritySecretsChart(app, 'secrets', spec, topo),
     new DatastoresChart(app, 'datastores', spec, topo),
     new TemporalServerChart(app, 'temporal-server', spec, topo),
     new WebChart(app, 'web', spec, topo),

@@ -8,11 +8,18 @@ import type { TemporalRoleName } from '../constructs/temporal-config/model';
 import { durationHours } from '../overlays/quantities';
 import { Spec, TEMPORAL_ROLE_NAMES } from '../overlays/schema';
 
+/** The four core roles, each sized by `temporal.<role>` in the spec. */
 export const TEMPORAL_ROLES: readonly TemporalRoleName[] = TEMPORAL_ROLE_NAMES;
+
+/** The spec section that sizes a server role. */
+export function roleSpec(spec: Spec, role: TemporalRoleName) {
+  return role === 'internal-frontend' ? spec.temporal.internalFrontend : spec.temporal[role];
+}
 
 /** Default ports of Temporal server 1.31 (../shared/reference/temporal-server.md §3). */
 export const ROLE_PORTS: Record<TemporalRoleName, RolePorts> = {
   frontend: { grpc: 7233, membership: 6933, http: 7243 },
+  'internal-frontend': { grpc: 7236, membership: 6936, http: 7246 },
   history: { grpc: 7234, membership: 6934 },
   matching: { grpc: 7235, membership: 6935 },
   worker: { grpc: 7239, membership: 6939 },
@@ -30,6 +37,10 @@ const dashed = (version: string) => version.replace(/[^a-z0-9]+/gi, '-').toLower
 
 export interface Topology {
   readonly namespace: string;
+  /** The server roles deployed: the four core roles, plus internal-frontend when authorization is on. */
+  readonly serverRoles: readonly TemporalRoleName[];
+  /** Where the server's own clients (namespace Job, admin tools) connect: the internal frontend when there is one. */
+  readonly internalFrontendAddress: string;
   readonly names: {
     readonly config: string;
     readonly dynamicConfig: string;
@@ -43,10 +54,22 @@ export interface Topology {
     readonly elasticsearch: string;
     readonly backup: string;
     readonly archivalClaim: string;
+    /** cert-manager Secrets (and Certificates) of the TLS setup. */
+    readonly tls: {
+      readonly ca: string;
+      readonly internode: string;
+      readonly frontend: string;
+      /** Client certificate of a component that calls the frontend, e.g. `temporal-web-client-tls`. */
+      client(component: string): string;
+    };
     role(role: TemporalRoleName): string;
   };
   readonly frontendHost: string;
   readonly frontendAddress: string;
+  /** Every name the frontend answers to, for its certificate. */
+  readonly frontendDnsNames: readonly string[];
+  /** The name in the internode certificate that roles verify each other against. */
+  readonly internodeServerName: string;
   /** The in-cluster PostgreSQL Service's DNS name. */
   readonly postgresHost: string;
   /** Where Temporal's SQL database is: the in-cluster Service or the external host. */
@@ -62,8 +85,13 @@ export function topology(spec: Spec): Topology {
   const serverVersion = spec.images.server.tag;
   const fqdn = (service: string) => `${service}.${ns}.svc.cluster.local`;
   const frontendHost = fqdn('temporal-frontend');
+  const serverRoles: TemporalRoleName[] = [...TEMPORAL_ROLES];
+  if (spec.authorization.enabled) serverRoles.splice(1, 0, 'internal-frontend');
+  const internalHost = fqdn('temporal-internal-frontend');
   return {
     namespace: ns,
+    serverRoles,
+    internalFrontendAddress: spec.authorization.enabled ? `${internalHost}:${ROLE_PORTS['internal-frontend'].grpc}` : `${frontendHost}:${ROLE_PORTS.frontend.grpc}`,
     names: {
       config: 'temporal-config',
       dynamicConfig: 'temporal-dynamic-config',
@@ -76,9 +104,17 @@ export function topology(spec: Spec): Topology {
       elasticsearch: 'temporal-elasticsearch',
       backup: 'temporal-postgres-backup',
       archivalClaim: 'temporal-archival',
+      tls: {
+        ca: 'temporal-ca',
+        internode: 'temporal-internode-tls',
+        frontend: 'temporal-frontend-tls',
+        client: (component) => `${component}-client-tls`,
+      },
       role: (role) => `temporal-${role}`,
     },
     frontendHost,
+    frontendDnsNames: ['temporal-frontend', `temporal-frontend.${ns}`, `temporal-frontend.${ns}.svc`, frontendHost],
+    internodeServerName: `temporal-internode.${ns}.svc`,
     frontendAddress: `${frontendHost}:${ROLE_PORTS.frontend.grpc}`,
     postgresHost: fqdn('temporal-postgres'),
     databaseHost: spec.persistence.external?.host ?? fqdn('temporal-postgres'),

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AdminTools } from '../constructs/admin-tools';
 import { WebUi } from '../constructs/web-ui';
 import type { Spec } from '../overlays/schema';
+import { clientTls, internalServerName } from './credentials';
 import type { Topology } from './topology';
 
 /** The Web UI (with its Ingress) and the admin-tools pod, each behind a profile switch. */
@@ -22,8 +23,19 @@ export class WebChart extends Chart {
         autoscaling: ui.autoscaling,
         topologySpread: spec.topologySpread,
         ingress: ui.ingress.enabled
-          ? { host: ui.ingress.host, className: ui.ingress.className, tlsSecretName: ui.ingress.tlsSecretName, annotations: ui.ingress.annotations }
+          ? {
+            host: ui.ingress.host,
+            className: ui.ingress.className,
+            tlsSecretName: ui.ingress.tlsSecretName,
+            certManagerClusterIssuer: ui.ingress.certManagerClusterIssuer,
+            annotations: ui.ingress.annotations,
+          }
           : undefined,
+        tls: clientTls(spec, topo, topo.names.web, topo.frontendHost),
+        auth: ui.auth.enabled
+          ? { providerUrl: ui.auth.providerUrl!, clientId: ui.auth.clientId!, clientSecret: ui.auth.clientSecret!, scopes: ui.auth.scopes, useIdTokenAsBearer: ui.auth.useIdTokenAsBearer }
+          : undefined,
+        extraCorsOrigins: ui.extraCorsOrigins,
       });
     }
     if (spec.adminTools.enabled) {
@@ -32,7 +44,9 @@ export class WebChart extends Chart {
         identity: topo.identity('admin-tools', { version: spec.images.adminTools.tag }),
         image: spec.images.adminTools,
         resources: spec.adminTools.resources,
-        frontendAddress: topo.frontendAddress,
+        // With authorization on, operators work through the internal frontend (no JWT needed).
+        frontendAddress: topo.internalFrontendAddress,
+        tls: clientTls(spec, topo, topo.names.adminTools, internalServerName(spec, topo)),
       });
     }
   }

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { WorkerPool } from '../constructs/worker-pool';
 import type { Spec } from '../overlays/schema';
+import { clientTls } from './credentials';
 import type { Topology } from './topology';
 
 /** The application worker pools that run your workflows and activities. */
@@ -27,6 +28,7 @@ export class WorkersChart extends Chart {
         existingSecret: pool.existingSecret,
         metricsPort: pool.metricsPort,
         topologySpread: spec.topologySpread,
+        tls: clientTls(spec, topo, pool.name, topo.frontendHost),
       });
     }
   }

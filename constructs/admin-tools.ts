@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
@@ -15,6 +16,8 @@ export interface AdminToolsProps {
   readonly resources: ResourceProps;
   /** host:port of the frontend gRPC endpoint. */
   readonly frontendAddress: string;
+  /** Client certificate for a TLS frontend. @default plaintext */
+  readonly tls?: ClientTlsProps;
   /** @default { user: 1000, group: 1000 } */
   readonly runAs?: RunAsProps;
 }
@@ -28,6 +31,8 @@ export class AdminTools extends Construct {
     const labels = recommendedLabels(props.identity);
     this.selector = selectorLabels(props.identity);
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
+    const tls = props.tls;
+    const tlsVolume = tls && clientTlsVolume(tls);
     new ScaledDeployment(this, 'Deployment', {
       name: props.name,
       labels,
@@ -46,14 +51,16 @@ export class AdminTools extends Construct {
           env: [
             { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
             { name: 'HOME', value: '/tmp' },
+            ...(tls ? cliTlsEnv(tls) : []),
           ],
           resources: resourceRequirements(props.resources),
           securityContext: restrictedContainerSecurityContext(),
           livenessProbe: probe({ type: 'exec', command: ['temporal', '--version'] }, { periodSeconds: 60 }),
           readinessProbe: probe({ type: 'exec', command: ['temporal', 'operator', 'cluster', 'health'] }, { periodSeconds: 30, timeoutSeconds: 10 }),
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(tlsVolume ? [tlsVolume.mount] : [])],
         },
       ],
+      volumes: tlsVolume ? [tlsVolume.volume] : undefined,
     });
   }
 }

@@ -130,7 +130,8 @@ export class ElasticsearchCluster extends Construct {
     const env: k8s.EnvVar[] = [
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } } },
       { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } } },
-      { name: 'ES_JAVA_OPTS', value: `-Xms${heapMiB}m -Xmx${heapMiB}m` },
+      // GC logging to stderr: the image's default (logs/gc.log, up to 2 GiB) would overflow the logs emptyDir.
+      { name: 'ES_JAVA_OPTS', value: `-Xms${heapMiB}m -Xmx${heapMiB}m -Xlog:disable -Xlog:all=warning:stderr:utctime,level,tags` },
       ...(security ? [{ name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: security.passwordSecret.name, key: security.passwordSecret.key } } }] : []),
     ];
     const mounts: k8s.VolumeMount[] = [
@@ -158,7 +159,7 @@ export class ElasticsearchCluster extends Construct {
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(props.runAs ?? { user: 1000, group: 1000 }),
             terminationGracePeriodSeconds: 120,
-            topologySpreadConstraints: props.topologySpread && multiNode ? topologySpread(this.selector) : undefined,
+            topologySpreadConstraints: props.topologySpread && multiNode ? topologySpread(this.selector, []) : undefined,
             affinity: multiNode
               ? {
                 podAntiAffinity: {

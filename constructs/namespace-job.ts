@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
+import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels } from './labels';
 import type { ImageProps, ResourceProps, RunAsProps } from './pod-defaults';
 import { SetupJob, jobStep } from './setup-job';
@@ -21,8 +22,10 @@ export interface NamespaceJobProps {
   /** temporalio/admin-tools (contains the `temporal` CLI). */
   readonly image: ImageProps;
   readonly resources: ResourceProps;
-  /** host:port of the frontend gRPC endpoint. */
+  /** host:port of the frontend (or internal-frontend) gRPC endpoint. */
   readonly frontendAddress: string;
+  /** Client certificate for a TLS frontend. @default plaintext */
+  readonly tls?: ClientTlsProps;
   readonly namespaces: readonly TemporalNamespaceProps[];
   /**
    * Archival URIs for the namespaces (the cluster must have archival enabled for each). A URI can
@@ -48,7 +51,9 @@ export class NamespaceJob extends Construct {
       { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
       // The CLI looks for its config under $HOME; the root filesystem is read-only.
       { name: 'HOME', value: '/tmp' },
+      ...(props.tls ? cliTlsEnv(props.tls) : []),
     ];
+    const tlsVolume = props.tls && clientTlsVolume(props.tls);
     // Create missing namespaces; bring existing ones to the declared retention and description.
     const a = props.archival ?? {};
     const states = [
@@ -66,7 +71,7 @@ export class NamespaceJob extends Construct {
         + `then temporal operator namespace update --namespace ${n} ${settings}; `
         + `else temporal operator namespace create --namespace ${n} ${[settings, ...uris].join(' ')}; fi`;
     });
-    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env });
+    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env, volumeMounts: tlsVolume && [tlsVolume.mount] });
     this.jobName = new SetupJob(this, 'Job', {
       name: props.name,
       serviceAccountName: props.serviceAccountName,
@@ -78,6 +83,7 @@ export class NamespaceJob extends Construct {
       backoffLimit: props.backoffLimit,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
       runAs: props.runAs,
+      volumes: tlsVolume && [tlsVolume.volume],
     }).jobName;
   }
 }

@@ -94,14 +94,17 @@ export function probe(check: ProbeCheck, timing: ProbeTiming = {}): k8s.Probe {
   };
 }
 
-/** Spread over zones and nodes; ScheduleAnyway so a single-zone cluster still schedules. */
-export function topologySpread(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+/**
+ * Spread over zones and nodes; ScheduleAnyway so a single-zone cluster still schedules.
+ * `matchLabelKeys` limits the spread to one rollout's pods (Deployments); StatefulSets pass [].
+ */
+export function topologySpread(selector: Record<string, string>, matchLabelKeys: string[] = ['pod-template-hash']): k8s.TopologySpreadConstraint[] {
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: selector },
-    matchLabelKeys: ['pod-template-hash'],
+    matchLabelKeys: matchLabelKeys.length ? matchLabelKeys : undefined,
   }));
 }
 

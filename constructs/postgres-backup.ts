@@ -27,7 +27,7 @@ export interface PostgresBackupProps {
   /** Dumps older than this are deleted after a successful run. @default 7 */
   readonly retentionDays?: number;
   readonly storage: { readonly size: string; /** @default the cluster's default class */ readonly storageClassName?: string };
-  /** libpq TLS (`PGSSLMODE`, plus a CA bundle for verify-full). @default libpq's `prefer` */
+  /** libpq TLS (`PGSSLMODE`; verify-ca and verify-full need the CA bundle Secret). @default libpq's `prefer` */
   readonly tls?: { readonly sslMode: 'require' | 'verify-ca' | 'verify-full'; readonly caSecret?: { readonly name: string; readonly key: string } };
   /** Database to connect to for DROP/CREATE DATABASE during a restore. @default 'postgres' */
   readonly maintenanceDatabase?: string;
@@ -61,6 +61,9 @@ export const RESTORE_SCRIPT = `#!/bin/bash
 set -euo pipefail
 : "\${BACKUP_DIR:=/backups}" "\${DATABASES:?}" "\${MAINTENANCE_DB:=postgres}"
 stamp="\${1:?usage: restore.sh <timestamp>; available: $(ls "$BACKUP_DIR" | sed -n 's/.*-\\([0-9TZ]*\\)\\.sql\\.gz$/\\1/p' | sort -u | tr '\\n' ' ')}"
+# Dropping needs ownership, re-creating needs CREATEDB: check before dropping anything.
+can_create=$(psql -tA --dbname="$MAINTENANCE_DB" -c "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")
+[ "$can_create" = t ] || { echo "$PGUSER lacks CREATEDB; run ALTER ROLE \"$PGUSER\" CREATEDB first" >&2; exit 1; }
 for db in $DATABASES; do
   test -s "$BACKUP_DIR/$db-$stamp.sql.gz" || { echo "missing $BACKUP_DIR/$db-$stamp.sql.gz" >&2; exit 1; }
   gzip -t "$BACKUP_DIR/$db-$stamp.sql.gz"
@@ -102,6 +105,8 @@ export class PostgresBackup extends Construct {
     });
 
     const ca = props.tls?.caSecret;
+    // The postgres image ships no CA certificates, so libpq could verify against nothing.
+    if (props.tls?.sslMode.startsWith('verify') && !ca) throw new Error(`PostgresBackup ${props.name}: sslMode ${props.tls.sslMode} needs tls.caSecret`);
     // libpq reads the connection from PG* variables, so the scripts carry no connection details.
     const env: k8s.EnvVar[] = [
       { name: 'PGHOST', value: props.host },
@@ -109,8 +114,7 @@ export class PostgresBackup extends Construct {
       { name: 'PGUSER', value: props.user },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } },
       ...(props.tls ? [{ name: 'PGSSLMODE', value: props.tls.sslMode }] : []),
-      // Without a CA Secret, verify against the image's system CAs (libpq 16+).
-      ...(ca ? [{ name: 'PGSSLROOTCERT', value: '/etc/backup/tls/ca.crt' }] : props.tls?.sslMode.startsWith('verify') ? [{ name: 'PGSSLROOTCERT', value: 'system' }] : []),
+      ...(ca ? [{ name: 'PGSSLROOTCERT', value: '/etc/backup/tls/ca.crt' }] : []),
       { name: 'DATABASES', value: props.databases.join(' ') },
       { name: 'RETENTION_DAYS', value: String(props.retentionDays ?? 7) },
       { name: 'BACKUP_DIR', value: PostgresBackup.BACKUP_DIR },

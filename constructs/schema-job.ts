@@ -33,7 +33,6 @@ export interface SchemaJobProps {
   /** Connect over TLS. @default plaintext */
   readonly tls?: {
     readonly enableHostVerification: boolean;
-    readonly serverName?: string;
     /** Secret with the CA bundle. @default the image's system CAs */
     readonly caSecret?: { readonly name: string; readonly key: string };
   };
@@ -64,7 +63,6 @@ export class SchemaJob extends Construct {
         ? [
           { name: 'SQL_TLS', value: 'true' },
           { name: 'SQL_TLS_DISABLE_HOST_VERIFICATION', value: String(!props.tls.enableHostVerification) },
-          ...(props.tls.serverName ? [{ name: 'SQL_TLS_SERVER_NAME', value: props.tls.serverName }] : []),
           ...(props.tls.caSecret ? [{ name: 'SQL_TLS_CA_FILE', value: `${SchemaJob.CA_DIR}/ca.crt` }] : []),
         ]
         : []),
@@ -79,6 +77,8 @@ export class SchemaJob extends Construct {
       steps.push(step(`create-${s.store}-database`, [
         `if out=$(${db} create-database 2>&1); then echo "$out";`,
         `elif echo "$out" | grep -q 'already exists'; then echo "database ${s.database} already exists";`,
+        // A user without CREATEDB cannot even probe; the database must then exist (setup-schema checks).
+        `elif echo "$out" | grep -q 'permission denied to create database'; then echo "no CREATEDB privilege: using the existing database ${s.database}";`,
         'else echo "$out" >&2; exit 1; fi',
       ].join('\n')));
       steps.push(step(`update-${s.store}-schema`, `${db} setup-schema -v 0.0\n${db} update-schema -d ${shellQuote(s.schemaDir)}`));

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import type { ArchiverProviderConfig, DataStoreConfig, TemporalRoleName, TemporalServerConfig } from './temporal-config/model';
+import type { ArchiverProviderConfig, DataStoreConfig, RootTlsConfig, TemporalRoleName, TemporalServerConfig } from './temporal-config/model';
 import type { DynamicConfigValue } from './temporal-config/render';
 import { renderDynamicConfig, renderServerConfig } from './temporal-config/render';
 
@@ -34,7 +34,6 @@ export interface SqlStoreProps {
   /** @default no TLS */
   readonly tls?: {
     readonly enableHostVerification: boolean;
-    readonly serverName?: string;
     /** Secret with the CA bundle, mounted into the pods. @default the image's system CAs */
     readonly caSecret?: SecretKeyRef;
   };
@@ -53,6 +52,28 @@ export interface ElasticsearchStoreProps {
   readonly version?: 'v7' | 'v8';
   /** Basic-auth user and the Secret with its password. @default no authentication */
   readonly credentials?: { readonly username: string; readonly password: SecretKeyRef };
+}
+
+export interface ServerTlsProps {
+  /** Secret (`tls.crt`, `tls.key`, `ca.crt`) of the certificate every role presents to the others. */
+  readonly internodeSecret: string;
+  /** A DNS name in the internode certificate; roles verify each other against it. */
+  readonly internodeServerName: string;
+  /** Secret of the frontend's serving certificate (its DNS names include `frontendHost`). */
+  readonly frontendSecret: string;
+  /** Clients of the frontend must present a certificate signed by the same CA. */
+  readonly frontendRequireClientAuth: boolean;
+  /** Go duration: how often certificate files are re-read. @default '1m' */
+  readonly refreshInterval?: string;
+}
+
+export interface AuthorizationProps {
+  readonly jwtKeySourceURIs: readonly string[];
+  /** Go duration. */
+  readonly refreshInterval: string;
+  readonly permissionsClaimName: string;
+  /** @default not checked */
+  readonly audience?: string;
 }
 
 export interface ArchivalProps {
@@ -80,7 +101,8 @@ export interface ServerConfigProps {
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** @default 'active' */
   readonly clusterName?: string;
-  readonly ports: Record<TemporalRoleName, RolePorts>;
+  /** A `services` entry per role to deploy; `internal-frontend` makes the other roles call it instead of the frontend. */
+  readonly ports: Partial<Record<TemporalRoleName, RolePorts>>;
   /** @default 9090 */
   readonly metricsPort?: number;
   /** Cluster-internal DNS name of the frontend Service. */
@@ -91,6 +113,10 @@ export interface ServerConfigProps {
   };
   /** History and visibility archival. @default disabled */
   readonly archival?: ArchivalProps;
+  /** mTLS between roles and TLS on the frontend, from cert-manager Secrets. @default plaintext */
+  readonly tls?: ServerTlsProps;
+  /** JWT authorization on the frontend. @default none (every caller may do everything) */
+  readonly authorization?: AuthorizationProps;
   /** Dynamic-config keys (only keys the server registers): a value, or `{value, constraints}` entries. @default {} */
   readonly dynamicConfig?: Record<string, DynamicConfigValue | undefined>;
   /** @default 10 (the server requires ≥ 5) */
@@ -115,6 +141,7 @@ export class ServerConfig extends Construct {
   } as const;
   /** Datastore names in `persistence.datastores`. */
   static readonly STORES = { default: 'default', sqlVisibility: 'visibility', esVisibility: 'es-visibility' } as const;
+  static readonly TLS_DIR = '/etc/temporal/tls';
 
   readonly configMapName: string;
   readonly dynamicConfigMapName: string;
@@ -191,6 +218,14 @@ function podNeeds(props: ServerConfigProps) {
     }
   }
   for (const [name, value] of [...pluginEnv].sort(([a], [b]) => a.localeCompare(b))) env.push({ name, value });
+  if (props.tls) {
+    for (const [name, secret] of [['internode-tls', props.tls.internodeSecret], ['frontend-tls', props.tls.frontendSecret]]) {
+      volumes.push({
+        volume: { name, secret: { secretName: secret } },
+        mount: { name, mountPath: `${ServerConfig.TLS_DIR}/${name.replace(/-tls$/, '')}`, readOnly: true },
+      });
+    }
+  }
   const fs = props.archival?.provider;
   if (fs?.type === 'filestore') {
     volumes.push({
@@ -217,7 +252,6 @@ function sqlStore(p: SqlStoreProps, name: string, passwordEnv: string, caPaths: 
         enabled: true,
         caFile: p.tls.caSecret ? `${caPaths.get(p.tls.caSecret.name) ?? caDir(name)}/${CA_FILE}` : undefined,
         enableHostVerification: p.tls.enableHostVerification,
-        serverName: p.tls.serverName,
       },
     },
   };
@@ -267,7 +301,8 @@ function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServ
   };
   const cluster = props.clusterName ?? 'active';
   const frontend = props.ports.frontend;
-  const roles: TemporalRoleName[] = ['frontend', 'history', 'matching', 'worker'];
+  if (!frontend) throw new Error('ServerConfig: ports.frontend is required');
+  const internalFrontend = props.ports['internal-frontend'] !== undefined;
   return {
     log: { stdout: true, level: props.logLevel ?? 'info', format: 'json' },
     persistence: {
@@ -279,12 +314,18 @@ function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServ
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: { env: ServerConfig.ENV.podIp } },
       metrics: { prometheus: { framework: 'tally', listenAddress: `0.0.0.0:${metricsPort}` } },
+      tls: props.tls && tlsModel(props.tls, props.frontendHost, internalFrontend),
+      authorization: props.authorization && {
+        jwtKeyProvider: { keySourceURIs: [...props.authorization.jwtKeySourceURIs], refreshInterval: props.authorization.refreshInterval },
+        permissionsClaimName: props.authorization.permissionsClaimName,
+        authorizer: 'default',
+        claimMapper: 'default',
+        audience: props.authorization.audience,
+      },
     },
     services: Object.fromEntries(
-      roles.map((role) => {
-        const ports = props.ports[role];
-        return [role, { rpc: { grpcPort: ports.grpc, membershipPort: ports.membership, httpPort: ports.http, bindOnIP: '0.0.0.0' } }];
-      }),
+      (Object.entries(props.ports) as [TemporalRoleName, RolePorts][]).map(([role, ports]) =>
+        [role, { rpc: { grpcPort: ports.grpc, membershipPort: ports.membership, httpPort: ports.http, bindOnIP: '0.0.0.0' } }]),
     ),
     clusterMetadata: {
       enableGlobalNamespace: false,
@@ -301,11 +342,39 @@ function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServ
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
-    publicClient: { hostPort: `${props.frontendHost}:${frontend.grpc}` },
+    // With an internal-frontend the server must find it through membership: publicClient stays empty.
+    publicClient: internalFrontend ? undefined : { hostPort: `${props.frontendHost}:${frontend.grpc}` },
     dynamicConfigClient: {
       filepath: `${ServerConfig.DYNAMIC_CONFIG_DIR}/${ServerConfig.DYNAMIC_CONFIG_FILE}`,
       pollInterval: `${props.dynamicConfigPollIntervalSeconds ?? 10}s`,
     },
     ...(props.archival ? archivalModel(props.archival) : {}),
+  };
+}
+
+function tlsModel(t: ServerTlsProps, frontendHost: string, internalFrontend: boolean): RootTlsConfig {
+  const file = (dir: string, f: string) => `${ServerConfig.TLS_DIR}/${dir}/${f}`;
+  const internodeCa = [file('internode', 'ca.crt')];
+  const frontendCa = [file('frontend', 'ca.crt')];
+  return {
+    internode: {
+      server: { certFile: file('internode', 'tls.crt'), keyFile: file('internode', 'tls.key'), requireClientAuth: true, clientCaFiles: internodeCa },
+      client: { serverName: t.internodeServerName, rootCaFiles: internodeCa },
+    },
+    frontend: {
+      server: {
+        certFile: file('frontend', 'tls.crt'),
+        keyFile: file('frontend', 'tls.key'),
+        requireClientAuth: t.frontendRequireClientAuth,
+        clientCaFiles: t.frontendRequireClientAuth ? frontendCa : undefined,
+      },
+      client: { serverName: frontendHost, rootCaFiles: frontendCa },
+    },
+    // The system worker calls the public frontend with the internode certificate; with an
+    // internal-frontend it uses the internode settings instead.
+    systemWorker: internalFrontend
+      ? undefined
+      : { certFile: file('internode', 'tls.crt'), keyFile: file('internode', 'tls.key'), client: { serverName: frontendHost, rootCaFiles: frontendCa } },
+    refreshInterval: t.refreshInterval ?? '1m',
   };
 }

@@ -15,6 +15,7 @@ import type { TemporalRoleName } from './temporal-config/model';
  */
 const HEALTH_SERVICE: Partial<Record<TemporalRoleName, string>> = {
   frontend: 'temporal.api.workflowservice.v1.WorkflowService',
+  'internal-frontend': 'temporal.api.workflowservice.v1.WorkflowService',
   history: 'temporal.api.workflowservice.v1.HistoryService',
   matching: 'temporal.api.workflowservice.v1.MatchingService',
 };
@@ -125,9 +126,11 @@ export class TemporalRole extends Construct {
     });
 
     const servicePort = (name: string, port: number): k8s.ServicePort => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
-    this.headlessServiceName = role === 'frontend' ? `${props.name}-headless` : props.name;
+    // Both frontends serve clients through a ClusterIP Service; every role has a headless one for membership.
+    const clientFacing = role === 'frontend' || role === 'internal-frontend';
+    this.headlessServiceName = clientFacing ? `${props.name}-headless` : props.name;
     this.serviceName = props.name;
-    if (role === 'frontend') {
+    if (clientFacing) {
       new k8s.KubeService(this, 'Service', {
         metadata: { name: props.name, labels },
         spec: {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
+import { ClientTlsProps, clientTlsVolume, uiTlsEnv } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
@@ -12,8 +13,21 @@ export interface WebUiIngressProps {
   readonly className: string;
   /** Secret holding the certificate for `host`. @default no TLS section */
   readonly tlsSecretName?: string;
+  /** cert-manager ClusterIssuer that issues `tlsSecretName` (sets `cert-manager.io/cluster-issuer`). @default none */
+  readonly certManagerClusterIssuer?: string;
   /** @default {} */
   readonly annotations?: Record<string, string>;
+}
+
+export interface WebUiAuthProps {
+  /** The identity provider's issuer URL. */
+  readonly providerUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: { readonly name: string; readonly key: string };
+  /** @default ['openid', 'profile', 'email'] */
+  readonly scopes?: readonly string[];
+  /** @default true */
+  readonly useIdTokenAsBearer?: boolean;
 }
 
 export interface WebUiProps {
@@ -34,6 +48,12 @@ export interface WebUiProps {
   readonly ingress?: WebUiIngressProps;
   /** @default false */
   readonly topologySpread?: boolean;
+  /** Client certificate for a TLS frontend. @default plaintext */
+  readonly tls?: ClientTlsProps;
+  /** OIDC login; the callback is `<public URL>/auth/sso/callback`. @default no login */
+  readonly auth?: WebUiAuthProps;
+  /** CORS origins besides the public URL. @default [] */
+  readonly extraCorsOrigins?: readonly string[];
   /** @default { user: 1000, group: 1000 } (ui image ≥ 2.38.3) */
   readonly runAs?: RunAsProps;
 }
@@ -50,6 +70,8 @@ export class WebUi extends Construct {
     this.selector = selectorLabels(props.identity);
     this.serviceName = props.name;
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
+    const auth = props.auth;
+    const tlsVolume = props.tls && clientTlsVolume(props.tls);
     const publicUrl = props.ingress ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}` : `http://localhost:${WebUi.PORT}`;
 
     new ScaledDeployment(this, 'Deployment', {
@@ -70,16 +92,19 @@ export class WebUi extends Construct {
             { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
             { name: 'TEMPORAL_UI_PORT', value: String(WebUi.PORT) },
             { name: 'TEMPORAL_DEFAULT_NAMESPACE', value: props.defaultNamespace ?? 'default' },
-            { name: 'TEMPORAL_CORS_ORIGINS', value: publicUrl },
+            { name: 'TEMPORAL_CORS_ORIGINS', value: [publicUrl, ...(props.extraCorsOrigins ?? [])].join(',') },
+            ...(props.tls ? uiTlsEnv(props.tls) : []),
+            ...(auth ? authEnv(auth, publicUrl) : []),
           ],
           ports: [{ name: 'http', containerPort: WebUi.PORT, protocol: 'TCP' }],
           resources: resourceRequirements(props.resources),
           securityContext: restrictedContainerSecurityContext(),
           livenessProbe: probe({ type: 'http', path: '/healthz', port: 'http' }, { initialDelaySeconds: 10, periodSeconds: 15 }),
           readinessProbe: probe({ type: 'http', path: '/healthz', port: 'http' }, { periodSeconds: 10 }),
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(tlsVolume ? [tlsVolume.mount] : [])],
         },
       ],
+      volumes: tlsVolume ? [tlsVolume.volume] : undefined,
     });
     new k8s.KubeService(this, 'Service', {
       metadata: { name: props.name, labels },
@@ -91,8 +116,12 @@ export class WebUi extends Construct {
     });
     if (props.ingress) {
       const ing = props.ingress;
+      const annotations = {
+        ...ing.annotations,
+        ...(ing.certManagerClusterIssuer ? { 'cert-manager.io/cluster-issuer': ing.certManagerClusterIssuer } : {}),
+      };
       new k8s.KubeIngress(this, 'Ingress', {
-        metadata: { name: props.name, labels, annotations: ing.annotations && Object.keys(ing.annotations).length ? ing.annotations : undefined },
+        metadata: { name: props.name, labels, annotations: Object.keys(annotations).length ? annotations : undefined },
         spec: {
           ingressClassName: ing.className,
           tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
@@ -108,4 +137,19 @@ export class WebUi extends Construct {
       });
     }
   }
+}
+
+/** The UI server's OIDC settings (server/config/docker.yaml of temporalio/ui). */
+function authEnv(a: WebUiAuthProps, publicUrl: string): k8s.EnvVar[] {
+  return [
+    { name: 'TEMPORAL_AUTH_ENABLED', value: 'true' },
+    { name: 'TEMPORAL_AUTH_TYPE', value: 'oidc' },
+    { name: 'TEMPORAL_AUTH_PROVIDER_URL', value: a.providerUrl },
+    { name: 'TEMPORAL_AUTH_ISSUER_URL', value: a.providerUrl },
+    { name: 'TEMPORAL_AUTH_CLIENT_ID', value: a.clientId },
+    { name: 'TEMPORAL_AUTH_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: a.clientSecret.name, key: a.clientSecret.key } } },
+    { name: 'TEMPORAL_AUTH_CALLBACK_URL', value: `${publicUrl}/auth/sso/callback` },
+    { name: 'TEMPORAL_AUTH_SCOPES', value: (a.scopes ?? ['openid', 'profile', 'email']).join(',') },
+    { name: 'TEMPORAL_AUTH_USE_ID_TOKEN_AS_BEARER', value: String(a.useIdTokenAsBearer ?? true) },
+  ];
 }

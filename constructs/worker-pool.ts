@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
+import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
@@ -37,6 +38,8 @@ export interface WorkerPoolProps {
   readonly configMountPath?: string;
   /** A pre-existing Secret loaded with envFrom. @default none */
   readonly existingSecret?: string;
+  /** Client certificate for a TLS frontend: mounted, and announced with TEMPORAL_TLS_* env. @default plaintext */
+  readonly tls?: ClientTlsProps;
   /** Container port that serves metrics (named `metrics`). @default none */
   readonly metricsPort?: number;
   /** @default false */
@@ -80,6 +83,7 @@ export class WorkerPool extends Construct {
       .flatMap((p) => ('port' in p ? [p.port] : []));
     const ports = [...new Set([...(props.metricsPort !== undefined ? [props.metricsPort] : []), ...probePorts])]
       .map((containerPort) => ({ name: containerPort === props.metricsPort ? 'metrics' : `http-${containerPort}`, containerPort, protocol: 'TCP' }));
+    const tlsVolume = props.tls && clientTlsVolume(props.tls);
     const checksum = createHash('sha256').update(JSON.stringify(config)).digest('hex');
 
     new ScaledDeployment(this, 'Deployment', {
@@ -105,6 +109,7 @@ export class WorkerPool extends Construct {
             { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
             { name: 'TEMPORAL_NAMESPACE', value: props.temporalNamespace },
             { name: 'TEMPORAL_TASK_QUEUE', value: props.taskQueue },
+            ...(props.tls ? cliTlsEnv(props.tls) : []),
             ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
           ],
           envFrom: props.existingSecret ? [{ secretRef: { name: props.existingSecret } }] : undefined,
@@ -117,10 +122,11 @@ export class WorkerPool extends Construct {
           volumeMounts: [
             { name: 'config', mountPath: mountPath, readOnly: true },
             { name: 'tmp', mountPath: '/tmp' },
+            ...(tlsVolume ? [tlsVolume.mount] : []),
           ],
         },
       ],
-      volumes: [{ name: 'config', configMap: { name: this.configMapName } }],
+      volumes: [{ name: 'config', configMap: { name: this.configMapName } }, ...(tlsVolume ? [tlsVolume.volume] : [])],
     });
   }
 }

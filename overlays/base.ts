@@ -48,6 +48,11 @@ export const base: BaseSpec = {
       autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'default' },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     },
+    internalFrontend: {
+      replicas: 2,
+      autoscaling: { minReplicas: 2, maxReplicas: 3, targetCPUUtilizationPercentage: 75, behavior: 'default' },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    },
     namespaces: [{ name: 'default', retention: '3d', description: 'Default namespace' }],
     dynamicConfig: {
       // Let in-flight calls finish on rollouts (terminationGracePeriodSeconds is 60).
@@ -96,6 +101,21 @@ export const base: BaseSpec = {
     history: { state: 'disabled', enableRead: false },
     visibility: { state: 'disabled', enableRead: false },
   },
+  tls: {
+    enabled: true,
+    issuer: { type: 'selfSignedCA' },
+    frontendRequireClientAuth: false,
+    refreshInterval: '1m',
+    certificateDuration: '2160h',
+    renewBefore: '720h',
+  },
+  authorization: { enabled: false, jwtKeySourceURIs: [], refreshInterval: '1m', permissionsClaimName: 'permissions' },
+  externalSecrets: {
+    enabled: false,
+    store: { name: 'temporal-secrets', kind: 'ClusterSecretStore' },
+    remoteKeyPrefix: 'temporal',
+    refreshInterval: '1h',
+  },
   jobs: {
     backoffLimit: 10,
     ttlSecondsAfterFinished: 86400,
@@ -107,13 +127,24 @@ export const base: BaseSpec = {
     autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 75, behavior: 'default' },
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
     ingress: { enabled: true, host: 'temporal.example.com', className: 'nginx', annotations: {} },
+    auth: { enabled: false, scopes: ['openid', 'profile', 'email'], useIdTokenAsBearer: true },
+    extraCorsOrigins: [],
   },
   adminTools: {
     enabled: true,
     resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
   },
   workerPools: [{ name: 'app-worker' }],
-  networkPolicies: { enabled: true, frontendFromNamespaces: {}, webFromNamespaces: {}, metricsFromNamespaces: {} },
+  networkPolicies: {
+    enabled: true,
+    clientNamespaces: [],
+    ingressControllerNamespace: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    monitoringNamespace: { 'kubernetes.io/metadata.name': 'monitoring' },
+    dns: { namespace: { 'kubernetes.io/metadata.name': 'kube-system' }, pods: { 'k8s-app': 'kube-dns' } },
+    // Narrow both to your cluster's control plane and egress ranges.
+    apiServer: { cidrs: ['0.0.0.0/0'], ports: [443, 6443] },
+    httpsEgressCidrs: ['0.0.0.0/0'],
+  },
 };
 
 /**

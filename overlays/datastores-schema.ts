@@ -35,9 +35,8 @@ export const externalDatabaseSchema = z.strictObject({
     enabled: z.boolean(),
     /** Secret holding the CA bundle that signed the server certificate. @default the image's system CAs */
     caSecret: secretKeyRef.nullable().optional().transform((c) => c ?? undefined),
-    /** Check the certificate's name against `serverName` (or `host`). */
+    /** Check that the certificate names `host` (libpq verify-full); Temporal has no separate server name. */
     enableHostVerification: z.boolean(),
-    serverName: z.string().regex(HOSTNAME, 'must be a DNS name').optional(),
   }),
 });
 
@@ -192,6 +191,9 @@ export function checkDatastores(spec: DatastoreRuleInput, ctx: Ctx): void {
     if (spec.backup.enabled) issue(['backup', 'enabled'], 'must be false with mode "dsql": pg_dump does not support DSQL; use AWS Backup for the cluster');
   } else if (!p.passwordSecret) {
     issue(['persistence', 'passwordSecret'], `is required with mode "${p.mode}": name the Secret (and key) holding the database password`);
+  }
+  if (spec.backup.enabled && p.mode === 'external' && p.external?.tls.enabled && p.external.tls.enableHostVerification && !p.external.tls.caSecret) {
+    issue(['persistence', 'external', 'tls', 'caSecret'], 'is required for backups with host verification: the postgres image used by pg_dump has no CA certificates');
   }
   if (p.passwordSecret?.generate && spec.environment !== 'development') {
     issue(['persistence', 'passwordSecret', 'generate'], 'generated secrets are only allowed in development; set false and create the Secret named in passwordSecret.name before applying');

@@ -42,6 +42,8 @@ export const dev: ProfileOverlay = {
     storage: { size: '2Gi' },
   },
   elasticsearch: { enabled: false },
+  // Plaintext inside the cluster: no cert-manager needed on a laptop.
+  tls: { enabled: false, issuer: null },
   backup: { enabled: false },
   // Closed workflow histories and visibility records are archived to a volume you can inspect.
   archival: {

@@ -83,7 +83,26 @@ export const production: ProfileOverlay = {
   ui: {
     replicas: 2,
     autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'default' },
-    ingress: { host: 'temporal.example.com', tlsSecretName: 'temporal-web-tls' },
+    ingress: { host: 'temporal.example.com', tlsSecretName: 'temporal-web-tls', certManagerClusterIssuer: 'letsencrypt' },
+    // Sign-in through your identity provider; replace the URL and client id with yours.
+    auth: {
+      enabled: true,
+      providerUrl: 'https://login.example.com/realms/temporal',
+      clientId: 'temporal-web',
+      clientSecret: { name: 'temporal-web-oidc', key: 'client-secret' },
+    },
+  },
+  // Every client of the frontend presents a certificate; callers carry JWTs from the same provider.
+  tls: { frontendRequireClientAuth: true },
+  authorization: {
+    enabled: true,
+    jwtKeySourceURIs: ['https://login.example.com/realms/temporal/protocol/openid-connect/certs'],
+  },
+  // Credentials come from the external store (e.g. AWS Secrets Manager) through external-secrets.io.
+  externalSecrets: {
+    enabled: true,
+    store: { name: 'aws-secrets-manager', kind: 'ClusterSecretStore' },
+    remoteKeyPrefix: 'temporal/production',
   },
   adminTools: { enabled: false },
   workerPools: [
@@ -95,8 +114,8 @@ export const production: ProfileOverlay = {
       resources: res('250m', '512Mi', '1', '1Gi'),
     },
   ],
+  // Application namespaces labelled temporal-client=<env> may call the frontend.
   networkPolicies: {
-    webFromNamespaces: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
-    metricsFromNamespaces: { 'kubernetes.io/metadata.name': 'monitoring' },
+    clientNamespaces: [{ 'temporal-client': 'production' }],
   },
 };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { durationHours } from './quantities';
 import { checkDatastores, archivalSchema, backupSchema, elasticsearchSchema, persistenceSchema } from './datastores-schema';
 import { dynamicConfigSchema } from './dynamic-config';
+import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
 import { dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
 
 export { dnsLabel, imageSchema, resourcesSchema } from './primitives';
@@ -45,6 +46,12 @@ export const temporalNamespaceSchema = z.strictObject({
   retention,
   description: z.string().optional(),
 });
+
+/** A non-empty set of labels: `{}` would select every namespace. */
+const namespaceLabels = z
+  .record(z.string(), z.string())
+  .refine((l) => Object.keys(l).length > 0, 'must name at least one label (e.g. kubernetes.io/metadata.name: my-apps); an empty selector matches every namespace');
+const cidr = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as "10.0.0.0/16"');
 
 const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
@@ -112,6 +119,8 @@ const specObject = z
       history: temporalRoleSchema,
       matching: temporalRoleSchema,
       worker: temporalRoleSchema,
+      /** Only deployed with authorization: serves the server's own callers without JWTs. */
+      internalFrontend: temporalRoleSchema,
       namespaces: z.array(temporalNamespaceSchema).min(1),
       dynamicConfig: dynamicConfigSchema,
       /** The server's dynamic-config poll interval in seconds (the server requires ≥ 5). */
@@ -128,6 +137,9 @@ const specObject = z
       storage: storageSchema,
     }),
     elasticsearch: elasticsearchSchema,
+    tls: tlsSchema,
+    authorization: authorizationSchema,
+    externalSecrets: externalSecretsSchema,
     backup: backupSchema,
     archival: archivalSchema,
     jobs: z.strictObject({
@@ -144,23 +156,35 @@ const specObject = z
         className: dnsLabel,
         /** Secret with the certificate for `host`; no TLS section when absent. */
         tlsSecretName: dnsLabel.optional(),
+        /** cert-manager ClusterIssuer that fills `tlsSecretName` (e.g. letsencrypt). @default the operator creates the Secret */
+        certManagerClusterIssuer: dnsSubdomain.optional(),
         annotations: z.record(z.string(), z.string()),
       }),
+      /** OIDC login. */
+      auth: uiAuthSchema,
+      /** Extra origins allowed by CORS besides the Ingress URL. */
+      extraCorsOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'must be an origin such as "https://tools.example.com"')),
     }),
     adminTools: z.strictObject({
       enabled: z.boolean(),
       resources: resourcesSchema,
     }),
     workerPools: z.array(workerPoolSchema),
-    /** Baseline ingress isolation; least-privilege policies per flow come later. */
+    /** Least-privilege NetworkPolicies generated from the flow table in charts/flows.ts. */
     networkPolicies: z.strictObject({
       enabled: z.boolean(),
-      /** Labels of the namespace(s) whose pods may call the frontend (7233/7243). {} = any namespace. */
-      frontendFromNamespaces: z.record(z.string(), z.string()),
-      /** Labels of the namespace(s) allowed to reach the Web UI (the ingress controller's). {} = any namespace. */
-      webFromNamespaces: z.record(z.string(), z.string()),
-      /** Labels of the namespace(s) allowed to scrape metrics on 9090. {} = any namespace. */
-      metricsFromNamespaces: z.record(z.string(), z.string()),
+      /** Namespaces (each a set of namespace labels) whose pods may call the frontend on 7233/7243. */
+      clientNamespaces: z.array(namespaceLabels),
+      /** The ingress controller's namespace: the only way into the Web UI. */
+      ingressControllerNamespace: namespaceLabels,
+      /** The monitoring namespace: the only one that may scrape metrics. */
+      monitoringNamespace: namespaceLabels,
+      /** Where cluster DNS runs (every pod may query it on 53/UDP and 53/TCP). */
+      dns: z.strictObject({ namespace: namespaceLabels, pods: namespaceLabels }),
+      /** The Kubernetes API server, for pods that mount a token: its address range and ports. */
+      apiServer: z.strictObject({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }),
+      /** HTTPS (443) destinations outside the cluster: S3, AWS STS, JWKS, the OIDC provider. */
+      httpsEgressCidrs: z.array(cidr),
     }),
   });
 
@@ -175,6 +199,7 @@ export const specSchema = specObject
       }
     }
     checkDatastores(spec, ctx);
+    checkSecurity(spec, ctx);
     const seen = new Map<string, number>();
     spec.temporal.namespaces.forEach((ns, i) => {
       if (seen.has(ns.name)) {
@@ -230,7 +255,8 @@ function goDurationHours(d: string): number | undefined {
 function checkConnectionBudget(spec: SpecShape, ctx: z.RefinementCtx): void {
   if (spec.persistence.mode !== 'inCluster') return;
   const pools = spec.persistence.pools;
-  const rolePods = TEMPORAL_ROLE_NAMES.reduce((n, role) => n + (spec.temporal[role].autoscaling?.maxReplicas ?? spec.temporal[role].replicas), 0);
+  const sized = [...TEMPORAL_ROLE_NAMES.map((r) => spec.temporal[r]), ...(spec.authorization.enabled ? [spec.temporal.internalFrontend] : [])];
+  const rolePods = sized.reduce((n, r) => n + (r.autoscaling?.maxReplicas ?? r.replicas), 0);
   const perPod = pools.default.maxConns + (spec.persistence.visibilityStore === 'sql' ? pools.visibility.maxConns : 0);
   const needed = rolePods * perPod + 10;
   if (needed > spec.postgres.maxConnections) {

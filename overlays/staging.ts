@@ -24,10 +24,10 @@ export const staging: ProfileOverlay = {
   // Nightly dumps of the in-cluster PostgreSQL, kept for a week.
   backup: { enabled: true, retentionDays: 7, storage: { size: '50Gi' } },
   ui: {
-    ingress: { host: 'temporal.staging.example.com', tlsSecretName: 'temporal-web-tls' },
+    ingress: { host: 'temporal.staging.example.com', tlsSecretName: 'temporal-web-tls', certManagerClusterIssuer: 'letsencrypt' },
   },
+  // Application namespaces labelled temporal-client=<env> may call the frontend.
   networkPolicies: {
-    webFromNamespaces: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
-    metricsFromNamespaces: { 'kubernetes.io/metadata.name': 'monitoring' },
+    clientNamespaces: [{ 'temporal-client': 'staging' }],
   },
 };

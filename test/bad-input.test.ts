@@ -115,6 +115,18 @@ const cases: Array<[string, string, string, string[]]> = [
     ['temporal.dynamicConfig.frontend.namespaceRPS[0].constraints: unknown key "namespaces"']],
   ['a dynamic-config constraint with a wrong value', 'staging', 'temporal:\n  dynamicConfig:\n    matching.rps: [{value: 10, constraints: {taskType: Workflows}}]\n',
     ['temporal.dynamicConfig.matching.rps[0].constraints.taskType:', '"Workflow"', '"Activity"']],
+  ['an empty client namespace selector', 'staging', 'networkPolicies:\n  clientNamespaces:\n    - {}\n',
+    ['profile "staging"', 'networkPolicies.clientNamespaces[0]: must name at least one label', 'an empty selector matches every namespace']],
+  ['TLS on without an issuer', 'staging', 'tls:\n  issuer: null\n',
+    ['profile "staging"', 'tls.issuer: is required when TLS is on', '{type: selfSignedCA}', 'clusterIssuer']],
+  ['TLS off outside development', 'production', 'tls:\n  enabled: false\n',
+    ['tls.enabled: must be true in production']],
+  ['OIDC without a client secret reference', 'production', 'ui:\n  auth:\n    clientSecret: null\n',
+    ['profile "production"', 'ui.auth.clientSecret: is required for OIDC login', 'name the Secret and key']],
+  ['JWT authorization without key sources', 'production', 'authorization:\n  jwtKeySourceURIs: []\n',
+    ['authorization.jwtKeySourceURIs: list at least one JWKS URL']],
+  ['a plain-http JWKS URL', 'production', 'authorization:\n  jwtKeySourceURIs: ["http://idp/keys"]\n',
+    ['authorization.jwtKeySourceURIs[0]: must be an https:// URL']],
   ['Elasticsearch visibility with Elasticsearch off', 'staging', 'elasticsearch:\n  enabled: false\n',
     ['elasticsearch.enabled: must be true while persistence.visibilityStore is "elasticsearch"']],
   ['a multi-node secure Elasticsearch without transport TLS', 'production', 'elasticsearch:\n  security:\n    transportTlsSecret: null\n',
@@ -146,7 +158,8 @@ test('`autoscaling: null` in an overlay removes an inherited HPA and pins replic
   const other = path.join(work, 'pinned-dist');
   const file = overlay('pinned', 'temporal:\n  history:\n    replicas: 3\n    autoscaling: null\n');
   expect(run(['--outdir', other, '--profile', 'staging', '--overlay', file, '--quiet'], { out: () => undefined, err: () => undefined }, {})).toBe(0);
-  const text = fs.readFileSync(path.join(other, 'staging', '0002-temporal-server.k8s.yaml'), 'utf8');
+  const serverFile = fs.readdirSync(path.join(other, 'staging')).find((f) => f.endsWith('-temporal-server.k8s.yaml'))!;
+  const text = fs.readFileSync(path.join(other, 'staging', serverFile), 'utf8');
   const docs = text.split('\n---\n');
   const history = docs.find((d) => d.startsWith('apiVersion: apps/v1\nkind: Deployment') && d.includes('\n  name: temporal-history\n'))!;
   expect(history).toContain('\n  replicas: 3\n');

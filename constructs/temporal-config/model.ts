@@ -23,7 +23,8 @@ export interface TemporalServerConfig {
   namespaceDefaults?: { archival: NamespaceArchivalDefaults };
 }
 
-export type TemporalRoleName = 'frontend' | 'history' | 'matching' | 'worker';
+/** `internal-frontend` serves the server's own callers when the public frontend requires JWTs. */
+export type TemporalRoleName = 'frontend' | 'internal-frontend' | 'history' | 'matching' | 'worker';
 
 export interface LogConfig {
   stdout: boolean;
@@ -99,6 +100,35 @@ export interface NamespaceArchivalDefaults {
 export interface GlobalConfig {
   membership: { maxJoinDuration: string; broadcastAddress: Templated };
   metrics: { prometheus: { framework: 'tally' | 'opentelemetry'; listenAddress: string } };
+  tls?: RootTlsConfig;
+  authorization?: AuthorizationConfig;
+}
+
+/** common/config/config.go `RootTLS`. */
+export interface RootTlsConfig {
+  internode: GroupTlsConfig;
+  frontend: GroupTlsConfig;
+  systemWorker?: { certFile: string; keyFile: string; client: ClientTlsConfig };
+  refreshInterval: string;
+}
+
+export interface GroupTlsConfig {
+  server: { certFile: string; keyFile: string; requireClientAuth: boolean; clientCaFiles?: string[] };
+  client: ClientTlsConfig;
+}
+
+export interface ClientTlsConfig {
+  serverName: string;
+  rootCaFiles: string[];
+}
+
+export interface AuthorizationConfig {
+  jwtKeyProvider: { keySourceURIs: string[]; refreshInterval: string };
+  permissionsClaimName: string;
+  /** `default` = the default authorizer; empty = noop. */
+  authorizer: 'default';
+  claimMapper: 'default';
+  audience?: string;
 }
 
 export interface ServiceConfig {

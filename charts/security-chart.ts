@@ -1,0 +1,55 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CertificateAuthority } from '../constructs/certificate-authority';
+import { recommendedLabels } from '../constructs/labels';
+import { SyncedSecret } from '../constructs/synced-secret';
+import { IssuerRef, TlsCertificate } from '../constructs/tls-certificate';
+import type { Spec } from '../overlays/schema';
+import { operatorCredentials, tlsClients } from './credentials';
+import type { Topology } from './topology';
+
+/**
+ * Credentials and certificates, applied before anything that mounts them: an ExternalSecret per
+ * credential (when the profile uses external-secrets.io), and the cert-manager issuer chain with the
+ * internode, frontend, client and Elasticsearch transport certificates (when TLS is on).
+ */
+export class SecuritySecretsChart extends Chart {
+  constructor(scope: Construct, id: string, spec: Spec, topo: Topology) {
+    super(scope, id, { namespace: topo.namespace, disableResourceNameHashes: true });
+    const es = spec.externalSecrets;
+    if (es.enabled) {
+      const labels = recommendedLabels(topo.identity('credentials'));
+      for (const c of operatorCredentials(spec).filter((x) => x.keys.length > 0)) {
+        new SyncedSecret(this, c.secretName, {
+          name: c.secretName,
+          labels,
+          keys: c.keys,
+          remoteKey: `${es.remoteKeyPrefix}/${c.secretName}`,
+          store: es.store,
+          refreshInterval: es.refreshInterval,
+        });
+      }
+    }
+
+    const tls = spec.tls;
+    if (!tls.enabled || !tls.issuer) return;
+    const labels = recommendedLabels(topo.identity('tls'));
+    const issuer: IssuerRef = tls.issuer.type === 'clusterIssuer'
+      ? { name: tls.issuer.name, kind: 'ClusterIssuer' }
+      : new CertificateAuthority(this, 'Ca', { name: topo.names.tls.ca, labels, commonName: `Temporal ${spec.instance} CA` }).issuer;
+    const cert = (name: string, commonName: string, usage: 'server' | 'client' | 'both', dnsNames?: readonly string[]) =>
+      new TlsCertificate(this, name, {
+        name, labels, issuer, commonName, usage, dnsNames, duration: tls.certificateDuration, renewBefore: tls.renewBefore,
+      });
+
+    // One certificate for every role: roles reach each other by pod IP and verify this name.
+    cert(topo.names.tls.internode, topo.internodeServerName, 'both', [topo.internodeServerName]);
+    cert(topo.names.tls.frontend, topo.frontendHost, 'server', topo.frontendDnsNames);
+    for (const c of tlsClients(spec, topo)) cert(c.secretName, c.component, 'client');
+    const search = spec.elasticsearch;
+    if (search.enabled && search.security.enabled && search.security.transportTlsSecret) {
+      const nodes = `*.${topo.names.elasticsearch}-headless.${topo.namespace}.svc.cluster.local`;
+      cert(search.security.transportTlsSecret, topo.names.elasticsearch, 'both', [nodes]);
+    }
+  }
+}

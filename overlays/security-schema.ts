@@ -1,0 +1,98 @@
+/**
+ * Spec sections for who may talk to Temporal and how: TLS (cert-manager), JWT authorization, the Web
+ * UI's OIDC login, and where credentials come from (ExternalSecrets or Secrets the operator creates).
+ * Cross-field rules live in `checkSecurity`, called from the spec's superRefine.
+ */
+import { z } from 'zod';
+import { dnsLabel, dnsSubdomain } from './primitives';
+
+const goDuration = z.string().regex(/^(\d+(s|m|h))+$/, 'must be a Go duration such as "1m" or "2160h"');
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
+
+export const tlsSchema = z.strictObject({
+  /** mTLS between the Temporal roles and TLS on the frontend; clients get certificates. */
+  enabled: z.boolean(),
+  /**
+   * Who signs the certificates: `selfSignedCA` renders a self-signed root, a CA Certificate and a CA
+   * Issuer in the namespace; `clusterIssuer` uses a cert-manager ClusterIssuer you run.
+   */
+  issuer: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('selfSignedCA') }),
+      z.strictObject({ type: z.literal('clusterIssuer'), name: dnsSubdomain }),
+    ])
+    .nullable().optional().transform((i) => i ?? undefined),
+  /** Clients of the frontend must present a certificate (internode traffic always requires one). */
+  frontendRequireClientAuth: z.boolean(),
+  /** How often the server re-reads its certificate files, so rotated certificates are picked up. */
+  refreshInterval: goDuration,
+  /** Lifetime and renewal window of every certificate. */
+  certificateDuration: goDuration,
+  renewBefore: goDuration,
+});
+
+export const authorizationSchema = z.strictObject({
+  /** JWT authorization on the frontend (`authorizer: default`, `claimMapper: default`). */
+  enabled: z.boolean(),
+  /** JWKS URLs the frontend fetches signing keys from. */
+  jwtKeySourceURIs: z.array(httpsUrl),
+  refreshInterval: goDuration,
+  /** The claim that holds `<namespace>:<role>` permissions. */
+  permissionsClaimName: z.string().min(1),
+  /** Expected `aud` of tokens. @default not checked */
+  audience: z.string().min(1).optional(),
+});
+
+export const uiAuthSchema = z.strictObject({
+  /** OIDC login for the Web UI. */
+  enabled: z.boolean(),
+  providerUrl: httpsUrl.optional(),
+  clientId: z.string().min(1).optional(),
+  /** Secret (name, key) with the OIDC client secret. */
+  clientSecret: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).nullable().optional().transform((s) => s ?? undefined),
+  scopes: z.array(z.string().min(1)).min(1),
+  /** Send the ID token (not the access token) to the frontend as the bearer token. */
+  useIdTokenAsBearer: z.boolean(),
+});
+
+export const externalSecretsSchema = z.strictObject({
+  /** Render an ExternalSecret for every credential instead of expecting pre-created Secrets. */
+  enabled: z.boolean(),
+  store: z.strictObject({ name: dnsLabel, kind: z.enum(['SecretStore', 'ClusterSecretStore']) }),
+  /** Remote key of each Secret: `<remoteKeyPrefix>/<Secret name>`; each Secret key is a property of it. */
+  remoteKeyPrefix: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, 'must be a path such as "temporal/production"'),
+  refreshInterval: goDuration,
+});
+
+interface SecurityRuleInput {
+  readonly tls: z.output<typeof tlsSchema>;
+  readonly authorization: z.output<typeof authorizationSchema>;
+  readonly ui: { enabled: boolean; auth: z.output<typeof uiAuthSchema>; ingress: { enabled: boolean; tlsSecretName?: string } };
+  readonly environment: string;
+}
+
+export function checkSecurity(spec: SecurityRuleInput, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (spec.tls.enabled && !spec.tls.issuer) {
+    issue(['tls', 'issuer'], 'is required when TLS is on: {type: selfSignedCA} (a CA in the namespace) or {type: clusterIssuer, name: <your ClusterIssuer>}');
+  }
+  if (spec.environment !== 'development' && !spec.tls.enabled) {
+    issue(['tls', 'enabled'], `must be true in ${spec.environment}; only development may run without TLS`);
+  }
+  const a = spec.authorization;
+  if (a.enabled && a.jwtKeySourceURIs.length === 0) {
+    issue(['authorization', 'jwtKeySourceURIs'], 'list at least one JWKS URL when authorization is enabled');
+  }
+  if (a.enabled && !spec.tls.enabled) {
+    issue(['authorization', 'enabled'], 'needs tls.enabled: the internal-frontend trusts callers by their internode certificate');
+  }
+  const u = spec.ui.auth;
+  if (spec.ui.enabled && u.enabled) {
+    if (!u.providerUrl) issue(['ui', 'auth', 'providerUrl'], 'is required for OIDC login: the issuer URL of your identity provider');
+    if (!u.clientId) issue(['ui', 'auth', 'clientId'], 'is required for OIDC login');
+    if (!u.clientSecret) issue(['ui', 'auth', 'clientSecret'], 'is required for OIDC login: name the Secret and key holding the client secret');
+    if (!spec.ui.ingress.enabled || !spec.ui.ingress.tlsSecretName) {
+      issue(['ui', 'ingress', 'tlsSecretName'], 'is required for OIDC login: the callback URL must be https on the Ingress host');
+    }
+  }
+}

@@ -1,5 +1,8 @@
 import { AdminTools, AdminToolsProps } from '../../constructs/admin-tools';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
+import {
+  cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources,
+  selectorOf, synthWorkload,
+} from './fixtures';
 
 const adminTools = { repository: 'temporalio/admin-tools', tag: '1.31.2', pullPolicy: 'IfNotPresent' as const };
 const minimal: AdminToolsProps = {
@@ -35,6 +38,7 @@ describe('AdminTools', () => {
       image: { repository: 'mirror/admin-tools', tag: '1.31.3', pullPolicy: 'Always' },
       resources: { requests: { cpu: '5m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
       frontendAddress: 'fe:7233',
+      tls: { secretName: 'tools-client-cert', serverName: 'fe.example.internal' },
       runAs: { user: 4000, group: 4001, fsGroup: 4002 },
     };
     const { deployment, pod, container } = synth(all);
@@ -42,8 +46,29 @@ describe('AdminTools', () => {
     expect(deployment.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
     expect(container).toMatchObject({ name: 'admin-tools', image: 'mirror/admin-tools:1.31.3', imagePullPolicy: 'Always' });
     expect(container.resources).toEqual({ requests: { cpu: '5m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } });
-    expect(envOf(container).TEMPORAL_ADDRESS).toBe('fe:7233');
+    expect(envOf(container)).toEqual({ TEMPORAL_ADDRESS: 'fe:7233', HOME: '/tmp', ...cliTlsEnvFor('fe.example.internal') });
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, clientTlsMount]);
+    expect(pod.volumes).toContainEqual(clientTlsVolumeFor('tools-client-cert'));
     expect(pod.securityContext).toMatchObject({ runAsUser: 4000, runAsGroup: 4001, fsGroup: 4002 });
+  });
+
+  test('tls: TEMPORAL_TLS* env after the address, the client-tls Secret mounted read-only at /etc/temporal/tls/client', () => {
+    const { pod, container } = synth({ ...minimal, tls: clientTls });
+    expect(container.env.map((e: any) => e.name)).toEqual([
+      'TEMPORAL_ADDRESS', 'HOME',
+      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+    ]);
+    expect(envOf(container)).toMatchObject(cliTlsEnvFor('temporal-frontend.temporal-test.svc'));
+    expect(container.volumeMounts).toContainEqual(clientTlsMount);
+    expect(pod.volumes).toEqual([clientTlsVolumeFor('temporal-client-tls'), { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    // The probes still run the CLI, which reads the same TEMPORAL_TLS* env.
+    expect(container.readinessProbe.exec.command).toEqual(['temporal', 'operator', 'cluster', 'health']);
+  });
+
+  test('no tls: no TEMPORAL_TLS* env and no client-tls volume', () => {
+    const { pod, container } = synth(minimal);
+    expect(Object.keys(envOf(container)).filter((n) => n.startsWith('TEMPORAL_TLS'))).toEqual([]);
+    expect(pod.volumes.map((v: any) => v.name)).not.toContain('client-tls');
   });
 
   test('probes run the temporal CLI', () => {

@@ -1,4 +1,5 @@
 /** Small shared fixtures for the construct unit tests in this folder. */
+import type { ClientTlsProps } from '../../constructs/client-tls';
 import type { ComponentIdentity } from '../../constructs/labels';
 import type { ImageProps, ResourceProps } from '../../constructs/pod-defaults';
 import type { Chart } from 'cdk8s';
@@ -83,3 +84,21 @@ export function synthWorkload<C>(build: (chart: Chart) => C, kind = 'Deployment'
   const pod = workload.spec.template.spec;
   return { construct, objects, workload, pod, container: pod.containers[0] };
 }
+
+/** A client certificate Secret for a TLS frontend (constructs/client-tls.ts). */
+export const clientTls: ClientTlsProps = { secretName: 'temporal-client-tls', serverName: 'temporal-frontend.temporal-test.svc' };
+
+/** The `client-tls` mount every TLS client of the frontend has. */
+export const clientTlsMount = { name: 'client-tls', mountPath: '/etc/temporal/tls/client', readOnly: true };
+
+/** The `client-tls` pod volume for a Secret. */
+export const clientTlsVolumeFor = (secretName: string) => ({ name: 'client-tls', secret: { secretName } });
+
+/** TEMPORAL_TLS* env of the temporal CLI and SDKs (`cliTlsEnv`), name → value, for a server name. */
+export const cliTlsEnvFor = (serverName: string): Record<string, string> => ({
+  TEMPORAL_TLS: 'true',
+  TEMPORAL_TLS_CLIENT_CERT_PATH: '/etc/temporal/tls/client/tls.crt',
+  TEMPORAL_TLS_CLIENT_KEY_PATH: '/etc/temporal/tls/client/tls.key',
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/etc/temporal/tls/client/ca.crt',
+  TEMPORAL_TLS_SERVER_NAME: serverName,
+});

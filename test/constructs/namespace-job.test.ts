@@ -1,6 +1,6 @@
 import { NamespaceJob, NamespaceJobProps } from '../../constructs/namespace-job';
 import { synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, identity, only, resources } from './fixtures';
+import { cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, identity, only, resources } from './fixtures';
 
 const adminTools = { repository: 'temporalio/admin-tools', tag: '1.31.2', pullPolicy: 'IfNotPresent' as const };
 const minimal: NamespaceJobProps = {
@@ -46,6 +46,7 @@ describe('NamespaceJob', () => {
       image: { repository: 'mirror/admin-tools', tag: '1.31.3', pullPolicy: 'Always' },
       resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
       frontendAddress: 'fe:7233',
+      tls: { secretName: 'ns-client-cert', serverName: 'fe.example.internal' },
       namespaces: [
         { name: 'orders', retentionHours: 168, description: "Orders' workflows" },
         { name: 'billing', retentionHours: 24 },
@@ -65,8 +66,10 @@ describe('NamespaceJob', () => {
     for (const c of [wait, register]) {
       expect(c).toMatchObject({ image: 'mirror/admin-tools:1.31.3', imagePullPolicy: 'Always' });
       expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
-      expect(envOf(c)).toEqual({ TEMPORAL_ADDRESS: 'fe:7233', HOME: '/tmp' });
+      expect(envOf(c)).toEqual({ TEMPORAL_ADDRESS: 'fe:7233', HOME: '/tmp', ...cliTlsEnvFor('fe.example.internal') });
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, clientTlsMount]);
     }
+    expect(pod.volumes).toContainEqual(clientTlsVolumeFor('ns-client-cert'));
     // Archival is switched on for existing namespaces; URIs can only be set at creation.
     const states = '--history-archival-state enabled --visibility-archival-state enabled';
     const uris = '--history-uri s3://b/history --visibility-uri s3://b/visibility';
@@ -81,6 +84,23 @@ describe('NamespaceJob', () => {
     expect(pod.initContainers).toHaveLength(1);
     expect(wait.name).toBe('wait-for-frontend');
     expect(wait.command[2]).toMatch(/^until temporal operator cluster health; do/);
+  });
+
+  test('tls: both steps get the TEMPORAL_TLS* env and the client-tls mount; the pod gets the Secret volume once', () => {
+    const { pod, register, wait } = synth({ ...minimal, tls: clientTls });
+    for (const c of [wait, register]) {
+      expect(envOf(c)).toEqual({ TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233', HOME: '/tmp', ...cliTlsEnvFor('temporal-frontend.temporal-test.svc') });
+      expect(c.volumeMounts).toContainEqual(clientTlsMount);
+    }
+    expect(pod.volumes.filter((v: any) => v.name === 'client-tls')).toEqual([clientTlsVolumeFor('temporal-client-tls')]);
+    expect(pod.volumes).toHaveLength(2);
+  });
+
+  test('tls changes the Job name (its template is immutable)', () => {
+    const plain = synth(minimal).job.metadata.name;
+    const tls = synth({ ...minimal, tls: clientTls }).job.metadata.name;
+    expect(tls).toMatch(/^temporal-namespaces-abc-[0-9a-f]{8}$/);
+    expect(tls).not.toBe(plain);
   });
 
   test('every container is restricted and writes only to /tmp', () => {

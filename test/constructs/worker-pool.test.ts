@@ -1,5 +1,8 @@
 import { WorkerPool, WorkerPoolProps } from '../../constructs/worker-pool';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
+import {
+  cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources,
+  selectorOf, synthWorkload,
+} from './fixtures';
 
 const appImage = { repository: 'registry.local/orders-worker', tag: '3.2.1', pullPolicy: 'IfNotPresent' as const };
 const minimal: WorkerPoolProps = {
@@ -57,6 +60,7 @@ describe('WorkerPool', () => {
       config: { 'application.yaml': 'x: 1\n' },
       configMountPath: '/config',
       existingSecret: 'billing-secrets',
+      tls: { secretName: 'billing-client-cert', serverName: 'fe.example.internal' },
       metricsPort: 9464,
       topologySpread: true,
       runAs: { user: 6000, group: 6001, fsGroup: 6002 },
@@ -66,8 +70,17 @@ describe('WorkerPool', () => {
     expect(deployment.spec).not.toHaveProperty('replicas');
     expect(container).toMatchObject({ image: 'registry.local/billing:9.9.9', imagePullPolicy: 'Always' });
     expect(container.resources).toEqual({ requests: { cpu: '300m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
-    expect(container.env.map((e: any) => e.name)).toEqual(['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'ALPHA', 'ZED']);
-    expect(envOf(container)).toMatchObject({ TEMPORAL_ADDRESS: 'fe:7233', TEMPORAL_NAMESPACE: 'billing-ns', TEMPORAL_TASK_QUEUE: 'billing-tq', ALPHA: 'first', ZED: 'last' });
+    expect(container.env.map((e: any) => e.name)).toEqual([
+      'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
+      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+      'ALPHA', 'ZED',
+    ]);
+    expect(envOf(container)).toEqual({
+      TEMPORAL_ADDRESS: 'fe:7233', TEMPORAL_NAMESPACE: 'billing-ns', TEMPORAL_TASK_QUEUE: 'billing-tq', ALPHA: 'first', ZED: 'last',
+      ...cliTlsEnvFor('fe.example.internal'),
+    });
+    expect(container.volumeMounts).toContainEqual(clientTlsMount);
+    expect(pod.volumes).toContainEqual(clientTlsVolumeFor('billing-client-cert'));
     expect(container.envFrom).toEqual([{ secretRef: { name: 'billing-secrets' } }]);
     expect(only(objects, 'ConfigMap').data).toEqual({ 'application.yaml': 'x: 1\n' });
     expect(container.volumeMounts).toContainEqual({ name: 'config', mountPath: '/config', readOnly: true });
@@ -83,6 +96,32 @@ describe('WorkerPool', () => {
     const hpa = only(objects, 'HorizontalPodAutoscaler');
     expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 10, scaleTargetRef: { kind: 'Deployment', name: 'billing' } });
     expect(hpa.spec).toHaveProperty('behavior.scaleUp.policies.0.value', 1);
+  });
+
+  test('tls: TEMPORAL_TLS* env, client-tls mounted read-only next to the config, the Secret as a pod volume', () => {
+    const { objects, pod, container } = synth({ ...minimal, tls: clientTls });
+    expect(envOf(container)).toEqual({
+      TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233',
+      TEMPORAL_NAMESPACE: 'orders',
+      TEMPORAL_TASK_QUEUE: 'orders-tq',
+      ...cliTlsEnvFor('temporal-frontend.temporal-test.svc'),
+    });
+    expect(container.volumeMounts).toEqual([
+      { name: 'config', mountPath: '/etc/app', readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+      clientTlsMount,
+    ]);
+    expect(pod.volumes.map((v: any) => v.name).sort()).toEqual(['client-tls', 'config', 'tmp']);
+    expect(pod.volumes).toContainEqual(clientTlsVolumeFor('temporal-client-tls'));
+    // The kubelet mounts the Secret: the pool's Role is not widened to read it.
+    expect(only(objects, 'Role').rules).toHaveLength(1);
+  });
+
+  test('no tls: no TEMPORAL_TLS* env and no client-tls volume', () => {
+    const { pod, container } = synth(minimal);
+    expect(Object.keys(envOf(container)).filter((n) => n.startsWith('TEMPORAL_TLS'))).toEqual([]);
+    expect(pod.volumes.map((v: any) => v.name)).not.toContain('client-tls');
+    expect(container.volumeMounts.map((m: any) => m.name)).not.toContain('client-tls');
   });
 
   test('the Role reads only its own ConfigMap, get/list/watch', () => {

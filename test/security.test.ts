@@ -1,0 +1,164 @@
+/**
+ * Security invariants for every profile: TLS material is issued and mounted where the config expects
+ * it and clients verify the names servers present; authorization routes the server's own callers to
+ * the internal frontend; the UI login is wired to the Ingress; credentials are never rendered outside
+ * dev; RBAC stays minimal. Flows are checked separately (test/network-flows.test.ts).
+ */
+import { load } from 'js-yaml';
+import { K8sObject, PROFILES, WORKLOAD_KINDS, find, podSpec, synthesized } from './helpers';
+
+const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const envOf = (c: any): Record<string, any> => Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+const containers = (w: K8sObject): any[] => [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers];
+
+describe.each(PROFILES)('profile %s', (profile) => {
+  const { spec, objects } = synthesized(profile);
+  const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+  const certificates = byKind(objects, 'Certificate');
+  const certFor = (secretName: string) => certificates.find((c) => c.spec.secretName === secretName);
+  const config = load(find(objects, 'ConfigMap', 'temporal-config').data['config.yaml'].replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"$1"')) as any;
+  const serverRoles = byKind(objects, 'Deployment').filter((d) => d.metadata.labels?.['app.kubernetes.io/name'] === 'temporal'
+    && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(d.metadata.labels['app.kubernetes.io/component']));
+
+  /** The Secret mounted at `dir` in a pod (or undefined). */
+  const secretAt = (w: K8sObject, c: any, dir: string) => {
+    const mount = (c.volumeMounts ?? []).find((m: any) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`));
+    return mount && podSpec(w).volumes.find((v: any) => v.name === mount.name)?.secret?.secretName;
+  };
+
+  test('TLS on: every certificate file in the server config is a mounted cert-manager Secret', () => {
+    if (!spec.tls.enabled) {
+      expect(config.global.tls).toBeUndefined();
+      expect(certificates).toEqual([]);
+      return;
+    }
+    const files: string[] = JSON.stringify(config.global.tls).match(/\/etc\/temporal\/tls\/[^"]+/g)!;
+    expect(files.length).toBeGreaterThan(0);
+    expect(config.global.tls.internode.server.requireClientAuth).toBe(true);
+    expect(config.global.tls.frontend.server.requireClientAuth).toBe(spec.tls.frontendRequireClientAuth);
+    for (const d of serverRoles) {
+      const c = podSpec(d).containers[0];
+      for (const f of files) {
+        const secret = secretAt(d, c, f);
+        expect([d.metadata.name, f, secret !== undefined && certFor(secret) !== undefined]).toEqual([d.metadata.name, f, true]);
+      }
+      // Kubelet gRPC probes cannot do TLS.
+      expect(c.readinessProbe.grpc).toBeUndefined();
+    }
+  });
+
+  test('TLS on: certificates chain to an issuer that exists (or the named ClusterIssuer)', () => {
+    for (const cert of certificates) {
+      const ref = cert.spec.issuerRef;
+      if (ref.kind === 'ClusterIssuer') {
+        expect(spec.tls.issuer).toEqual({ type: 'clusterIssuer', name: ref.name });
+      } else {
+        const issuer = find(objects, 'Issuer', ref.name);
+        if (issuer.spec.ca) expect(certFor(issuer.spec.ca.secretName)?.spec.isCA).toBe(true);
+      }
+      expect(cert.spec.privateKey.rotationPolicy).toBe(cert.spec.isCA ? 'Never' : 'Always');
+    }
+  });
+
+  test('TLS on: each client of a frontend has its own client certificate and verifies a name in the server certificate', () => {
+    if (!spec.tls.enabled) return;
+    const frontendNames: string[] = certFor('temporal-frontend-tls')!.spec.dnsNames;
+    const internodeNames: string[] = certFor('temporal-internode-tls')!.spec.dnsNames;
+    const clients = workloads.filter((w) => containers(w).some((c) => envOf(c).TEMPORAL_ADDRESS !== undefined));
+    expect(clients.length).toBeGreaterThanOrEqual(2);
+    for (const w of clients) {
+      for (const c of containers(w).filter((x) => envOf(x).TEMPORAL_ADDRESS !== undefined)) {
+        const env = envOf(c);
+        const [host, port] = String(env.TEMPORAL_ADDRESS).split(':');
+        const serverName = env.TEMPORAL_TLS_SERVER_NAME;
+        const internal = port === '7236';
+        expect([w.metadata.name, (internal ? internodeNames : frontendNames).includes(serverName)]).toEqual([w.metadata.name, true]);
+        if (!internal) expect(frontendNames).toContain(host);
+        const certPath = env.TEMPORAL_TLS_CLIENT_CERT_PATH ?? env.TEMPORAL_TLS_CERT;
+        const secret = secretAt(w, c, certPath);
+        const cert = certFor(secret);
+        expect([w.metadata.name, cert?.spec.usages]).toEqual([w.metadata.name, expect.arrayContaining(['client auth'])]);
+      }
+    }
+    const secrets = clients.map((w) => podSpec(w).volumes.find((v: any) => v.name === 'client-tls').secret.secretName);
+    expect(new Set(secrets).size).toBe(secrets.length);
+  });
+
+  test('authorization routes the server\'s own callers through the internal frontend', () => {
+    const internal = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'temporal-internal-frontend');
+    expect(internal !== undefined).toBe(spec.authorization.enabled);
+    if (!spec.authorization.enabled) {
+      expect(config.global.authorization).toBeUndefined();
+      expect(config.publicClient.hostPort).toMatch(/^temporal-frontend\./);
+      return;
+    }
+    expect(config.global.authorization).toMatchObject({ authorizer: 'default', claimMapper: 'default', jwtKeyProvider: { keySourceURIs: spec.authorization.jwtKeySourceURIs } });
+    expect(config.services['internal-frontend']).toBeDefined();
+    expect(config.publicClient).toBeUndefined();
+    expect(find(objects, 'Service', 'temporal-internal-frontend').spec.type).toBe('ClusterIP');
+    const nsJob = byKind(objects, 'Job').find((j) => j.metadata.name.startsWith('temporal-namespaces-'))!;
+    expect(envOf(podSpec(nsJob).containers[0]).TEMPORAL_ADDRESS).toMatch(/^temporal-internal-frontend\..*:7236$/);
+  });
+
+  test('the UI login calls back to the Ingress host over https, with the client secret from a Secret', () => {
+    if (!spec.ui.enabled) return;
+    const env = envOf(podSpec(find(objects, 'Deployment', 'temporal-web')).containers[0]);
+    if (!spec.ui.auth.enabled) {
+      expect(env.TEMPORAL_AUTH_ENABLED).toBeUndefined();
+      return;
+    }
+    const ingress = find(objects, 'Ingress', 'temporal-web');
+    const host = ingress.spec.rules[0].host;
+    expect(ingress.spec.tls[0].hosts).toContain(host);
+    expect(env.TEMPORAL_AUTH_CALLBACK_URL).toBe(`https://${host}/auth/sso/callback`);
+    expect(env.TEMPORAL_CORS_ORIGINS.split(',')[0]).toBe(`https://${host}`);
+    expect(env.TEMPORAL_AUTH_CLIENT_SECRET).toEqual({ secretKeyRef: { name: spec.ui.auth.clientSecret!.name, key: spec.ui.auth.clientSecret!.key } });
+  });
+
+  test('outside development every credential comes from an ExternalSecret, a cert-manager Certificate, or a documented pre-created Secret', () => {
+    if (spec.environment === 'development') return;
+    expect(byKind(objects, 'Secret')).toEqual([]);
+    if (!spec.externalSecrets.enabled) return;
+    const synced = new Set(byKind(objects, 'ExternalSecret').map((e) => e.spec.target.name));
+    const issued = new Set(certificates.map((c) => c.spec.secretName));
+    const ingressTls = byKind(objects, 'Ingress').flatMap((i) => (i.metadata.annotations?.['cert-manager.io/cluster-issuer'] ? i.spec.tls.map((t: any) => t.secretName) : []));
+    for (const w of workloads) {
+      const names = [
+        ...(podSpec(w).volumes ?? []).flatMap((v: any) => (v.secret ? [v.secret.secretName] : [])),
+        ...containers(w).flatMap((c) => (c.env ?? []).flatMap((e: any) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : []))),
+      ];
+      for (const n of names) expect([w.metadata.name, n, synced.has(n) || issued.has(n) || ingressTls.includes(n)]).toEqual([w.metadata.name, n, true]);
+    }
+    for (const es of byKind(objects, 'ExternalSecret')) {
+      expect(es.spec.secretStoreRef).toEqual({ name: spec.externalSecrets.store.name, kind: spec.externalSecrets.store.kind });
+      for (const d of es.spec.data) expect(d.remoteRef.key).toBe(`${spec.externalSecrets.remoteKeyPrefix}/${es.spec.target.name}`);
+    }
+  });
+
+  test('RBAC: no wildcards, read-only verbs on named objects, and tokens only where a Role is bound', () => {
+    for (const role of [...byKind(objects, 'Role'), ...byKind(objects, 'ClusterRole')]) {
+      for (const rule of role.rules) {
+        for (const field of ['apiGroups', 'resources', 'verbs', 'resourceNames']) expect(rule[field] ?? []).not.toContain('*');
+        expect(rule.verbs.every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
+        expect(rule.resourceNames?.length ?? 0).toBeGreaterThan(0);
+      }
+    }
+    expect(byKind(objects, 'ClusterRoleBinding')).toEqual([]);
+    const serviceAccounts = byKind(objects, 'ServiceAccount').map((s) => s.metadata.name);
+    expect(new Set(serviceAccounts).size).toBe(serviceAccounts.length);
+  });
+
+  test('Pod Security "restricted" on every pod, including databases and Jobs', () => {
+    expect(find(objects, 'Namespace', spec.namespace.name).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const w of workloads) {
+      const pod = podSpec(w);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), runAsGroup: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      for (const c of containers(w)) {
+        expect([w.metadata.name, c.name, c.securityContext]).toEqual([w.metadata.name, c.name, expect.objectContaining({
+          allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+        })]);
+      }
+    }
+  });
+});

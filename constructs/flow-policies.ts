@@ -39,9 +39,14 @@ export interface FlowPoliciesProps {
 }
 
 const peerTerm = (p: FlowPeer): k8s.NetworkPolicyPeer[] => {
+  if ([p.pods, p.namespaces, p.cidrs].filter((x) => x !== undefined).length !== 1) {
+    throw new Error(`FlowPolicies: peer ${p.id} must set exactly one of pods, namespaces or cidrs`);
+  }
+  // An empty peer list means "everyone" to Kubernetes, the opposite of what an empty selection intends.
+  if (p.cidrs?.length === 0) throw new Error(`FlowPolicies: peer ${p.id} selects nothing (empty cidrs)`);
   if (p.pods) return [{ podSelector: { matchLabels: p.pods } }];
   if (p.namespaces) return [{ namespaceSelector: { matchLabels: p.namespaces } }];
-  return (p.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }));
+  return p.cidrs!.map((cidr) => ({ ipBlock: { cidr } }));
 };
 
 const portTerms = (ports: readonly FlowPort[]): k8s.NetworkPolicyPort[] =>

@@ -63,7 +63,7 @@ set -euo pipefail
 stamp="\${1:?usage: restore.sh <timestamp>; available: $(ls "$BACKUP_DIR" | sed -n 's/.*-\\([0-9TZ]*\\)\\.sql\\.gz$/\\1/p' | sort -u | tr '\\n' ' ')}"
 # Dropping needs ownership, re-creating needs CREATEDB: check before dropping anything.
 can_create=$(psql -tA --dbname="$MAINTENANCE_DB" -c "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")
-[ "$can_create" = t ] || { echo "$PGUSER lacks CREATEDB; run ALTER ROLE \"$PGUSER\" CREATEDB first" >&2; exit 1; }
+[ "$can_create" = t ] || { echo "$PGUSER lacks CREATEDB; run ALTER ROLE \\"$PGUSER\\" CREATEDB first" >&2; exit 1; }
 for db in $DATABASES; do
   test -s "$BACKUP_DIR/$db-$stamp.sql.gz" || { echo "missing $BACKUP_DIR/$db-$stamp.sql.gz" >&2; exit 1; }
   gzip -t "$BACKUP_DIR/$db-$stamp.sql.gz"

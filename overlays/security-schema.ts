@@ -69,6 +69,9 @@ interface SecurityRuleInput {
   readonly authorization: z.output<typeof authorizationSchema>;
   readonly ui: { enabled: boolean; auth: z.output<typeof uiAuthSchema>; ingress: { enabled: boolean; tlsSecretName?: string } };
   readonly environment: string;
+  readonly networkPolicies: { enabled: boolean; httpsEgressCidrs: readonly string[] };
+  readonly archival: { provider?: { type: string } };
+  readonly persistence: { mode: string };
 }
 
 export function checkSecurity(spec: SecurityRuleInput, ctx: z.RefinementCtx): void {
@@ -85,6 +88,16 @@ export function checkSecurity(spec: SecurityRuleInput, ctx: z.RefinementCtx): vo
   }
   if (a.enabled && !spec.tls.enabled) {
     issue(['authorization', 'enabled'], 'needs tls.enabled: the internal-frontend trusts callers by their internode certificate');
+  }
+  const np = spec.networkPolicies;
+  const needsHttps = [
+    spec.archival.provider?.type === 's3store' && 'S3 archival',
+    spec.persistence.mode === 'dsql' && 'Aurora DSQL (AWS STS)',
+    a.enabled && 'JWT key sources',
+    spec.ui.enabled && spec.ui.auth.enabled && 'the UI\'s OIDC provider',
+  ].filter((x): x is string => typeof x === 'string');
+  if (np.enabled && needsHttps.length && np.httpsEgressCidrs.length === 0) {
+    issue(['networkPolicies', 'httpsEgressCidrs'], `list the address ranges of ${needsHttps.join(', ')} (port 443), e.g. ["0.0.0.0/0"] or your NAT/VPC endpoint ranges`);
   }
   const u = spec.ui.auth;
   if (spec.ui.enabled && u.enabled) {

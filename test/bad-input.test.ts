@@ -127,6 +127,8 @@ const cases: Array<[string, string, string, string[]]> = [
     ['authorization.jwtKeySourceURIs: list at least one JWKS URL']],
   ['a plain-http JWKS URL', 'production', 'authorization:\n  jwtKeySourceURIs: ["http://idp/keys"]\n',
     ['authorization.jwtKeySourceURIs[0]: must be an https:// URL']],
+  ['HTTPS needed but no egress range for it', 'production', 'networkPolicies:\n  httpsEgressCidrs: []\n',
+    ['networkPolicies.httpsEgressCidrs: list the address ranges of S3 archival, JWT key sources, the UI\'s OIDC provider']],
   ['Elasticsearch visibility with Elasticsearch off', 'staging', 'elasticsearch:\n  enabled: false\n',
     ['elasticsearch.enabled: must be true while persistence.visibilityStore is "elasticsearch"']],
   ['a multi-node secure Elasticsearch without transport TLS', 'production', 'elasticsearch:\n  security:\n    transportTlsSecret: null\n',

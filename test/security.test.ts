@@ -149,7 +149,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
   });
 
   test('Pod Security "restricted" on every pod, including databases and Jobs', () => {
-    expect(find(objects, 'Namespace', spec.namespace.name).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(find(objects, 'Namespace', spec.namespace.name).metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     for (const w of workloads) {
       const pod = podSpec(w);
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), runAsGroup: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });

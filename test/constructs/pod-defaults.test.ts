@@ -111,6 +111,25 @@ describe('topologySpread', () => {
       matchLabelKeys: ['pod-template-hash'],
     })));
   });
+
+  test('explicit matchLabelKeys are used as given', () => {
+    const spread = topologySpread(selectorOf('history'), ['pod-template-hash', 'app.kubernetes.io/version']);
+    expect(spread.map((t) => t.matchLabelKeys)).toEqual([
+      ['pod-template-hash', 'app.kubernetes.io/version'],
+      ['pod-template-hash', 'app.kubernetes.io/version'],
+    ]);
+  });
+
+  test('an empty matchLabelKeys (StatefulSets: no pod-template-hash) leaves the field out', () => {
+    const selector = selectorOf('visibility');
+    const spread = topologySpread(selector, []);
+    expect(spread.map((t) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    for (const t of spread) {
+      expect(t.matchLabelKeys).toBeUndefined();
+      // As serialized: no key at all, not an empty list.
+      expect(JSON.parse(JSON.stringify(t))).toEqual({ maxSkew: 1, topologyKey: t.topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } });
+    }
+  });
 });
 
 describe('scratchVolume', () => {

@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { SchemaJob, SchemaJobProps } from '../../constructs/schema-job';
 import { synthChart, testChart } from '../helpers';
 import { containersOf, envOf, expectRestrictedContainers, identity, only, postgresImage, resources } from './fixtures';
@@ -60,11 +64,16 @@ describe('SchemaJob', () => {
       backoffLimit: 3,
       ttlSecondsAfterFinished: 600,
       runAs: { user: 2000, group: 2001, fsGroup: 2002 },
-      tls: { enableHostVerification: true, serverName: 'db.internal', caSecret: { name: 'db-ca', key: 'root.pem' } },
+      tls: { enableHostVerification: true, caSecret: { name: 'db-ca', key: 'root.pem' } },
     };
     const { objects, job, pod, steps } = synth(all);
     for (const c of steps.slice(1)) {
-      expect(envOf(c)).toMatchObject({ SQL_TLS: 'true', SQL_TLS_DISABLE_HOST_VERIFICATION: 'false', SQL_TLS_SERVER_NAME: 'db.internal', SQL_TLS_CA_FILE: '/etc/temporal/tls/database-ca/ca.crt' });
+      expect(envOf(c)).toEqual({
+        SQL_PASSWORD: { secretKeyRef: { name: 'db', key: 'pw' } },
+        SQL_TLS: 'true',
+        SQL_TLS_DISABLE_HOST_VERIFICATION: 'false',
+        SQL_TLS_CA_FILE: '/etc/temporal/tls/database-ca/ca.crt',
+      });
       expect(c.volumeMounts).toContainEqual({ name: 'database-ca', mountPath: '/etc/temporal/tls/database-ca', readOnly: true });
     }
     expect(pod.volumes).toContainEqual({ name: 'database-ca', secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] } });
@@ -106,16 +115,75 @@ describe('SchemaJob', () => {
     }
   });
 
-  test('create-database tolerates "already exists"; update runs setup-schema -v 0.0 then update-schema', () => {
+  test('create-database tolerates "already exists" and a missing CREATEDB; update runs setup-schema -v 0.0 then update-schema', () => {
     const { steps } = synth(minimal);
     const tool = "temporal-sql-tool --plugin postgres12 --endpoint temporal-postgres.ns.svc.cluster.local --port 5432 --user temporal --database temporal";
     expect(script(steps[1])).toBe([
       `if out=$(${tool} create-database 2>&1); then echo "$out";`,
       `elif echo "$out" | grep -q 'already exists'; then echo "database temporal already exists";`,
+      `elif echo "$out" | grep -q 'permission denied to create database'; then echo "no CREATEDB privilege: using the existing database temporal";`,
       'else echo "$out" >&2; exit 1; fi',
     ].join('\n'));
     expect(script(steps[2])).toBe(`${tool} setup-schema -v 0.0\n${tool} update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned`);
     expect(steps[1].command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
+  });
+
+  describe('the create-database script, run by /bin/sh -ec against a stub temporal-sql-tool', () => {
+    let bin: string;
+    beforeAll(() => {
+      bin = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-job-'));
+      fs.writeFileSync(path.join(bin, 'temporal-sql-tool'), '#!/bin/sh\necho "$STUB_OUTPUT"\nexit "$STUB_RC"\n', { mode: 0o755 });
+    });
+    afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
+
+    const run = (rc: number, output: string) => {
+      const [sh, flags, text] = synth(minimal).steps[1].command;
+      return spawnSync(sh, [flags, text], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, STUB_RC: String(rc), STUB_OUTPUT: output } });
+    };
+
+    test('created: succeeds and prints the tool output', () => {
+      const r = run(0, 'database created');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('database created\n');
+    });
+
+    test('"already exists": succeeds', () => {
+      const r = run(1, 'pq: database "temporal" already exists');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('database temporal already exists\n');
+    });
+
+    test('"permission denied to create database" (no CREATEDB): succeeds, using the existing database', () => {
+      const r = run(1, 'pq: permission denied to create database');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('no CREATEDB privilege: using the existing database temporal\n');
+    });
+
+    test('any other error: fails with the tool output on stderr', () => {
+      const r = run(1, 'dial tcp: connection refused');
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('dial tcp: connection refused\n');
+    });
+  });
+
+  test('tls: SQL_TLS and host verification; SQL_TLS_SERVER_NAME is never rendered; no CA Secret means no mount', () => {
+    const { steps, pod } = synth({ ...minimal, tls: { enableHostVerification: false } });
+    for (const c of steps.slice(1)) {
+      expect(envOf(c)).toEqual({
+        SQL_PASSWORD: { secretKeyRef: { name: 'temporal-db', key: 'password' } },
+        SQL_TLS: 'true',
+        SQL_TLS_DISABLE_HOST_VERIFICATION: 'true',
+      });
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    }
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['tmp']);
+    for (const c of steps) expect(Object.keys(envOf(c))).not.toContain('SQL_TLS_SERVER_NAME');
+  });
+
+  test('no tls: no SQL_TLS* env at all', () => {
+    const { steps } = synth(minimal);
+    for (const c of steps) expect(Object.keys(envOf(c)).filter((n) => n.startsWith('SQL_TLS'))).toEqual([]);
   });
 
   test('the wait step has no password; every container is restricted with a writable /tmp', () => {

@@ -1,5 +1,5 @@
 import { load } from 'js-yaml';
-import { ElasticsearchStoreProps, ServerConfig, ServerConfigProps, SqlStoreProps } from '../../constructs/server-config';
+import { AuthorizationProps, ElasticsearchStoreProps, ServerConfig, ServerConfigProps, ServerTlsProps, SqlStoreProps } from '../../constructs/server-config';
 import type { TemporalServerConfig } from '../../constructs/temporal-config/model';
 import { renderDynamicConfig, renderServerConfig } from '../../constructs/temporal-config/render';
 import { K8sObject, synthChart, testChart } from '../helpers';
@@ -56,6 +56,26 @@ function synth(props: ServerConfigProps) {
 
 /** Parses the rendered config; template expressions become the string `ENV:<name>`. */
 const parseTemplate = (text: string): any => load(text.replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"ENV:$1"'));
+const rendered = (props: ServerConfigProps): any => parseTemplate(synth(props).byName('temporal-config').data['config.yaml']);
+
+const serverTls: ServerTlsProps = {
+  internodeSecret: 'temporal-internode-tls',
+  internodeServerName: 'temporal-internode.temporal-test.svc',
+  frontendSecret: 'temporal-frontend-tls',
+  frontendRequireClientAuth: true,
+};
+const authorization: AuthorizationProps = {
+  jwtKeySourceURIs: ['https://idp.example.com/.well-known/jwks.json'],
+  refreshInterval: '1m',
+  permissionsClaimName: 'permissions',
+};
+const internalFrontendPorts = { ...minimal.ports, 'internal-frontend': { grpc: 7236, membership: 6936, http: 7246 } };
+
+/** The two certificate Secret volumes a TLS server pod mounts. */
+const serverTlsVolumes = (internode: string, frontend: string) => [
+  { volume: { name: 'internode-tls', secret: { secretName: internode } }, mount: { name: 'internode-tls', mountPath: '/etc/temporal/tls/internode', readOnly: true } },
+  { volume: { name: 'frontend-tls', secret: { secretName: frontend } }, mount: { name: 'frontend-tls', mountPath: '/etc/temporal/tls/frontend', readOnly: true } },
+];
 
 describe('ServerConfig', () => {
   test('minimal props: two ConfigMaps with the documented defaults', () => {
@@ -97,6 +117,19 @@ describe('ServerConfig', () => {
         visibility: { enabled: false, enableRead: false },
         provider: { type: 'filestore', claimName: 'temporal-archival', mountPath: '/archival' },
       },
+      tls: {
+        internodeSecret: 'tc-internode',
+        internodeServerName: 'internode.tc',
+        frontendSecret: 'tc-frontend',
+        frontendRequireClientAuth: true,
+        refreshInterval: '5m',
+      },
+      authorization: {
+        jwtKeySourceURIs: ['https://a.example/jwks', 'https://b.example/jwks'],
+        refreshInterval: '10m',
+        permissionsClaimName: 'temporal-permissions',
+        audience: 'temporal-api',
+      },
     };
     const { config, byName } = synth(all);
     const c = parseTemplate(byName('temporal-config').data['config.yaml']);
@@ -120,7 +153,38 @@ describe('ServerConfig', () => {
     expect(c.persistence.visibilityStore).toBe('es-visibility');
     expect(Object.keys(c.persistence.datastores)).toEqual(['default', 'es-visibility']);
     expect(c.archival.history.provider).toEqual({ filestore: { fileMode: '0666', dirMode: '0766' } });
-    expect(config.podVolumes.map((v) => v.mount)).toEqual([{ name: 'archival', mountPath: '/archival' }]);
+    expect(c.global.tls).toEqual({
+      internode: {
+        server: {
+          certFile: '/etc/temporal/tls/internode/tls.crt', keyFile: '/etc/temporal/tls/internode/tls.key',
+          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'],
+        },
+        client: { serverName: 'internode.tc', rootCaFiles: ['/etc/temporal/tls/internode/ca.crt'] },
+      },
+      frontend: {
+        server: {
+          certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key',
+          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt'],
+        },
+        client: { serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] },
+      },
+      systemWorker: {
+        certFile: '/etc/temporal/tls/internode/tls.crt', keyFile: '/etc/temporal/tls/internode/tls.key',
+        client: { serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] },
+      },
+      refreshInterval: '5m',
+    });
+    expect(c.global.authorization).toEqual({
+      jwtKeyProvider: { keySourceURIs: ['https://a.example/jwks', 'https://b.example/jwks'], refreshInterval: '10m' },
+      permissionsClaimName: 'temporal-permissions',
+      authorizer: 'default',
+      claimMapper: 'default',
+      audience: 'temporal-api',
+    });
+    expect(config.podVolumes).toEqual([
+      ...serverTlsVolumes('tc-internode', 'tc-frontend'),
+      { volume: { name: 'archival', persistentVolumeClaim: { claimName: 'temporal-archival' } }, mount: { name: 'archival', mountPath: '/archival' } },
+    ]);
   });
 
   test('Elasticsearch visibility: es-visibility store with url object and password from the env; no dangling SQL store', () => {
@@ -141,16 +205,25 @@ describe('ServerConfig', () => {
   });
 
   test('external TLS: caFile points at the mounted CA Secret, shared by both stores', () => {
-    const tls = { enableHostVerification: true, serverName: 'db.example.com', caSecret: { name: 'db-ca', key: 'ca.pem' } };
+    const tls = { enableHostVerification: true, caSecret: { name: 'db-ca', key: 'ca.pem' } };
     const { config, byName } = synth({ ...minimal, persistence: { default: { ...sql('temporal'), tls }, visibility: { ...sql('temporal_visibility'), tls } } });
     const c = parseTemplate(byName('temporal-config').data['config.yaml']);
-    const expected = { enabled: true, caFile: '/etc/temporal/tls/default-ca/ca.crt', enableHostVerification: true, serverName: 'db.example.com' };
+    // No serverName: host verification checks the certificate against the connect address's host.
+    const expected = { enabled: true, caFile: '/etc/temporal/tls/default-ca/ca.crt', enableHostVerification: true };
     expect(c.persistence.datastores.default.sql.tls).toEqual(expected);
     expect(c.persistence.datastores.visibility.sql.tls).toEqual(expected);
     expect(config.podVolumes).toEqual([{
       volume: { name: 'default-ca', secret: { secretName: 'db-ca', items: [{ key: 'ca.pem', path: 'ca.crt' }] } },
       mount: { name: 'default-ca', mountPath: '/etc/temporal/tls/default-ca', readOnly: true },
     }]);
+  });
+
+  test('SQL TLS has no serverName prop, and none is rendered', () => {
+    // @ts-expect-error serverName was removed from SqlStoreProps.tls
+    const tls: SqlStoreProps['tls'] = { enableHostVerification: false, serverName: 'db.example.com' };
+    const c = rendered({ ...minimal, persistence: { default: { ...sql('temporal'), tls }, visibility: sql('temporal_visibility') } });
+    expect(c.persistence.datastores.default.sql.tls).toEqual({ enabled: true, enableHostVerification: false });
+    expect(c.persistence.datastores.visibility.sql).not.toHaveProperty('tls');
   });
 
   test('DSQL: plugin dsql, no password key or env, plugin env for the IAM token', () => {
@@ -216,6 +289,117 @@ describe('ServerConfig', () => {
     });
     expect(c.global.membership).toEqual({ maxJoinDuration: '30s', broadcastAddress: 'ENV:POD_IP' });
     expect(c.publicClient).toEqual({ hostPort: 'temporal-frontend.ns.svc.cluster.local:7233' });
+  });
+
+  test('services are rendered in the order the ports are given, only for the roles given', () => {
+    const c = rendered({
+      ...minimal,
+      ports: { worker: { grpc: 7239, membership: 6939 }, frontend: { grpc: 7233, membership: 6933 }, history: { grpc: 7234, membership: 6934 } },
+    });
+    expect(Object.keys(c.services)).toEqual(['worker', 'frontend', 'history']);
+    expect(c.services).not.toHaveProperty('matching');
+  });
+
+  test('ports without a frontend throw', () => {
+    const { frontend, ...rest } = minimal.ports;
+    expect(frontend).toBeDefined();
+    expect(() => synth({ ...minimal, ports: rest })).toThrow('ServerConfig: ports.frontend is required');
+  });
+
+  test('internal-frontend: its own services entry; no publicClient, so roles find it through membership', () => {
+    const c = rendered({ ...minimal, ports: internalFrontendPorts });
+    expect(Object.keys(c.services)).toEqual(['frontend', 'history', 'matching', 'worker', 'internal-frontend']);
+    expect(c.services['internal-frontend']).toEqual({ rpc: { grpcPort: 7236, membershipPort: 6936, httpPort: 7246, bindOnIP: '0.0.0.0' } });
+    expect(c).not.toHaveProperty('publicClient');
+    // The cluster's public addresses stay on the public frontend.
+    expect(c.clusterMetadata.clusterInformation.active).toMatchObject({
+      rpcAddress: 'temporal-frontend.ns.svc.cluster.local:7233',
+      httpAddress: 'temporal-frontend.ns.svc.cluster.local:7243',
+    });
+  });
+
+  describe('server TLS', () => {
+    test('no tls: no global.tls and no certificate volumes', () => {
+      const { config } = synth(minimal);
+      expect(rendered(minimal).global).not.toHaveProperty('tls');
+      expect(config.podVolumes).toEqual([]);
+    });
+
+    test('internode mTLS (always client auth) and the frontend certificate, from files in the two mounted Secrets', () => {
+      const { config } = synth({ ...minimal, tls: serverTls });
+      const tls = rendered({ ...minimal, tls: serverTls }).global.tls;
+      expect(tls.internode).toEqual({
+        server: {
+          certFile: '/etc/temporal/tls/internode/tls.crt', keyFile: '/etc/temporal/tls/internode/tls.key',
+          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'],
+        },
+        client: { serverName: 'temporal-internode.temporal-test.svc', rootCaFiles: ['/etc/temporal/tls/internode/ca.crt'] },
+      });
+      expect(tls.frontend.server).toEqual({
+        certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key',
+        requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt'],
+      });
+      expect(tls.frontend.client).toEqual({ serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] });
+      expect(tls.refreshInterval).toBe('1m');
+      expect(config.podVolumes).toEqual(serverTlsVolumes('temporal-internode-tls', 'temporal-frontend-tls'));
+      // Every file the config names lies under a mount of the pod.
+      const mounts = config.podVolumes.map((v) => v.mount.mountPath);
+      const files = JSON.stringify(tls).match(/\/etc\/temporal\/tls\/[^"]+/g)!;
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect(mounts.some((m) => f.startsWith(`${m}/`))).toBe(true);
+    });
+
+    test('frontendRequireClientAuth false: the frontend asks for no client certificate and lists no client CAs', () => {
+      const tls = rendered({ ...minimal, tls: { ...serverTls, frontendRequireClientAuth: false } }).global.tls;
+      expect(tls.frontend.server).toEqual({ certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key', requireClientAuth: false });
+      // Internode stays mutual.
+      expect(tls.internode.server).toMatchObject({ requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'] });
+    });
+
+    test('the system worker calls the public frontend with the internode certificate', () => {
+      const tls = rendered({ ...minimal, tls: serverTls }).global.tls;
+      expect(tls.systemWorker).toEqual({
+        certFile: '/etc/temporal/tls/internode/tls.crt',
+        keyFile: '/etc/temporal/tls/internode/tls.key',
+        client: { serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] },
+      });
+    });
+
+    test('with an internal-frontend there is no systemWorker section (it uses the internode settings)', () => {
+      const { config } = synth({ ...minimal, ports: internalFrontendPorts, tls: serverTls });
+      const tls = rendered({ ...minimal, ports: internalFrontendPorts, tls: serverTls }).global.tls;
+      expect(tls).not.toHaveProperty('systemWorker');
+      expect(Object.keys(tls)).toEqual(['internode', 'frontend', 'refreshInterval']);
+      expect(config.podVolumes).toEqual(serverTlsVolumes('temporal-internode-tls', 'temporal-frontend-tls'));
+    });
+
+    test('tls changes the config checksum (pods roll onto the certificates)', () => {
+      expect(synth({ ...minimal, tls: serverTls }).config.checksum).not.toBe(synth(minimal).config.checksum);
+    });
+  });
+
+  describe('authorization', () => {
+    test('no authorization: no global.authorization', () => {
+      expect(rendered(minimal).global).not.toHaveProperty('authorization');
+    });
+
+    test('the default authorizer and claim mapper with the JWT key provider; audience left out unless given', () => {
+      const c = rendered({ ...minimal, authorization });
+      expect(c.global.authorization).toEqual({
+        jwtKeyProvider: { keySourceURIs: ['https://idp.example.com/.well-known/jwks.json'], refreshInterval: '1m' },
+        permissionsClaimName: 'permissions',
+        authorizer: 'default',
+        claimMapper: 'default',
+      });
+      expect(rendered({ ...minimal, authorization: { ...authorization, audience: 'temporal' } }).global.authorization.audience).toBe('temporal');
+    });
+
+    test('authorization with an internal-frontend: the server\'s own calls bypass the public frontend', () => {
+      const c = rendered({ ...minimal, ports: internalFrontendPorts, authorization });
+      expect(c.global.authorization.authorizer).toBe('default');
+      expect(c.services).toHaveProperty('internal-frontend');
+      expect(c).not.toHaveProperty('publicClient');
+    });
   });
 
   test('the frontend httpAddress falls back to 7243 when the frontend has no http port', () => {

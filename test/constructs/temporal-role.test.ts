@@ -6,8 +6,9 @@ import { waitForPostgres } from '../../constructs/wait-for';
 import { K8sObject, synthChart, testChart } from '../helpers';
 import { envOf, expectRestrictedContainers, expectSelectors, identity, image, ofKind, only, postgresImage, resources, selectorOf } from './fixtures';
 
-const PORTS = {
+const PORTS: Record<TemporalRoleName, { grpc: number; membership: number; http?: number }> = {
   frontend: { grpc: 7233, membership: 6933, http: 7243 },
+  'internal-frontend': { grpc: 7236, membership: 6936, http: 7246 },
   history: { grpc: 7234, membership: 6934 },
   matching: { grpc: 7235, membership: 6935 },
   worker: { grpc: 7239, membership: 6939 },
@@ -158,6 +159,35 @@ describe('TemporalRole', () => {
     expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['grpc', 7233], ['membership', 6933], ['metrics', 9090]]);
   });
 
+  test('internal-frontend: like the frontend, a ClusterIP Service named after it plus <name>-headless', () => {
+    const { construct, objects, container } = synth('internal-frontend');
+    expect(ofKind(objects, 'Service').map((s) => s.metadata.name).sort()).toEqual(['temporal-internal-frontend', 'temporal-internal-frontend-headless']);
+    expect(construct.serviceName).toBe('temporal-internal-frontend');
+    expect(construct.headlessServiceName).toBe('temporal-internal-frontend-headless');
+
+    const client = serviceNamed(objects, 'temporal-internal-frontend')!;
+    expect(client.spec).toMatchObject({ type: 'ClusterIP', selector: selectorOf('internal-frontend') });
+    expect(client.spec).not.toHaveProperty('clusterIP');
+    expect(client.spec.ports).toEqual([
+      { name: 'grpc', port: 7236, targetPort: 'grpc', protocol: 'TCP' },
+      { name: 'http', port: 7246, targetPort: 'http', protocol: 'TCP' },
+    ]);
+    const headless = serviceNamed(objects, 'temporal-internal-frontend-headless')!;
+    expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['grpc', 7236], ['membership', 6936], ['metrics', 9090]]);
+
+    expect(container.name).toBe('temporal-internal-frontend');
+    expect(envOf(container).TEMPORAL_SERVICES).toBe('internal-frontend');
+    expect(container.ports).toEqual([
+      { name: 'grpc', containerPort: 7236, protocol: 'TCP' },
+      { name: 'membership', containerPort: 6936, protocol: 'TCP' },
+      { name: 'http', containerPort: 7246, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
+    expect(container.readinessProbe.grpc).toEqual({ port: 7236, service: 'temporal.api.workflowservice.v1.WorkflowService' });
+    expect(container.startupProbe.tcpSocket.port).toBe('grpc');
+  });
+
   test.each(['history', 'matching', 'worker'] as const)('%s: only a headless Service, named <name>', (role) => {
     const { construct, objects } = synth(role);
     const services = ofKind(objects, 'Service');
@@ -174,7 +204,7 @@ describe('TemporalRole', () => {
     expect(container.readinessProbe.grpc).toEqual({ port: 7233, service: 'temporal.api.workflowservice.v1.WorkflowService' });
   });
 
-  test.each(['frontend', 'history', 'matching', 'worker'] as const)('%s: selectors are the selector labels only', (role) => {
+  test.each(['frontend', 'internal-frontend', 'history', 'matching', 'worker'] as const)('%s: selectors are the selector labels only', (role) => {
     const { construct, objects, deployment } = synth(role, { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 50 } });
     expect(construct.selector).toEqual(selectorOf(role));
     expectSelectors(objects, selectorOf(role));

@@ -36,7 +36,7 @@ export function operatorCredentials(spec: Spec): Credential[] {
     out.push({ secretName: auth.clientSecret.name, keys: [auth.clientSecret.key], purpose: 'OIDC client secret of the Web UI' });
   }
   for (const pool of spec.workerPools) {
-    if (pool.existingSecret) out.push({ secretName: pool.existingSecret, keys: [], purpose: `environment of worker pool ${pool.name}` });
+    for (const secret of pool.envFrom.secrets) out.push({ secretName: secret, keys: [], purpose: `environment of worker pool ${pool.name}` });
   }
   return out;
 }
@@ -45,7 +45,7 @@ export function operatorCredentials(spec: Spec): Credential[] {
 export function certManagerSecrets(spec: Spec, topo: Topology): string[] {
   const out: string[] = [];
   if (spec.tls.enabled) {
-    if (spec.tls.issuer?.type === 'selfSignedCA') out.push(topo.names.tls.ca);
+    if (spec.tls.issuer?.type === 'selfSignedCA') out.push(topo.names.tls.internodeCa, topo.names.tls.frontendCa);
     out.push(topo.names.tls.internode, topo.names.tls.frontend, ...tlsClients(spec, topo).map((c) => c.secretName));
     const es = spec.elasticsearch;
     if (es.enabled && es.security.enabled && es.security.transportTlsSecret) out.push(es.security.transportTlsSecret);
@@ -55,15 +55,19 @@ export function certManagerSecrets(spec: Spec, topo: Topology): string[] {
   return out;
 }
 
-/** Components that call the frontend and get a client certificate when TLS is on. */
-export function tlsClients(spec: Spec, topo: Topology): { component: string; secretName: string }[] {
-  const components = [
-    ...(spec.ui.enabled ? [topo.names.web] : []),
-    ...(spec.adminTools.enabled ? [topo.names.adminTools] : []),
-    'temporal-namespace-registration',
-    ...spec.workerPools.map((p) => p.name),
+/**
+ * Components that call a frontend and get a client certificate when TLS is on. `internal`: the
+ * certificate is for the internal frontend, which trusts only the internode CA.
+ */
+export function tlsClients(spec: Spec, topo: Topology): { component: string; secretName: string; internal: boolean }[] {
+  const operatorsInternal = spec.authorization.enabled;
+  const components: [string, boolean][] = [
+    ...(spec.ui.enabled ? [[topo.names.web, false] as [string, boolean]] : []),
+    ...(spec.adminTools.enabled ? [[topo.names.adminTools, operatorsInternal] as [string, boolean]] : []),
+    ['temporal-namespace-registration', operatorsInternal],
+    ...spec.workerPools.map((p) => [p.name, false] as [string, boolean]),
   ];
-  return components.map((component) => ({ component, secretName: topo.names.tls.client(component) }));
+  return components.map(([component, internal]) => ({ component, secretName: topo.names.tls.client(component), internal }));
 }
 
 /** A component's client certificate, when TLS is on. */

@@ -61,7 +61,11 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
   grpc('internal-frontend', 'matching', 'task queue polls (system callers)');
   grpc('history', 'history', 'shard ownership forwarding');
   grpc('history', 'matching', 'task dispatch');
-  grpc('history', systemFrontend, 'callbacks and system calls');
+  // History's Nexus callbacks go to the frontend's HTTP port.
+  add(roles.history, roles[systemFrontend], tcp(ROLE_PORTS[systemFrontend].grpc, ROLE_PORTS[systemFrontend].http!), 'system calls, Nexus callbacks (HTTP)');
+  // Frontends start system workflows (search attributes, namespace deletion) through their own client.
+  grpc('frontend', systemFrontend, 'system workflows started by the frontend');
+  if (systemFrontend === 'internal-frontend') grpc('internal-frontend', 'internal-frontend', 'system workflows started by the frontend');
   grpc('matching', 'history', 'task completion');
   grpc('matching', 'matching', 'task queue partition forwarding');
   grpc('worker', systemFrontend, 'system workflows (scanner, batcher, scheduler)');
@@ -89,10 +93,18 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
     add(peer, apiServer, tcp(...np.apiServer.ports), 'Kubernetes API (own ConfigMap)');
     if (pool.metricsPort !== undefined) add(monitoring, peer, tcp(pool.metricsPort), 'metrics scrape');
   }
+  if (spec.workerPools.some((p) => p.keda)) {
+    add(namespaces('keda', np.kedaNamespace), roles.frontend, tcp(ROLE_PORTS.frontend.grpc), 'KEDA task-queue backlog queries');
+  }
   np.clientNamespaces.forEach((labels, i) => add(namespaces(`clients-${i}`, labels), roles.frontend, frontendPorts, 'client applications'));
 
   // From outside the namespace: the ingress controller to the UI, monitoring to metrics.
   add(ingressController, web, tcp(WebUi.PORT), 'Ingress');
+  // cert-manager's ACME HTTP-01 solver pods answer the challenge for the Ingress certificate here.
+  const acmeSolver = web && spec.ui.ingress.enabled && spec.ui.ingress.certManagerClusterIssuer
+    ? { id: 'temporal-acme-http01-solver', pods: { 'acme.cert-manager.io/http01-solver': 'true' } }
+    : undefined;
+  add(ingressController, acmeSolver, tcp(8089), 'ACME HTTP-01 challenge');
   for (const r of serverRoles) add(monitoring, roles[r], tcp(METRICS_PORT), 'metrics scrape');
 
   // HTTPS out of the cluster: S3 archival and cloud credentials (IRSA/STS) for the server, signing
@@ -107,7 +119,8 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
   if (spec.ui.enabled && spec.ui.auth.enabled) add(web, https, tcp(443), 'OIDC provider');
 
   const components = [
-    ...serverRoles.map((r) => roles[r]), postgres, es, web, adminTools, schemaJob, indexJob, namespaceJob, backup,
+    ...serverRoles.map((r) => roles[r]),
+    acmeSolver, postgres, es, web, adminTools, schemaJob, indexJob, namespaceJob, backup,
     ...workerPools.map((w) => w.peer),
   ].filter((c): c is FlowPeer => c !== undefined);
   return { components, flows };

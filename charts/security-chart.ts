@@ -34,22 +34,27 @@ export class SecuritySecretsChart extends Chart {
     const tls = spec.tls;
     if (!tls.enabled || !tls.issuer) return;
     const labels = recommendedLabels(topo.identity('tls'));
-    const issuer: IssuerRef = tls.issuer.type === 'clusterIssuer'
-      ? { name: tls.issuer.name, kind: 'ClusterIssuer' }
-      : new CertificateAuthority(this, 'Ca', { name: topo.names.tls.ca, labels, commonName: `Temporal ${spec.instance} CA` }).issuer;
-    const cert = (name: string, commonName: string, usage: 'server' | 'client' | 'both', dnsNames?: readonly string[]) =>
+    // Two CAs: what the server roles trust from each other is not what the frontend trusts from
+    // clients, so a worker's or the UI's certificate can never talk to history, matching or the
+    // internal frontend. A ClusterIssuer signs both sides.
+    const ca = (name: string, commonName: string): IssuerRef => (tls.issuer!.type === 'clusterIssuer'
+      ? { name: tls.issuer!.name, kind: 'ClusterIssuer' }
+      : new CertificateAuthority(this, name, { name, labels, commonName }).issuer);
+    const internodeCa = ca(topo.names.tls.internodeCa, `Temporal ${spec.instance} internode CA`);
+    const frontendCa = ca(topo.names.tls.frontendCa, `Temporal ${spec.instance} frontend CA`);
+    const cert = (name: string, issuer: IssuerRef, commonName: string, usage: 'server' | 'client' | 'both', dnsNames?: readonly string[]) =>
       new TlsCertificate(this, name, {
         name, labels, issuer, commonName, usage, dnsNames, duration: tls.certificateDuration, renewBefore: tls.renewBefore,
       });
 
     // One certificate for every role: roles reach each other by pod IP and verify this name.
-    cert(topo.names.tls.internode, topo.internodeServerName, 'both', [topo.internodeServerName]);
-    cert(topo.names.tls.frontend, topo.frontendHost, 'server', topo.frontendDnsNames);
-    for (const c of tlsClients(spec, topo)) cert(c.secretName, c.component, 'client');
+    cert(topo.names.tls.internode, internodeCa, 'temporal-internode', 'both', [topo.internodeServerName]);
+    cert(topo.names.tls.frontend, frontendCa, 'temporal-frontend', 'server', topo.frontendDnsNames);
+    for (const c of tlsClients(spec, topo)) cert(c.secretName, c.internal ? internodeCa : frontendCa, c.component, 'client');
     const search = spec.elasticsearch;
     if (search.enabled && search.security.enabled && search.security.transportTlsSecret) {
       const nodes = `*.${topo.names.elasticsearch}-headless.${topo.namespace}.svc.cluster.local`;
-      cert(search.security.transportTlsSecret, topo.names.elasticsearch, 'both', [nodes]);
+      cert(search.security.transportTlsSecret, internodeCa, topo.names.elasticsearch, 'both', [nodes]);
     }
   }
 }

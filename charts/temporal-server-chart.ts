@@ -91,6 +91,7 @@ export class TemporalServerChart extends Chart {
         initContainers: waits,
         // Kubelet gRPC probes cannot speak TLS.
         readinessCheck: spec.tls.enabled ? 'tcp' : 'grpc',
+        prometheusAnnotations: spec.monitoring.prometheusAnnotations,
       });
     }
 

@@ -3,6 +3,7 @@ import type { Spec } from '../overlays/schema';
 import { DatastoresChart } from './datastores-chart';
 import { NamespaceChart } from './namespace-chart';
 import { NetworkChart } from './network-chart';
+import { ObservabilityChart } from './observability-chart';
 import { SecuritySecretsChart } from './security-chart';
 import { TemporalServerChart } from './temporal-server-chart';
 import { topology } from './topology';
@@ -26,5 +27,8 @@ export function buildTemporalStack(app: App, spec: Spec): Chart[] {
     new WebChart(app, 'web', spec, topo),
     new WorkersChart(app, 'workers', spec, topo),
     ...(spec.networkPolicies.enabled ? [new NetworkChart(app, 'network-policies', spec, topo)] : []),
+    ...(monitoring(spec) ? [new ObservabilityChart(app, 'monitoring', spec, topo)] : []),
   ];
 }
+
+const monitoring = (spec: Spec) => spec.monitoring.serviceMonitors || spec.monitoring.alerts || spec.monitoring.dashboards;

@@ -56,7 +56,10 @@ export interface Topology {
     readonly archivalClaim: string;
     /** cert-manager Secrets (and Certificates) of the TLS setup. */
     readonly tls: {
-      readonly ca: string;
+      /** Signs what the server roles present to each other (and operator clients of the internal frontend). */
+      readonly internodeCa: string;
+      /** Signs the frontend's certificate and the certificates of its clients. */
+      readonly frontendCa: string;
       readonly internode: string;
       readonly frontend: string;
       /** Client certificate of a component that calls the frontend, e.g. `temporal-web-client-tls`. */
@@ -105,7 +108,8 @@ export function topology(spec: Spec): Topology {
       backup: 'temporal-postgres-backup',
       archivalClaim: 'temporal-archival',
       tls: {
-        ca: 'temporal-ca',
+        internodeCa: 'temporal-internode-ca',
+        frontendCa: 'temporal-frontend-ca',
         internode: 'temporal-internode-tls',
         frontend: 'temporal-frontend-tls',
         client: (component) => `${component}-client-tls`,

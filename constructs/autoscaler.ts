@@ -10,6 +10,8 @@ export interface AutoscalerProps {
   readonly maxReplicas: number;
   /** Average CPU utilization, in percent of requests. */
   readonly targetCPUUtilizationPercentage: number;
+  /** Average memory utilization, in percent of requests. @default not a scaling metric */
+  readonly targetMemoryUtilizationPercentage?: number;
   /**
    * `conservative`: scale down one pod per 10 minutes after 30 minutes of low load, scale up one
    * pod at a time. For Temporal history and matching, whose shards and task-queue partitions move
@@ -19,7 +21,7 @@ export interface AutoscalerProps {
   readonly behavior?: 'default' | 'conservative';
 }
 
-/** An autoscaling/v2 HorizontalPodAutoscaler on CPU. */
+/** An autoscaling/v2 HorizontalPodAutoscaler on CPU (and optionally memory). */
 export class Autoscaler extends Construct {
   constructor(scope: Construct, id: string, props: AutoscalerProps) {
     super(scope, id);
@@ -30,10 +32,10 @@ export class Autoscaler extends Construct {
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
         metrics: [
-          {
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCPUUtilizationPercentage } },
-          },
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCPUUtilizationPercentage } } },
+          ...(props.targetMemoryUtilizationPercentage !== undefined
+            ? [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: props.targetMemoryUtilizationPercentage } } }]
+            : []),
         ],
         behavior: props.behavior === 'conservative' ? CONSERVATIVE : undefined,
       },

@@ -8,6 +8,8 @@ export interface AutoscalingProps {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly targetCPUUtilizationPercentage: number;
+  /** Also scale on memory. @default CPU only */
+  readonly targetMemoryUtilizationPercentage?: number;
   /** @default 'default' */
   readonly behavior?: 'default' | 'conservative';
 }
@@ -30,8 +32,10 @@ export interface ScaledDeploymentProps {
   readonly podAnnotations?: Record<string, string>;
   /** Used when `autoscaling` is absent. @default 1 */
   readonly replicas?: number;
-  /** An HPA on CPU owns replicas when set. @default none */
+  /** An HPA on CPU (and memory) owns replicas when set. @default none */
   readonly autoscaling?: AutoscalingProps;
+  /** Something else (a KEDA ScaledObject) owns replicas: render none and no HPA. @default false */
+  readonly externallyScaled?: boolean;
   /** @default true */
   readonly disruptionBudget?: boolean;
   /** @default { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 } */
@@ -56,7 +60,7 @@ export class ScaledDeployment extends Construct {
     new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels },
       spec: {
-        replicas: props.autoscaling ? undefined : props.replicas ?? 1,
+        replicas: props.autoscaling || props.externallyScaled ? undefined : props.replicas ?? 1,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: props.strategy ?? {
@@ -79,6 +83,7 @@ export class ScaledDeployment extends Construct {
         },
       },
     });
+    if (props.autoscaling && props.externallyScaled) throw new Error(`ScaledDeployment ${name}: an HPA and an external scaler cannot both own replicas`);
     if (props.autoscaling) {
       new Autoscaler(this, 'Autoscaler', {
         name,

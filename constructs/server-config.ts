@@ -366,7 +366,8 @@ function tlsModel(t: ServerTlsProps, frontendHost: string, internalFrontend: boo
         certFile: file('frontend', 'tls.crt'),
         keyFile: file('frontend', 'tls.key'),
         requireClientAuth: t.frontendRequireClientAuth,
-        clientCaFiles: t.frontendRequireClientAuth ? frontendCa : undefined,
+        // Clients' certificates come from the frontend's CA; the system worker presents the internode one.
+        clientCaFiles: t.frontendRequireClientAuth ? [...new Set([...frontendCa, ...internodeCa])] : undefined,
       },
       client: { serverName: frontendHost, rootCaFiles: frontendCa },
     },

@@ -35,7 +35,7 @@ export class SyncedSecret extends Construct {
           name: props.store.name,
           kind: props.store.kind === 'ClusterSecretStore' ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
         },
-        // Owner: the Secret belongs to the ExternalSecret. Retain: a store outage never empties it.
+        // Owner: the Secret belongs to the ExternalSecret. Retain: deleting the entry in the store keeps the Secret.
         target: { name: props.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
         data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: props.remoteKey, property: key } })),
       },

@@ -45,6 +45,8 @@ export interface TemporalRoleProps {
   readonly readinessCheck?: 'grpc' | 'tcp';
   /** @default { user: 1000, group: 1000 } (the temporal user of the server image) */
   readonly runAs?: RunAsProps;
+  /** Add prometheus.io/scrape, port and path pod annotations. @default false */
+  readonly prometheusAnnotations?: boolean;
   /** Seconds to drain in-flight requests and hand over shards. @default 60 */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -86,7 +88,10 @@ export class TemporalRole extends Construct {
       labels,
       selector: this.selector,
       serviceAccountName: sa.name,
-      podAnnotations: { 'checksum/config': config.checksum },
+      podAnnotations: {
+        'checksum/config': config.checksum,
+        ...(props.prometheusAnnotations ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics' } : {}),
+      },
       replicas: props.replicas,
       autoscaling: props.autoscaling,
       runAs: props.runAs ?? { user: 1000, group: 1000 },

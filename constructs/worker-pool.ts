@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
+import { BacklogScaler } from './backlog-scaler';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
@@ -14,8 +15,22 @@ type AppProbe = Exclude<ProbeCheck, { type: 'grpc' | 'http' | 'tcp' }>
   | { readonly type: 'http'; readonly path: string; readonly port: number }
   | { readonly type: 'tcp'; readonly port: number };
 
+export interface BacklogScalingProps {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetQueueSize: number;
+  /** @default 0 */
+  readonly activationTargetQueueSize?: number;
+  /** @default ['workflow', 'activity'] */
+  readonly queueTypes?: readonly ('workflow' | 'activity' | 'nexus')[];
+  /** @default 30 */
+  readonly pollingIntervalSeconds?: number;
+  /** @default 300 */
+  readonly cooldownPeriodSeconds?: number;
+}
+
 export interface WorkerPoolProps {
-  /** Name of the Deployment, ServiceAccount, Role, HPA and PDB; the ConfigMap is `<name>-config`. */
+  /** Name of the Deployment, ServiceAccount, Role, HPA/ScaledObject and PDB; the ConfigMap is `<name>-config`. */
   readonly name: string;
   readonly identity: ComponentIdentity;
   readonly image: ImageProps;
@@ -23,25 +38,40 @@ export interface WorkerPoolProps {
   /** host:port of the frontend gRPC endpoint (`TEMPORAL_ADDRESS`). */
   readonly frontendAddress: string;
   readonly temporalNamespace: string;
-  readonly taskQueue: string;
+  /** `TEMPORAL_TASK_QUEUE` is the first, `TEMPORAL_TASK_QUEUES` all of them (comma-separated). */
+  readonly taskQueues: readonly string[];
   readonly liveness: AppProbe;
   readonly readiness: AppProbe;
-  /** @default 1 (when no autoscaling) */
+  /** `TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS`. @default not set (the SDK's default) */
+  readonly maxConcurrentWorkflowTasks?: number;
+  /** `TEMPORAL_MAX_CONCURRENT_ACTIVITIES`. @default not set (the SDK's default) */
+  readonly maxConcurrentActivities?: number;
+  /** @default 1 (when neither autoscaling nor backlogScaling) */
   readonly replicas?: number;
-  /** @default none */
+  /** An HPA on CPU/memory. @default none */
   readonly autoscaling?: AutoscalingProps;
+  /** A KEDA ScaledObject on the task-queue backlog (exclusive with `autoscaling`). @default none */
+  readonly backlogScaling?: BacklogScalingProps;
   /** @default {} */
   readonly env?: Record<string, string>;
+  /** Pre-existing ConfigMaps and Secrets loaded with envFrom; the Role may read exactly these. @default none */
+  readonly envFrom?: { readonly configMaps?: readonly string[]; readonly secrets?: readonly string[] };
   /** Files for the application config ConfigMap. @default {} */
   readonly config?: Record<string, string>;
   /** @default '/etc/app' */
   readonly configMountPath?: string;
-  /** A pre-existing Secret loaded with envFrom. @default none */
-  readonly existingSecret?: string;
+  /** JVM flags, passed as JAVA_TOOL_OPTIONS. @default none */
+  readonly jvmOptions?: readonly string[];
+  /** A PVC `<name>-data` mounted at `mountPath`. @default none */
+  readonly volume?: { readonly size: string; readonly storageClassName?: string; readonly mountPath: string; readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany' };
+  /** Container port that serves metrics (named `metrics`); gets a `<name>-metrics` Service. @default none */
+  readonly metricsPort?: number;
+  /** @default '/metrics' */
+  readonly metricsPath?: string;
+  /** Add prometheus.io/scrape, port and path pod annotations. @default false */
+  readonly prometheusAnnotations?: boolean;
   /** Client certificate for a TLS frontend: mounted, and announced with TEMPORAL_TLS_* env. @default plaintext */
   readonly tls?: ClientTlsProps;
-  /** Container port that serves metrics (named `metrics`). @default none */
-  readonly metricsPort?: number;
   /** @default false */
   readonly topologySpread?: boolean;
   /** @default { user: 1000, group: 1000 } */
@@ -50,28 +80,33 @@ export interface WorkerPoolProps {
 
 /**
  * An application worker pool: Deployment, application ConfigMap, ServiceAccount with a Role that can
- * read only its own ConfigMap (and Secret), optional HPA, and a PDB.
+ * read only its own ConfigMap and the ConfigMaps/Secrets it loads, an HPA or a KEDA ScaledObject,
+ * a PDB, and a metrics Service.
  */
 export class WorkerPool extends Construct {
   readonly configMapName: string;
   readonly selector: Record<string, string>;
+  /** The Service that exposes the metrics port, if any. */
+  readonly metricsServiceName?: string;
 
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {
     super(scope, id);
+    if (props.taskQueues.length === 0) throw new Error(`WorkerPool ${props.name}: at least one task queue`);
+    if (props.autoscaling && props.backlogScaling) throw new Error(`WorkerPool ${props.name}: an HPA and KEDA cannot both scale it`);
     const labels = recommendedLabels(props.identity);
     this.selector = selectorLabels(props.identity);
     this.configMapName = `${props.name}-config`;
     const config = props.config ?? {};
     const mountPath = props.configMountPath ?? '/etc/app';
+    const envFromConfigMaps = [...(props.envFrom?.configMaps ?? [])];
+    const envFromSecrets = [...(props.envFrom?.secrets ?? [])];
 
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: this.configMapName, labels }, data: config });
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels, automountToken: true });
     const rules: k8s.PolicyRule[] = [
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMapName], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMapName, ...envFromConfigMaps], verbs: ['get', 'list', 'watch'] },
     ];
-    if (props.existingSecret) {
-      rules.push({ apiGroups: [''], resources: ['secrets'], resourceNames: [props.existingSecret], verbs: ['get', 'list', 'watch'] });
-    }
+    if (envFromSecrets.length) rules.push({ apiGroups: [''], resources: ['secrets'], resourceNames: envFromSecrets, verbs: ['get', 'list', 'watch'] });
     new k8s.KubeRole(this, 'Role', { metadata: { name: props.name, labels }, rules });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: props.name, labels },
@@ -79,12 +114,42 @@ export class WorkerPool extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: sa.name }],
     });
 
-    const probePorts = [props.liveness, props.readiness]
-      .flatMap((p) => ('port' in p ? [p.port] : []));
+    const probePorts = [props.liveness, props.readiness].flatMap((p) => ('port' in p ? [p.port] : []));
     const ports = [...new Set([...(props.metricsPort !== undefined ? [props.metricsPort] : []), ...probePorts])]
       .map((containerPort) => ({ name: containerPort === props.metricsPort ? 'metrics' : `http-${containerPort}`, containerPort, protocol: 'TCP' }));
     const tlsVolume = props.tls && clientTlsVolume(props.tls);
     const checksum = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+    const metricsPath = props.metricsPath ?? '/metrics';
+    const annotations: Record<string, string> = { 'checksum/config': checksum };
+    if (props.prometheusAnnotations && props.metricsPort !== undefined) {
+      Object.assign(annotations, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(props.metricsPort), 'prometheus.io/path': metricsPath });
+    }
+    const claimName = `${props.name}-data`;
+    if (props.volume) {
+      new k8s.KubePersistentVolumeClaim(this, 'Data', {
+        metadata: { name: claimName, labels },
+        spec: {
+          accessModes: [props.volume.accessMode],
+          storageClassName: props.volume.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(props.volume.size) } },
+        },
+      });
+    }
+    const env: k8s.EnvVar[] = [
+      { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
+      { name: 'TEMPORAL_NAMESPACE', value: props.temporalNamespace },
+      { name: 'TEMPORAL_TASK_QUEUE', value: props.taskQueues[0] },
+      { name: 'TEMPORAL_TASK_QUEUES', value: props.taskQueues.join(',') },
+      ...(props.maxConcurrentWorkflowTasks !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', value: String(props.maxConcurrentWorkflowTasks) }] : []),
+      ...(props.maxConcurrentActivities !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', value: String(props.maxConcurrentActivities) }] : []),
+      ...(props.jvmOptions?.length ? [{ name: 'JAVA_TOOL_OPTIONS', value: props.jvmOptions.join(' ') }] : []),
+      ...(props.tls ? cliTlsEnv(props.tls) : []),
+      ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+    ];
+    const envFrom: k8s.EnvFromSource[] = [
+      ...envFromConfigMaps.map((name) => ({ configMapRef: { name } })),
+      ...envFromSecrets.map((name) => ({ secretRef: { name } })),
+    ];
 
     new ScaledDeployment(this, 'Deployment', {
       name: props.name,
@@ -92,9 +157,10 @@ export class WorkerPool extends Construct {
       selector: this.selector,
       serviceAccountName: sa.name,
       automountServiceAccountToken: true,
-      podAnnotations: { 'checksum/config': checksum },
+      podAnnotations: annotations,
       replicas: props.replicas,
       autoscaling: props.autoscaling,
+      externallyScaled: props.backlogScaling !== undefined,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
       runAs: props.runAs ?? { user: 1000, group: 1000 },
       terminationGracePeriodSeconds: 60,
@@ -105,14 +171,8 @@ export class WorkerPool extends Construct {
           name: 'worker',
           image: imageRef(props.image),
           imagePullPolicy: props.image.pullPolicy,
-          env: [
-            { name: 'TEMPORAL_ADDRESS', value: props.frontendAddress },
-            { name: 'TEMPORAL_NAMESPACE', value: props.temporalNamespace },
-            { name: 'TEMPORAL_TASK_QUEUE', value: props.taskQueue },
-            ...(props.tls ? cliTlsEnv(props.tls) : []),
-            ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
-          ],
-          envFrom: props.existingSecret ? [{ secretRef: { name: props.existingSecret } }] : undefined,
+          env,
+          envFrom: envFrom.length ? envFrom : undefined,
           ports: ports.length ? ports : undefined,
           resources: resourceRequirements(props.resources),
           securityContext: restrictedContainerSecurityContext(),
@@ -122,11 +182,40 @@ export class WorkerPool extends Construct {
           volumeMounts: [
             { name: 'config', mountPath: mountPath, readOnly: true },
             { name: 'tmp', mountPath: '/tmp' },
+            ...(props.volume ? [{ name: 'data', mountPath: props.volume.mountPath }] : []),
             ...(tlsVolume ? [tlsVolume.mount] : []),
           ],
         },
       ],
-      volumes: [{ name: 'config', configMap: { name: this.configMapName } }, ...(tlsVolume ? [tlsVolume.volume] : [])],
+      volumes: [
+        { name: 'config', configMap: { name: this.configMapName } },
+        ...(props.volume ? [{ name: 'data', persistentVolumeClaim: { claimName } }] : []),
+        ...(tlsVolume ? [tlsVolume.volume] : []),
+      ],
     });
+
+    if (props.backlogScaling) {
+      new BacklogScaler(this, 'BacklogScaler', {
+        name: props.name,
+        labels,
+        endpoint: props.frontendAddress,
+        temporalNamespace: props.temporalNamespace,
+        taskQueues: props.taskQueues,
+        ...props.backlogScaling,
+        tls: props.tls,
+      });
+    }
+
+    if (props.metricsPort !== undefined) {
+      this.metricsServiceName = `${props.name}-metrics`;
+      new k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: this.metricsServiceName, labels },
+        spec: {
+          clusterIp: 'None',
+          selector: this.selector,
+          ports: [{ name: 'metrics', port: props.metricsPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        },
+      });
+    }
   }
 }

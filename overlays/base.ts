@@ -116,6 +116,24 @@ export const base: BaseSpec = {
     remoteKeyPrefix: 'temporal',
     refreshInterval: '1h',
   },
+  monitoring: {
+    serviceMonitors: true,
+    alerts: true,
+    dashboards: true,
+    prometheusAnnotations: false,
+    selectorLabels: { release: 'kube-prometheus-stack' },
+    scrapeInterval: '30s',
+    dashboardLabels: { grafana_dashboard: '1' },
+    thresholds: {
+      serviceDownFor: '5m',
+      workflowFailureRatio: 0.1,
+      workflowTimeoutsPer10m: 10,
+      requestLatencyP99Seconds: 5,
+      activityScheduleToStartP95Seconds: 30,
+      persistenceErrorRatio: 0.01,
+      shardMovesPer10m: 50,
+    },
+  },
   jobs: {
     backoffLimit: 10,
     ttlSecondsAfterFinished: 86400,
@@ -140,6 +158,7 @@ export const base: BaseSpec = {
     clientNamespaces: [],
     ingressControllerNamespace: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
     monitoringNamespace: { 'kubernetes.io/metadata.name': 'monitoring' },
+    kedaNamespace: { 'kubernetes.io/metadata.name': 'keda' },
     dns: { namespace: { 'kubernetes.io/metadata.name': 'kube-system' }, pods: { 'k8s-app': 'kube-dns' } },
     // Narrow both to your cluster's control plane and egress ranges.
     apiServer: { cidrs: ['0.0.0.0/0'], ports: [443, 6443] },
@@ -154,12 +173,15 @@ export const base: BaseSpec = {
 export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
   image: { repository: 'ghcr.io/example-org/temporal-app-worker', tag: '1.0.0', pullPolicy: 'IfNotPresent' },
   temporalNamespace: 'default',
-  taskQueue: 'app-task-queue',
+  taskQueues: ['app-task-queue'],
+  maxConcurrentWorkflowTasks: 50,
+  maxConcurrentActivities: 100,
   replicas: 1,
   autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80, behavior: 'default' },
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  // The default application config below is a Spring Boot application.yaml; Spring reads it from here.
+  // The defaults describe a Spring Boot worker: Spring reads the mounted application.yaml from here.
   env: { SPRING_CONFIG_ADDITIONAL_LOCATION: 'optional:file:/etc/app/' },
+  envFrom: { configMaps: [], secrets: [] },
   config: {
     'application.yaml': [
       'spring:',
@@ -167,6 +189,11 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
       '    connection:',
       '      target: ${TEMPORAL_ADDRESS}',
       '    namespace: ${TEMPORAL_NAMESPACE}',
+      '    workers:',
+      '      - task-queue: ${TEMPORAL_TASK_QUEUE}',
+      '        capacity:',
+      '          max-concurrent-workflow-task-executors: ${TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS}',
+      '          max-concurrent-activity-executors: ${TEMPORAL_MAX_CONCURRENT_ACTIVITIES}',
       'management:',
       '  endpoints:',
       '    web:',
@@ -180,7 +207,9 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
     ].join('\n'),
   },
   configMountPath: '/etc/app',
+  jvmOptions: ['-XX:+UseContainerSupport', '-XX:MaxRAMPercentage=75.0'],
   liveness: { type: 'http', path: '/actuator/health/liveness', port: 8080 },
   readiness: { type: 'http', path: '/actuator/health/readiness', port: 8080 },
   metricsPort: 8080,
+  metricsPath: '/actuator/prometheus',
 };

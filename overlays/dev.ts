@@ -42,6 +42,8 @@ export const dev: ProfileOverlay = {
     storage: { size: '2Gi' },
   },
   elasticsearch: { enabled: false },
+  // No prometheus-operator on a laptop: plain prometheus.io annotations instead.
+  monitoring: { serviceMonitors: false, alerts: false, dashboards: false, prometheusAnnotations: true },
   // Plaintext inside the cluster: no cert-manager needed on a laptop.
   tls: { enabled: false, issuer: null },
   backup: { enabled: false },

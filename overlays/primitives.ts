@@ -49,3 +49,28 @@ export const storageSchema = z.strictObject({
   /** @default the cluster's default StorageClass */
   storageClassName: dnsSubdomain.optional(),
 });
+
+/** How an HPA scales down: `default` is Kubernetes' own; `conservative` moves one pod at a time, slowly. */
+export const autoscalingSchema = z
+  .strictObject({
+    minReplicas: positiveInt,
+    maxReplicas: positiveInt,
+    targetCPUUtilizationPercentage: z.number().int().min(1).max(100),
+    /** Also scale on memory (percent of the request). @default CPU only */
+    targetMemoryUtilizationPercentage: z.number().int().min(1).max(100).optional(),
+    behavior: z.enum(['default', 'conservative']),
+  })
+  .superRefine((a, ctx) => {
+    if (a.minReplicas > a.maxReplicas) {
+      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `minReplicas (${a.minReplicas}) must be ≤ maxReplicas (${a.maxReplicas}); lower minReplicas or raise maxReplicas` });
+    }
+  });
+
+export const scaledWorkload = {
+  /** Used when autoscaling is off; an HPA owns replicas otherwise. */
+  replicas: positiveInt,
+  /** `null` in an overlay removes the HPA inherited from the base. */
+  autoscaling: autoscalingSchema.nullable().optional().transform((a) => a ?? undefined),
+  resources: resourcesSchema,
+};
+

@@ -1,4 +1,5 @@
 /** production: highly available roles spread over zones and nodes; admin tools off. */
+import { rubyWorker } from './pools';
 import type { ProfileOverlay } from './profile';
 
 const res = (reqCpu: string, reqMemory: string, limCpu: string, limMemory: string) => ({
@@ -106,12 +107,24 @@ export const production: ProfileOverlay = {
   },
   adminTools: { enabled: false },
   workerPools: [
+    // CPU and memory HPA, 3–10 pods.
     {
       name: 'app-worker',
       temporalNamespace: 'production',
       replicas: 3,
-      autoscaling: { minReplicas: 3, maxReplicas: 10 },
+      autoscaling: { minReplicas: 3, maxReplicas: 10, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: 80 },
       resources: res('250m', '512Mi', '1', '1Gi'),
+    },
+    // Backlog-driven with KEDA.
+    {
+      ...rubyWorker,
+      temporalNamespace: 'production',
+      autoscaling: null,
+      keda: {
+        minReplicas: 2, maxReplicas: 20, targetQueueSize: 20, activationTargetQueueSize: 0,
+        queueTypes: ['workflow', 'activity'], pollingIntervalSeconds: 15, cooldownPeriodSeconds: 600,
+      },
+      resources: res('250m', '256Mi', '1', '512Mi'),
     },
   ],
   // Application namespaces labelled temporal-client=<env> may call the frontend.

@@ -7,32 +7,12 @@ import { z } from 'zod';
 import { durationHours } from './quantities';
 import { checkDatastores, archivalSchema, backupSchema, elasticsearchSchema, persistenceSchema } from './datastores-schema';
 import { dynamicConfigSchema } from './dynamic-config';
+import { checkWorkerPools, workerPoolSchema } from './worker-pool-schema';
+import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
-import { dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
+import { dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, scaledWorkload, storageSchema } from './primitives';
 
 export { dnsLabel, imageSchema, resourcesSchema } from './primitives';
-
-/** How an HPA scales down: `default` is Kubernetes' own; `conservative` moves one pod at a time, slowly. */
-export const autoscalingSchema = z
-  .strictObject({
-    minReplicas: positiveInt,
-    maxReplicas: positiveInt,
-    targetCPUUtilizationPercentage: z.number().int().min(1).max(100),
-    behavior: z.enum(['default', 'conservative']),
-  })
-  .superRefine((a, ctx) => {
-    if (a.minReplicas > a.maxReplicas) {
-      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `minReplicas (${a.minReplicas}) must be ≤ maxReplicas (${a.maxReplicas}); lower minReplicas or raise maxReplicas` });
-    }
-  });
-
-const scaledWorkload = {
-  /** Used when autoscaling is off; an HPA owns replicas otherwise. */
-  replicas: positiveInt,
-  /** `null` in an overlay removes the HPA inherited from the base. */
-  autoscaling: autoscalingSchema.nullable().optional().transform((a) => a ?? undefined),
-  resources: resourcesSchema,
-};
 
 export const temporalRoleSchema = z.strictObject(scaledWorkload);
 
@@ -53,39 +33,8 @@ const namespaceLabels = z
   .refine((l) => Object.keys(l).length > 0, 'must name at least one label (e.g. kubernetes.io/metadata.name: my-apps); an empty selector matches every namespace');
 const cidr = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as "10.0.0.0/16"');
 
-const probeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
-  z.strictObject({ type: z.literal('tcp'), port }),
-  z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
-]);
-
 /** The Temporal server roles this project deploys (one Deployment each). */
 export const TEMPORAL_ROLE_NAMES = ['frontend', 'history', 'matching', 'worker'] as const;
-
-const RESERVED_POOL_ENV = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'];
-
-export const workerPoolSchema = z.strictObject({
-  name: dnsLabel,
-  image: imageSchema,
-  temporalNamespace: z.string().min(1),
-  taskQueue: z.string().min(1),
-  ...scaledWorkload,
-  /** Extra plain environment variables for the worker container (the TEMPORAL_* connection ones are set from the spec). */
-  env: z.record(
-    z.string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .refine((k) => !RESERVED_POOL_ENV.includes(k), 'is set by the app from the spec; use temporalNamespace / taskQueue instead'),
-    z.string(),
-  ),
-  /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
-  config: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string()),
-  configMountPath: z.string().startsWith('/'),
-  /** A pre-existing Secret the pool reads (env-from); never rendered by this app. */
-  existingSecret: dnsLabel.optional(),
-  liveness: probeSchema,
-  readiness: probeSchema,
-  metricsPort: port.optional(),
-});
 
 const specObject = z
   .strictObject({
@@ -137,6 +86,7 @@ const specObject = z
       storage: storageSchema,
     }),
     elasticsearch: elasticsearchSchema,
+    monitoring: monitoringSchema,
     tls: tlsSchema,
     authorization: authorizationSchema,
     externalSecrets: externalSecretsSchema,
@@ -179,6 +129,8 @@ const specObject = z
       ingressControllerNamespace: namespaceLabels,
       /** The monitoring namespace: the only one that may scrape metrics. */
       monitoringNamespace: namespaceLabels,
+      /** Where the KEDA operator runs (it queries the frontend for task-queue backlogs). */
+      kedaNamespace: namespaceLabels,
       /** Where cluster DNS runs (every pod may query it on 53/UDP and 53/TCP). */
       dns: z.strictObject({ namespace: namespaceLabels, pods: namespaceLabels }),
       /** The Kubernetes API server, for pods that mount a token: its address range and ports. */
@@ -207,20 +159,8 @@ export const specSchema = specObject
       }
       seen.set(ns.name, i);
     });
-    const pools = new Map<string, number>();
-    const known = new Set(spec.temporal.namespaces.map((n) => n.name));
-    spec.workerPools.forEach((p, i) => {
-      if (pools.has(p.name)) {
-        ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'name'], message: `duplicate worker pool "${p.name}"; pool names must be unique` });
-      }
-      pools.set(p.name, i);
-      if (p.name.startsWith('temporal-')) {
-        ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'name'], message: 'must not start with "temporal-" (reserved for the Temporal components)' });
-      }
-      if (!known.has(p.temporalNamespace)) {
-        ctx.addIssue({ code: 'custom', path: ['workerPools', i, 'temporalNamespace'], message: `"${p.temporalNamespace}" is not registered; add it to temporal.namespaces or use one of: ${[...known].join(', ')}` });
-      }
-    });
+    checkWorkerPools(spec, ctx);
+    checkMonitoring(spec, ctx);
     checkConnectionBudget(spec, ctx);
     const minRetention = spec.temporal.dynamicConfig['system.namespaceMinRetentionLocal'];
     if (typeof minRetention === 'string') {

@@ -1,4 +1,5 @@
 /** staging: production's shape at a smaller size; secrets come from pre-existing Secrets. */
+import { rubyWorker } from './pools';
 import type { ProfileOverlay } from './profile';
 
 const limits = (cpu: string, memory: string) => ({ cpu, memory });
@@ -26,6 +27,18 @@ export const staging: ProfileOverlay = {
   ui: {
     ingress: { host: 'temporal.staging.example.com', tlsSecretName: 'temporal-web-tls', certManagerClusterIssuer: 'letsencrypt' },
   },
+  workerPools: [
+    // Scales on the task-queue backlog with KEDA (down to one pod when idle).
+    {
+      name: 'app-worker',
+      autoscaling: null,
+      keda: {
+        minReplicas: 1, maxReplicas: 5, targetQueueSize: 10, activationTargetQueueSize: 0,
+        queueTypes: ['workflow', 'activity'], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300,
+      },
+    },
+    rubyWorker,
+  ],
   // Application namespaces labelled temporal-client=<env> may call the frontend.
   networkPolicies: {
     clientNamespaces: [{ 'temporal-client': 'staging' }],

@@ -26,7 +26,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     ...(es.enabled && es.security.enabled ? [es.security.credentialsSecret.name, ...(es.security.transportTlsSecret ? [es.security.transportTlsSecret] : [])] : []),
     ...(spec.ui.auth.clientSecret ? [spec.ui.auth.clientSecret.name] : []),
     ...(spec.ui.ingress.tlsSecretName ? [spec.ui.ingress.tlsSecretName] : []),
-    ...spec.workerPools.flatMap((p) => (p.existingSecret ? [p.existingSecret] : [])),
+    ...spec.workerPools.flatMap((p) => p.envFrom.secrets),
   ]);
   const exists = (kind: string, name: string) => objects.some((o) => o.kind === kind && o.metadata.name === name);
 
@@ -139,7 +139,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     const annotatedIngressTls = byKind(objects, 'Ingress')
       .filter((i) => i.metadata.annotations?.['cert-manager.io/cluster-issuer'])
       .flatMap((i) => (i.spec.tls ?? []).map((t: any) => t.secretName));
-    const poolSecrets = new Set(spec.workerPools.flatMap((p) => (p.existingSecret ? [p.existingSecret] : [])));
+    const poolSecrets = new Set(spec.workerPools.flatMap((p) => p.envFrom.secrets));
     const secretOk = (name: string) => exists('Secret', name) || synced.has(name) || issued.has(name) || poolSecrets.has(name)
       || annotatedIngressTls.includes(name) || (!spec.externalSecrets.enabled && externalSecrets.has(name));
     for (const w of workloads(objects)) {

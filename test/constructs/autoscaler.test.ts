@@ -32,9 +32,14 @@ describe('Autoscaler', () => {
       minReplicas: 3,
       maxReplicas: 9,
       targetCPUUtilizationPercentage: 60,
+      targetMemoryUtilizationPercentage: 85,
       behavior: 'conservative',
     };
     const hpa = synth(props);
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 85 } } },
+    ]);
     expect(hpa.metadata.name).toBe('temporal-matching');
     expect(hpa.metadata.labels).toEqual({ app: 'y' });
     expect(hpa.spec.scaleTargetRef).toEqual(props.target);

@@ -93,6 +93,7 @@ describe('TemporalRole', () => {
       readinessCheck: 'tcp',
       runAs: { user: 2000, group: 3000, fsGroup: 4000 },
       terminationGracePeriodSeconds: 120,
+      prometheusAnnotations: true,
     };
     new TemporalRole(chart, 'Role', all);
     const objects = synthChart(chart);

@@ -1,0 +1,97 @@
+/**
+ * Application worker pools: what each pool runs, how it is configured and probed, and how it scales
+ * (an HPA on CPU/memory, or KEDA on the task-queue backlog, never both).
+ */
+import { z } from 'zod';
+import { dnsLabel, imageSchema, port, positiveInt, scaledWorkload, storageSchema } from './primitives';
+
+const probeSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
+  z.strictObject({ type: z.literal('tcp'), port }),
+  z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
+]);
+
+/** Set by the app from the spec; a pool's `env` may not override them. */
+export const RESERVED_POOL_ENV = [
+  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_TASK_QUEUES',
+  'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 'JAVA_TOOL_OPTIONS',
+];
+
+/** KEDA's `temporal` scaler: replicas follow the task-queue backlog. */
+export const kedaSchema = z.strictObject({
+  /** 0 lets KEDA scale the pool to zero when the queue is empty. */
+  minReplicas: z.number().int().min(0),
+  maxReplicas: positiveInt,
+  /** Backlog per replica KEDA aims for. */
+  targetQueueSize: positiveInt,
+  /** Backlog above which KEDA wakes a pool that is at zero. */
+  activationTargetQueueSize: z.number().int().min(0),
+  queueTypes: z.array(z.enum(['workflow', 'activity', 'nexus'])).min(1),
+  pollingIntervalSeconds: positiveInt,
+  cooldownPeriodSeconds: positiveInt,
+});
+
+export const workerPoolSchema = z.strictObject({
+  name: dnsLabel,
+  image: imageSchema,
+  temporalNamespace: z.string().min(1),
+  /** Task queues the pool polls: TEMPORAL_TASK_QUEUE (the first) and TEMPORAL_TASK_QUEUES (all, comma-separated). */
+  taskQueues: z.array(z.string().min(1)).min(1, 'list at least one task queue the pool polls'),
+  /** Passed as TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS / TEMPORAL_MAX_CONCURRENT_ACTIVITIES. @default the SDK's */
+  maxConcurrentWorkflowTasks: positiveInt.optional(),
+  maxConcurrentActivities: positiveInt.optional(),
+  ...scaledWorkload,
+  /** Scale on the task-queue backlog with KEDA instead of an HPA (set `autoscaling: null`). */
+  keda: kedaSchema.nullable().optional().transform((k) => k ?? undefined),
+  /** Extra plain environment variables for the worker container. */
+  env: z.record(
+    z.string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .refine((k) => !RESERVED_POOL_ENV.includes(k), 'is set by the app from the spec (temporalNamespace, taskQueues, maxConcurrent*, jvmOptions)'),
+    z.string(),
+  ),
+  /** Pre-existing ConfigMaps and Secrets loaded with envFrom; the pool's Role may read exactly these. */
+  envFrom: z.strictObject({ configMaps: z.array(dnsLabel), secrets: z.array(dnsLabel) }),
+  /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
+  config: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string()),
+  configMountPath: z.string().startsWith('/'),
+  /** JVM flags (JAVA_TOOL_OPTIONS) for JVM images; [] for others. */
+  jvmOptions: z.array(z.string().min(1)),
+  liveness: probeSchema,
+  readiness: probeSchema,
+  /** A PersistentVolumeClaim mounted at `mountPath`. @default none */
+  volume: z
+    .strictObject({ ...storageSchema.shape, mountPath: z.string().startsWith('/'), accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']) })
+    .nullable().optional().transform((v) => v ?? undefined),
+  /** Where the worker serves Prometheus metrics. @default none */
+  metricsPort: port.optional(),
+  metricsPath: z.string().startsWith('/'),
+});
+
+type Pool = z.output<typeof workerPoolSchema>;
+
+/** Pool rules that span fields or pools. */
+export function checkWorkerPools(spec: { workerPools: Pool[]; temporal: { namespaces: { name: string }[] } }, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const names = new Map<string, number>();
+  const known = new Set(spec.temporal.namespaces.map((n) => n.name));
+  spec.workerPools.forEach((p, i) => {
+    if (names.has(p.name)) issue(['workerPools', i, 'name'], `duplicate worker pool "${p.name}" (also at index ${names.get(p.name)}); pool names must be unique`);
+    names.set(p.name, i);
+    if (p.name.startsWith('temporal-')) issue(['workerPools', i, 'name'], 'must not start with "temporal-" (reserved for the Temporal components)');
+    if (!known.has(p.temporalNamespace)) {
+      issue(['workerPools', i, 'temporalNamespace'], `"${p.temporalNamespace}" is not registered; add it to temporal.namespaces or use one of: ${[...known].join(', ')}`);
+    }
+    if (p.keda && p.autoscaling) {
+      issue(['workerPools', i, 'keda'], 'KEDA and an HPA cannot both scale one Deployment; set autoscaling: null to scale on the backlog, or keda: null to scale on CPU');
+    }
+    if (p.keda && p.keda.minReplicas > p.keda.maxReplicas) {
+      issue(['workerPools', i, 'keda', 'minReplicas'], `must be ≤ maxReplicas (${p.keda.maxReplicas})`);
+    }
+    const maxPods = p.keda?.maxReplicas ?? p.autoscaling?.maxReplicas ?? p.replicas;
+    if (p.volume?.accessMode === 'ReadWriteOnce' && maxPods > 1) {
+      issue(['workerPools', i, 'volume', 'accessMode'], `ReadWriteOnce cannot be mounted by ${maxPods} pods on different nodes; use ReadWriteMany or a single replica`);
+    }
+    if (new Set(p.taskQueues).size !== p.taskQueues.length) issue(['workerPools', i, 'taskQueues'], 'lists a task queue twice');
+  });
+}

@@ -2,14 +2,16 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRules } from '../constructs/alert-rules';
 import { recommendedLabels, selectorLabels } from '../constructs/labels';
+import { GrafanaDashboards } from '../constructs/grafana-dashboard';
 import { MetricsScrape } from '../constructs/metrics-scrape';
 import type { Spec } from '../overlays/schema';
 import { temporalAlerts } from './observability/alerts';
+import { temporalDashboards } from './observability/dashboards';
 import type { Topology } from './topology';
 
 /**
- * Monitoring objects for prometheus-operator: a ServiceMonitor per Temporal role and per worker pool
- * with a metrics port, and the PrometheusRule with Temporal's alerts.
+ * Monitoring objects: a prometheus-operator ServiceMonitor per Temporal role and per worker pool with
+ * a metrics port, the PrometheusRule with Temporal's alerts, and the Grafana dashboards ConfigMap.
  */
 export class ObservabilityChart extends Chart {
   constructor(scope: Construct, id: string, spec: Spec, topo: Topology) {
@@ -35,6 +37,16 @@ export class ObservabilityChart extends Chart {
           interval: m.scrapeInterval,
         });
       }
+    }
+    if (m.dashboards) {
+      new GrafanaDashboards(this, 'Dashboards', {
+        name: 'temporal-dashboards',
+        labels: recommendedLabels(topo.identity('monitoring')),
+        sidecarLabels: m.dashboardLabels,
+        folder: 'Temporal',
+        // Several deployments in one Grafana stay apart by uid.
+        dashboards: temporalDashboards({ k8sNamespace: topo.namespace, workerPools: spec.workerPools, uidPrefix: `${spec.instance}-` }),
+      });
     }
     if (m.alerts) {
       new AlertRules(this, 'Alerts', {

@@ -38,6 +38,15 @@ export interface DashboardProps {
   readonly refresh?: string;
   /** Start of the default time range. @default 'now-6h' */
   readonly timeFrom?: string;
+  /** Custom (fixed-list) variables shown as drop-downs; panels use them as `$name`. @default none */
+  readonly variables?: readonly DashboardVariable[];
+}
+
+export interface DashboardVariable {
+  readonly name: string;
+  readonly label: string;
+  /** Each option's text is shown; its value replaces `$name` in queries. At least one. */
+  readonly options: readonly { readonly text: string; readonly value: string }[];
 }
 
 /** Grafana's grid is 24 columns wide. */
@@ -76,6 +85,13 @@ function validate(props: DashboardProps): void {
   const where = `dashboard "${props.uid}"`;
   if (!UID_PATTERN.test(props.uid)) throw new Error(`${where}: uid must be 1–40 characters of [a-z0-9-]`);
   if (!props.title.trim()) throw new Error(`${where}: title is empty`);
+  for (const v of props.variables ?? []) {
+    if (!/^[a-z][a-z0-9_]*$/.test(v.name) || v.name === 'datasource') throw new Error(`${where}: variable name "${v.name}" must be [a-z][a-z0-9_]* and not "datasource"`);
+    if (v.options.length === 0) throw new Error(`${where}: variable ${v.name} has no options`);
+    for (const o of v.options) {
+      if (/ : |,/.test(`${o.text}${o.value}`)) throw new Error(`${where}: variable ${v.name} option "${o.text}" must not contain ", " or " : "`);
+    }
+  }
   props.panels.forEach((p, i) => {
     const panel = `${where} panel ${i} ("${p.title}")`;
     if (!p.title.trim()) throw new Error(`${panel}: title is empty`);
@@ -88,6 +104,23 @@ function validate(props: DashboardProps): void {
       if (!t.expr.trim()) throw new Error(`${panel}: target ${j} has an empty expression`);
     });
   });
+}
+
+function variableJson(v: DashboardVariable): object {
+  const options = v.options.map((o, i) => ({ selected: i === 0, text: o.text, value: o.value }));
+  return {
+    current: { selected: true, text: v.options[0].text, value: v.options[0].value },
+    hide: 0,
+    includeAll: false,
+    label: v.label,
+    multi: false,
+    name: v.name,
+    options,
+    // Grafana rebuilds the options from this "text : value" list.
+    query: v.options.map((o) => `${o.text} : ${o.value}`).join(', '),
+    skipUrlSync: false,
+    type: 'custom',
+  };
 }
 
 /** Objects with their keys sorted, recursively (arrays keep their order). */
@@ -183,7 +216,7 @@ export function dashboardJson(props: DashboardProps): object {
         regex: '',
         skipUrlSync: false,
         type: 'datasource',
-      }],
+      }, ...(props.variables ?? []).map(variableJson)],
     },
     time: { from: props.timeFrom ?? 'now-6h', to: 'now' },
     timepicker: {},

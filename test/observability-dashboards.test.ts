@@ -102,29 +102,30 @@ test('(d) parentheses, brackets and braces balance in every expression', () => {
   }
 });
 
-test('(e) the worker-pool dashboard has backlog, backlog age and schedule-to-start panels for each pool\'s queues', () => {
+test('(e) the worker-pool dashboard selects a pool from a drop-down whose value matches exactly its queues', () => {
   const d = dashboards.find((x) => x.uid === 'temporal-worker-pools')!;
+  const pools = d.variables!.find((v) => v.name === 'pool')!;
+  expect(pools.options.map((o) => o.text)).toEqual(input.workerPools.map((p) => p.name));
   for (const pool of input.workerPools) {
-    const panels = d.panels.filter((p) => p.title.startsWith(`${pool.name}: `));
-    expect(panels.map((p) => p.title)).toEqual([`${pool.name}: backlog (tasks)`, `${pool.name}: backlog age`, `${pool.name}: schedule-to-start p95`]);
-    const metrics = panels.map((p) => metricNames(p.targets[0].expr)[0]);
-    expect(metrics).toEqual(['approximate_backlog_count', 'approximate_backlog_age_seconds', 'task_schedule_to_start_latency_bucket']);
-    for (const p of panels) {
-      expect(p.description).toContain(pool.taskQueues.join(', '));
-      for (const t of p.targets) {
-        const m = /taskqueue=~("(?:[^"\\]|\\.)*")/.exec(t.expr);
-        expect(m).not.toBeNull();
-        // Prometheus anchors the regex: it must match exactly the pool's queues.
-        const re = new RegExp(`^(?:${unquote(m![1])})$`);
-        for (const q of pool.taskQueues) expect(re.test(q)).toBe(true);
-        for (const other of ['ordersXv2', 'orders.v20', 'billing', 'app-task-queue']) {
-          if (!pool.taskQueues.includes(other)) expect(re.test(other)).toBe(false);
-        }
-        if (pool.temporalNamespace) expect(t.expr).toContain(`exported_namespace="${pool.temporalNamespace}"`);
-        else expect(t.expr).not.toContain('exported_namespace=');
-      }
+    const value = pools.options.find((o) => o.text === pool.name)!.value;
+    // Prometheus anchors the regex: it must match exactly the pool's queues.
+    const re = new RegExp(`^(?:${value})$`);
+    for (const q of pool.taskQueues) expect(re.test(q)).toBe(true);
+    for (const other of ['ordersXv2', 'orders.v20', 'billing', 'app-task-queue']) {
+      if (!pool.taskQueues.includes(other)) expect(re.test(other)).toBe(false);
     }
   }
+  const panels = d.panels.filter((p) => p.title.startsWith('Pool $pool: '));
+  expect(panels.map((p) => p.title)).toEqual(['Pool $pool: backlog (tasks)', 'Pool $pool: backlog age', 'Pool $pool: schedule-to-start p95']);
+  expect(panels.map((p) => metricNames(p.targets[0].expr)[0])).toEqual(['approximate_backlog_count', 'approximate_backlog_age_seconds', 'task_schedule_to_start_latency_bucket']);
+  for (const p of panels) for (const t of p.targets) expect(t.expr).toContain('taskqueue=~"$pool"');
+});
+
+test('the worker-pool dashboard does not grow with the number of pools', () => {
+  const many = temporalDashboards({ ...input, workerPools: Array.from({ length: 100 }, (_, i) => ({ name: `pool-${i}`, taskQueues: [`q-${i}`] })) });
+  const d = many.find((x) => x.uid === 'temporal-worker-pools')!;
+  expect(d.panels).toHaveLength(dashboards.find((x) => x.uid === 'temporal-worker-pools')!.panels.length);
+  expect(JSON.stringify(dashboardJson(d)).length).toBeLessThan(40_000);
 });
 
 test('the worker-pool dashboard is not empty without pools', () => {

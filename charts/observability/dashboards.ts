@@ -149,7 +149,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
         targets: [{ expr: closedTotal }],
       },
       {
-        title: 'Workflow failure ratio', kind: 'stat', unit: 'percentunit', width: 8,
+        title: 'Workflow failure ratio now', kind: 'stat', unit: 'percentunit', width: 8,
         description: 'Failed share of closed executions (success, failed, timeout, terminated, canceled) over 5 minutes.',
         targets: [{ expr: ratio(rateOr0('workflow_failed'), closedTotal) }],
       },
@@ -162,7 +162,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
         targets: OUTCOMES.map(([m, legend]) => ({ expr: rate(m), legend })),
       },
       {
-        title: 'Workflow failure ratio', kind: 'timeseries', unit: 'percentunit',
+        title: 'Workflow failure ratio over time', kind: 'timeseries', unit: 'percentunit',
         description: 'Failed share of closed executions over 5 minutes; continue-as-new is not a close.',
         targets: [
           { expr: ratio(rateOr0('workflow_failed'), closedTotal), legend: 'failed' },
@@ -193,7 +193,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     tags,
     panels: [
       {
-        title: 'Activity failure ratio', kind: 'stat', unit: 'percentunit', width: 8,
+        title: 'Activity failure ratio now', kind: 'stat', unit: 'percentunit', width: 8,
         description: 'Failed or timed-out share of finished activities (after their retries) over 5 minutes.',
         targets: [{ expr: ratio(`${rateOr0('activity_fail')} + ${rateOr0('activity_timeout')}`, activityClosed) }],
       },
@@ -216,7 +216,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
         ],
       },
       {
-        title: 'Activity failure ratio', kind: 'timeseries', unit: 'percentunit',
+        title: 'Activity failure ratio over time', kind: 'timeseries', unit: 'percentunit',
         targets: [{ expr: ratio(`${rateOr0('activity_fail')} + ${rateOr0('activity_timeout')}`, activityClosed), legend: 'failed or timed out' }],
       },
       {
@@ -271,32 +271,31 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     ],
   };
 
-  const queueSel = (pool: DashboardWorkerPool) =>
-    `, taskqueue=~${str(alternation(pool.taskQueues))}${pool.temporalNamespace !== undefined ? `, exported_namespace=${str(pool.temporalNamespace)}` : ''}`;
+  // One set of panels, driven by a drop-down of pools (value = the pool's task-queue pattern), so the
+  // dashboard's size does not grow with the number of pools.
+  const pools = input.workerPools.filter((p) => p.taskQueues.length > 0);
+  const filter = ', taskqueue=~"$pool"';
   const queueBy = ['taskqueue', 'task_type'];
   const queueLegend = '{{taskqueue}} {{task_type}}';
-  const poolPanels = (pool: DashboardWorkerPool): DashboardPanel[] => {
-    const filter = queueSel(pool);
-    const description = `Task queues: ${pool.taskQueues.join(', ')}${pool.temporalNamespace !== undefined ? ` in Temporal namespace ${pool.temporalNamespace}` : ''}.`;
-    return [
-      {
-        title: `${pool.name}: backlog (tasks)`, kind: 'timeseries', unit: 'short', width: 8, description,
-        targets: [{ expr: `sum by (taskqueue, task_type) (${sel('approximate_backlog_count', filter)})`, legend: queueLegend }],
-      },
-      {
-        title: `${pool.name}: backlog age`, kind: 'timeseries', unit: 's', width: 8, description,
-        targets: [{ expr: `max by (taskqueue, task_type) (${sel('approximate_backlog_age_seconds', filter)})`, legend: queueLegend }],
-      },
-      {
-        title: `${pool.name}: schedule-to-start p95`, kind: 'timeseries', unit: 's', width: 8, description,
-        targets: [{ expr: quantile(0.95, 'task_schedule_to_start_latency', queueBy, filter), legend: queueLegend }],
-      },
-    ];
-  };
+  const poolPanels: DashboardPanel[] = pools.length === 0 ? [] : [
+    {
+      title: 'Pool $pool: backlog (tasks)', kind: 'timeseries', unit: 'short', width: 8,
+      targets: [{ expr: `sum by (taskqueue, task_type) (${sel('approximate_backlog_count', filter)})`, legend: queueLegend }],
+    },
+    {
+      title: 'Pool $pool: backlog age', kind: 'timeseries', unit: 's', width: 8,
+      targets: [{ expr: `max by (taskqueue, task_type) (${sel('approximate_backlog_age_seconds', filter)})`, legend: queueLegend }],
+    },
+    {
+      title: 'Pool $pool: schedule-to-start p95', kind: 'timeseries', unit: 's', width: 8,
+      targets: [{ expr: quantile(0.95, 'task_schedule_to_start_latency', queueBy, filter), legend: queueLegend }],
+    },
+  ];
   const workerPools: DashboardProps = {
     uid: `${prefix}temporal-worker-pools`,
     title: title('worker pools'),
     tags,
+    variables: pools.length ? [{ name: 'pool', label: 'Worker pool', options: pools.map((p) => ({ text: p.name, value: alternation(p.taskQueues) })) }] : undefined,
     panels: [
       {
         title: 'Largest backlogs (all task queues)', kind: 'timeseries', unit: 'short',
@@ -307,7 +306,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
         title: 'Oldest backlogs (all task queues)', kind: 'timeseries', unit: 's',
         targets: [{ expr: `topk(10, max by (exported_namespace, taskqueue, task_type) (${sel('approximate_backlog_age_seconds')}))`, legend: '{{exported_namespace}} {{taskqueue}} {{task_type}}' }],
       },
-      ...input.workerPools.flatMap(poolPanels),
+      ...poolPanels,
     ],
   };
 

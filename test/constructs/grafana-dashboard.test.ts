@@ -16,6 +16,7 @@ const all: Required<DashboardProps> = {
   tags: ['temporal', 'demo'],
   refresh: '1m',
   timeFrom: 'now-24h',
+  variables: [{ name: 'pool', label: 'Worker pool', options: [{ text: 'orders', value: 'orders-q|orders-q2' }, { text: 'billing', value: 'billing-q' }] }],
   panels: [
     {
       title: 'Stat', kind: 'stat', unit: 'percentunit', width: 6, description: 'a ratio',
@@ -46,11 +47,24 @@ describe('dashboardJson', () => {
   test('all props: refresh, time, tags, units, legends, refIds, description, stat options', () => {
     const d = dashboardJson(all) as any;
     expect(d).toMatchObject({ uid: 'demo-all-0', refresh: '1m', time: { from: 'now-24h', to: 'now' }, tags: ['temporal', 'demo'] });
+    expect(d.templating.list[1]).toEqual({
+      current: { selected: true, text: 'orders', value: 'orders-q|orders-q2' },
+      hide: 0, includeAll: false, label: 'Worker pool', multi: false, name: 'pool',
+      options: [{ selected: true, text: 'orders', value: 'orders-q|orders-q2' }, { selected: false, text: 'billing', value: 'billing-q' }],
+      query: 'orders : orders-q|orders-q2, billing : billing-q', skipUrlSync: false, type: 'custom',
+    });
     const [stat, series] = d.panels;
     expect(stat).toMatchObject({ id: 1, type: 'stat', description: 'a ratio', fieldConfig: { defaults: { unit: 'percentunit' } } });
     expect(stat.options.reduceOptions.calcs).toEqual(['lastNotNull']);
     expect(stat.targets.map((t: any) => [t.refId, t.legendFormat])).toEqual([['A', '{{pod}}'], ['B', '__auto'], ['C', '__auto']]);
     expect(series).toMatchObject({ id: 2, type: 'timeseries', fieldConfig: { defaults: { unit: 's' } }, gridPos: { x: 6, y: 0, w: 18, h: 8 } });
+  });
+
+  test('variables: a bad name, no options, or separators in an option are rejected', () => {
+    const v = (variables: DashboardProps['variables']) => () => dashboardJson({ ...minimal, variables });
+    expect(v([{ name: 'datasource', label: 'x', options: [{ text: 'a', value: 'a' }] }])).toThrow('must be [a-z][a-z0-9_]*');
+    expect(v([{ name: 'pool', label: 'x', options: [] }])).toThrow('has no options');
+    expect(v([{ name: 'pool', label: 'x', options: [{ text: 'a', value: 'b,c' }] }])).toThrow('must not contain');
   });
 
   test('panels run left to right and wrap at 24 columns, rows as tall as their tallest panel', () => {

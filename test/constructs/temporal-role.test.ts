@@ -71,6 +71,8 @@ describe('TemporalRole', () => {
     expect(container.readinessProbe.grpc).toEqual({ port: 7234, service: 'temporal.api.workflowservice.v1.HistoryService' });
     expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
     expect(only(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    const annotations = deployment.spec.template.metadata.annotations;
+    for (const a of ['prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path']) expect(annotations).not.toHaveProperty([a]);
   });
 
   test('all props: every prop shows up; an HPA owns replicas when autoscaling is set', () => {
@@ -122,6 +124,12 @@ describe('TemporalRole', () => {
     expect(container.readinessProbe).not.toHaveProperty('grpc');
     expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 3000, fsGroup: 4000 });
     expect(pod.terminationGracePeriodSeconds).toBe(120);
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'checksum/config': config.checksum,
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9090',
+      'prometheus.io/path': '/metrics',
+    });
 
     const hpa = only(objects, 'HorizontalPodAutoscaler');
     expect(hpa.metadata.name).toBe('tm');

@@ -92,8 +92,32 @@ describe.each(PROFILES)('profile %s', (profile) => {
     }
   });
 
-  test('Deployments without an HPA set replicas explicitly', () => {
-    const scaled = new Set(byKind(objects, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name));
+  test('KEDA ScaledObjects target an existing Deployment that sets no replicas and has no HPA of its own', () => {
+    const hpaTargets = new Set(byKind(objects, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name));
+    for (const so of byKind(objects, 'ScaledObject')) {
+      const target = find(objects, so.spec.scaleTargetRef.kind, so.spec.scaleTargetRef.name);
+      expect(target.spec.replicas).toBeUndefined();
+      expect(hpaTargets.has(target.metadata.name)).toBe(false);
+      for (const t of so.spec.triggers) {
+        if (t.authenticationRef) expect(exists('TriggerAuthentication', t.authenticationRef.name)).toBe(true);
+      }
+    }
+  });
+
+  test('ServiceMonitors select Services that have the scraped port; TriggerAuthentications read issued Secrets', () => {
+    for (const sm of byKind(objects, 'ServiceMonitor')) {
+      const services = byKind(objects, 'Service').filter((svc) => matches(sm.spec.selector.matchLabels, svc.metadata.labels ?? {}));
+      const withPort = services.filter((svc) => svc.spec.ports.some((p: any) => p.name === sm.spec.endpoints[0].port));
+      expect([sm.metadata.name, withPort.length]).toEqual([sm.metadata.name, 1]);
+    }
+    const issued = new Set(byKind(objects, 'Certificate').map((c) => c.spec.secretName));
+    for (const ta of byKind(objects, 'TriggerAuthentication')) {
+      for (const ref of ta.spec.secretTargetRef) expect([ta.metadata.name, ref.name, issued.has(ref.name)]).toEqual([ta.metadata.name, ref.name, true]);
+    }
+  });
+
+  test('Deployments without an HPA or ScaledObject set replicas explicitly', () => {
+    const scaled = new Set([...byKind(objects, 'HorizontalPodAutoscaler'), ...byKind(objects, 'ScaledObject')].map((h) => h.spec.scaleTargetRef.name));
     for (const d of byKind(objects, 'Deployment').filter((x) => !scaled.has(x.metadata.name))) {
       expect(d.spec.replicas).toBeGreaterThanOrEqual(1);
     }
@@ -116,7 +140,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
         && !np.spec.ingress?.length && !np.spec.egress?.length);
       expect(['default-deny policies', defaultDeny.length > 0]).toEqual(['default-deny policies', true]);
     }
-    for (const np of policies) {
+    // cert-manager creates the ACME HTTP-01 solver pods itself, during a challenge.
+    const solverPolicy = (np: K8sObject) => np.spec.podSelector?.matchLabels?.['acme.cert-manager.io/http01-solver'] === 'true';
+    for (const np of policies.filter((x) => !solverPolicy(x))) {
       // podSelector {} selects every pod of the namespace; any other selector must match a workload here.
       const selectsAll = Object.keys(np.spec.podSelector ?? {}).length === 0;
       const selected = selectsAll ? workloads(objects) : workloads(objects).filter((w) => selects(np.spec.podSelector, podLabels(w)));

@@ -33,7 +33,7 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       expr: `${rate('workflow_failed')} / clamp_min(${closed.map((c) => rate(c)).join(' + ')}, 1e-9) > ${t.workflowFailureRatio}`,
       for: '10m',
       severity: 'warning',
-      summary: `More than ${t.workflowFailureRatio * 100}% of closed workflows failed over 10 minutes`,
+      summary: `More than ${percent(t.workflowFailureRatio)} of closed workflows failed over 10 minutes`,
       description: 'Workflow executions are completing with failure. Usually an application bug or a dependency outage, not the server.',
       runbook: 'Find the failing workflow types in the Web UI (ExecutionStatus="Failed"); read the failure of the latest runs and the worker logs.',
     },
@@ -69,7 +69,7 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       expr: `${rate('persistence_errors', '', '5m')} / clamp_min(${rate('persistence_requests', '', '5m')}, 1e-9) > ${t.persistenceErrorRatio}`,
       for: '5m',
       severity: 'critical',
-      summary: `More than ${t.persistenceErrorRatio * 100}% of persistence requests fail`,
+      summary: `More than ${percent(t.persistenceErrorRatio)} of persistence requests fail`,
       description: 'The server cannot read or write its database reliably.',
       runbook: 'Check the database (connections, disk, failover) and the server logs for the error; check max_connections against the pools.',
     },
@@ -84,3 +84,5 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
     },
   ];
 }
+
+const percent = (ratio: number) => `${+(ratio * 100).toFixed(4)}%`;

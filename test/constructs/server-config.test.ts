@@ -164,7 +164,7 @@ describe('ServerConfig', () => {
       frontend: {
         server: {
           certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key',
-          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt'],
+          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt', '/etc/temporal/tls/internode/ca.crt'],
         },
         client: { serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] },
       },
@@ -337,7 +337,7 @@ describe('ServerConfig', () => {
       });
       expect(tls.frontend.server).toEqual({
         certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key',
-        requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt'],
+        requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt', '/etc/temporal/tls/internode/ca.crt'],
       });
       expect(tls.frontend.client).toEqual({ serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] });
       expect(tls.refreshInterval).toBe('1m');

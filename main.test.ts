@@ -20,8 +20,11 @@ function expectFileSnapshot(actual: string, file: string): void {
 
 describe.each(PROFILES)('profile %s', (profile) => {
   test('matches __snapshots__/<profile>.k8s.yaml', () => {
-    const { files } = synthesized(profile);
-    const text = Object.entries(files).map(([name, body]) => `# ---- ${name}\n${body}`).join('---\n');
+    const { files, customFiles } = synthesized(profile);
+    const text = [
+      ...Object.entries(files).map(([name, body]) => `# ---- ${profile}/${name}\n${body}`),
+      ...Object.entries(customFiles).map(([name, body]) => `# ---- ${profile}-custom-resources/${name}\n${body}`),
+    ].join('---\n');
     expectFileSnapshot(text, path.join(__dirname, '__snapshots__', `${profile}.k8s.yaml`));
   });
 });

@@ -6,8 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { GitOpsChart } from './charts/gitops-chart';
 import { buildTemporalStack } from './charts/temporal-stack';
-import { toYaml } from './constructs/yaml';
+import { inventory } from './charts/inventory';
+import { JsonValue, toYaml } from './constructs/yaml';
 import { listProfiles, loadSpec, SpecError } from './overlays';
 import type { Spec } from './overlays/schema';
 
@@ -48,23 +50,55 @@ function parseArgs(argv: readonly string[]): CliArgs {
   return args;
 }
 
+/** API groups every cluster serves; any other object needs a CRD (cert-manager, KEDA, …). */
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
+
+export const needsCrd = (apiVersion: string) => !BUILT_IN_GROUPS.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+/** Where the objects that need CRDs go, beside dist/<profile>/: apply it once the operators run. */
+export const customResourcesDir = (profileDir: string) => `${profileDir}-custom-resources`;
+
 /**
- * Writes one file per chart, `NNNN-<chart>.k8s.yaml` in apply order (the Namespace first), and returns
- * the number of objects. Same layout as cdk8s's FILE_PER_CHART, serialised by constructs/yaml.ts,
- * which costs a fraction of cdk8s's own YAML writer on this hot path.
+ * Writes one file per chart, `NNNN-<chart>.k8s.yaml` in apply order (the Namespace first): built-in
+ * kinds to `outdir`, objects that need a CRD to `<outdir>-custom-resources`, so `kubectl apply -R` of
+ * the first works on a cluster without the operators. Returns the number of objects. Serialised by
+ * constructs/yaml.ts, a fraction of the cost of cdk8s's own YAML writer on this hot path.
  */
-export function synthProfile(spec: Spec, outdir: string): number {
+export function synthProfile(spec: Spec, outdir: string): { [key: string]: JsonValue }[] {
   const app = new App({ outdir, recordConstructMetadata: false });
   const charts = buildTemporalStack(app, spec);
+  const crdir = customResourcesDir(outdir);
   fs.mkdirSync(outdir, { recursive: true });
-  let objects = 0;
+  const all: { [key: string]: JsonValue }[] = [];
   charts.forEach((chart, i) => {
-    const docs = chart.toJson();
-    objects += docs.length;
-    const file = path.join(outdir, `${String(i).padStart(4, '0')}-${chart.node.id}.k8s.yaml`);
-    fs.writeFileSync(file, docs.map(toYaml).join('---\n'));
+    const docs = chart.toJson() as { [key: string]: JsonValue }[];
+    all.push(...docs);
+    const name = `${String(i).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
+    const core = docs.filter((d) => !needsCrd(String(d.apiVersion)));
+    const custom = docs.filter((d) => needsCrd(String(d.apiVersion)));
+    if (core.length) fs.writeFileSync(path.join(outdir, name), core.map(toYaml).join('---\n'));
+    if (custom.length) {
+      fs.mkdirSync(crdir, { recursive: true });
+      fs.writeFileSync(path.join(crdir, name), custom.map(toYaml).join('---\n'));
+    }
   });
-  return objects;
+  fs.writeFileSync(path.join(outdir, 'README.md'), inventory(spec, all));
+  return all;
+}
+
+export const ARGOCD_DIR = 'argocd';
+
+/** dist/argocd/: the AppProject and one Application per profile, for an app-of-apps to point at. */
+export function synthArgoCd(profiles: readonly { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[], outdir: string): void {
+  const app = new App({ outdir, recordConstructMetadata: false });
+  const chart = new GitOpsChart(app, 'argocd', profiles.map((p) => ({
+    profile: p.profile,
+    spec: p.spec,
+    kinds: p.objects.map((o) => ({ apiVersion: String(o.apiVersion), kind: String(o.kind) })),
+    hasCustomResources: p.objects.some((o) => needsCrd(String(o.apiVersion))),
+  })));
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, '0000-argocd.k8s.yaml'), (chart.toJson() as JsonValue[]).map(toYaml).join('---\n'));
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -83,13 +117,18 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     fs.mkdirSync(path.dirname(outdir), { recursive: true });
     tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}-tmp-`));
     fs.chmodSync(tmp, 0o755);
+    const rendered: { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[] = [];
     for (const { profile, spec } of specs) {
       const started = process.hrtime.bigint();
       const objects = synthProfile(spec, path.join(tmp, profile));
+      rendered.push({ profile, spec, objects });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (!args.quiet) io.out(`${profile}: ${objects} objects → ${path.join(args.outdir, profile)}/ (${ms.toFixed(0)} ms)`);
+      if (!args.quiet) io.out(`${profile}: ${objects.length} objects → ${path.join(args.outdir, profile)}/ (${ms.toFixed(0)} ms)`);
     }
-    swapInto(tmp, outdir, profiles, args.profiles.length === 0);
+    // The Argo CD objects describe every profile, so they are written only when all were built.
+    const whole = args.profiles.length === 0;
+    if (whole) synthArgoCd(rendered, path.join(tmp, ARGOCD_DIR));
+    swapInto(tmp, outdir, profiles, whole);
     tmp = undefined;
     mirrorForCdk8sCli(outdir, profiles, env.CDK8S_OUTDIR);
     return 0;
@@ -115,10 +154,10 @@ function swapInto(tmp: string, outdir: string, profiles: readonly string[], whol
   } else {
     fs.mkdirSync(outdir, { recursive: true });
     fs.mkdirSync(trash);
-    for (const profile of profiles) {
-      const target = path.join(outdir, profile);
-      if (fs.existsSync(target)) fs.renameSync(target, path.join(trash, profile));
-      fs.renameSync(path.join(tmp, profile), target);
+    for (const dir of profiles.flatMap((p) => [p, customResourcesDir(p)])) {
+      const target = path.join(outdir, dir);
+      if (fs.existsSync(target)) fs.renameSync(target, path.join(trash, dir));
+      if (fs.existsSync(path.join(tmp, dir))) fs.renameSync(path.join(tmp, dir), target);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -128,8 +167,8 @@ function swapInto(tmp: string, outdir: string, profiles: readonly string[], whol
 /** `cdk8s synth` empties its output folder before running the app, so it gets a copy, never dist/ itself. */
 function mirrorForCdk8sCli(outdir: string, profiles: readonly string[], cliOutdir: string | undefined): void {
   if (!cliOutdir || path.resolve(cliOutdir) === outdir) return;
-  for (const profile of profiles) {
-    fs.cpSync(path.join(outdir, profile), path.join(path.resolve(cliOutdir), profile), { recursive: true });
+  for (const dir of [...profiles.flatMap((p) => [p, customResourcesDir(p)]), ARGOCD_DIR]) {
+    if (fs.existsSync(path.join(outdir, dir))) fs.cpSync(path.join(outdir, dir), path.join(path.resolve(cliOutdir), dir), { recursive: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { NamespaceChart } from './namespace-chart';
 import { NetworkChart } from './network-chart';
 import { ObservabilityChart } from './observability-chart';
 import { SecuritySecretsChart } from './security-chart';
+import { applySyncWaves } from './sync-waves';
 import { TemporalServerChart } from './temporal-server-chart';
 import { topology } from './topology';
 import { WebChart } from './web-chart';
@@ -19,7 +20,7 @@ import { WorkersChart } from './workers-chart';
  */
 export function buildTemporalStack(app: App, spec: Spec): Chart[] {
   const topo = topology(spec);
-  return [
+  const charts = [
     new NamespaceChart(app, 'namespace', spec, topo),
     new SecuritySecretsChart(app, 'secrets', spec, topo),
     new DatastoresChart(app, 'datastores', spec, topo),
@@ -29,6 +30,8 @@ export function buildTemporalStack(app: App, spec: Spec): Chart[] {
     ...(spec.networkPolicies.enabled ? [new NetworkChart(app, 'network-policies', spec, topo)] : []),
     ...(monitoring(spec) ? [new ObservabilityChart(app, 'monitoring', spec, topo)] : []),
   ];
+  applySyncWaves(charts);
+  return charts;
 }
 
 const monitoring = (spec: Spec) => spec.monitoring.serviceMonitors || spec.monitoring.alerts || spec.monitoring.dashboards;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { goDuration } from './go-duration';
 import { Issuer } from '../imports/cert-manager-issuer';
 import type { IssuerRef } from './tls-certificate';
 import {
@@ -34,8 +35,8 @@ export class CertificateAuthority extends Construct {
         commonName: props.commonName,
         secretName: props.name,
         secretTemplate: { labels: props.labels },
-        duration: props.duration ?? '87600h',
-        renewBefore: props.renewBefore ?? '720h',
+        duration: goDuration(props.duration ?? '87600h'),
+        renewBefore: goDuration(props.renewBefore ?? '720h'),
         // Keep the CA key across renewals, so certificates it signed stay valid.
         privateKey: {
           algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,

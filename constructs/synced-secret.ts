@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { goDuration } from './go-duration';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
 } from '../imports/external-secrets';
@@ -30,7 +31,7 @@ export class SyncedSecret extends Construct {
     new ExternalSecret(this, 'Resource', {
       metadata: { name: props.name, labels: props.labels },
       spec: {
-        refreshInterval: props.refreshInterval ?? '1h',
+        refreshInterval: goDuration(props.refreshInterval ?? '1h'),
         secretStoreRef: {
           name: props.store.name,
           kind: props.store.kind === 'ClusterSecretStore' ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,

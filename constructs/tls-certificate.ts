@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { goDuration } from './go-duration';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
 } from '../imports/cert-manager-certificate';
@@ -44,8 +45,8 @@ export class TlsCertificate extends Construct {
         secretTemplate: { labels: props.labels },
         commonName: props.commonName,
         dnsNames: props.dnsNames?.length ? [...props.dnsNames] : undefined,
-        duration: props.duration ?? '2160h',
-        renewBefore: props.renewBefore ?? '720h',
+        duration: goDuration(props.duration ?? '2160h'),
+        renewBefore: goDuration(props.renewBefore ?? '720h'),
         privateKey: {
           algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
           size: 256,

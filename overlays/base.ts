@@ -134,6 +134,16 @@ export const base: BaseSpec = {
       shardMovesPer10m: 50,
     },
   },
+  // Replace repoURL with the repository you commit dist/ to.
+  gitops: {
+    repoURL: 'https://github.com/example-org/temporal-platform.git',
+    targetRevision: 'main',
+    distPath: 'dist',
+    project: 'temporal',
+    argocdNamespace: 'argocd',
+    destinationServer: 'https://kubernetes.default.svc',
+    syncPolicy: 'manual',
+  },
   jobs: {
     backoffLimit: 10,
     ttlSecondsAfterFinished: 86400,

@@ -65,4 +65,5 @@ export const dev: ProfileOverlay = {
       env: { SPRING_PROFILES_ACTIVE: 'dev' },
     },
   ],
+  gitops: { syncPolicy: 'automated-prune' },
 };

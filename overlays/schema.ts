@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { durationHours } from './quantities';
 import { checkDatastores, archivalSchema, backupSchema, elasticsearchSchema, persistenceSchema } from './datastores-schema';
 import { dynamicConfigSchema } from './dynamic-config';
+import { gitopsSchema } from './gitops-schema';
 import { checkWorkerPools, workerPoolSchema } from './worker-pool-schema';
 import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
@@ -87,6 +88,7 @@ const specObject = z
     }),
     elasticsearch: elasticsearchSchema,
     monitoring: monitoringSchema,
+    gitops: gitopsSchema,
     tls: tlsSchema,
     authorization: authorizationSchema,
     externalSecrets: externalSecretsSchema,

@@ -43,4 +43,5 @@ export const staging: ProfileOverlay = {
   networkPolicies: {
     clientNamespaces: [{ 'temporal-client': 'staging' }],
   },
+  gitops: { syncPolicy: 'automated' },
 };

@@ -206,7 +206,7 @@ test('accepts latest in development, and a YAML-only profile from the overlays f
   expect(fs.existsSync(other)).toBe(false);
   const ok = run(['--outdir', other, '--overlays-dir', dir, '--profile', 'dev,qa', '--quiet'], { out: () => undefined, err: () => undefined }, {});
   expect(ok).toBe(0);
-  expect(fs.readdirSync(other).sort()).toEqual(['dev', 'qa']);
+  expect(fs.readdirSync(other).sort()).toEqual(['dev', 'qa', 'qa-custom-resources']);
   expect(fs.readFileSync(path.join(other, 'qa', '0000-namespace.k8s.yaml'), 'utf8')).toContain('name: temporal-qa');
 });
 

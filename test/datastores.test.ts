@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { load, loadAll } from 'js-yaml';
+import { load } from 'js-yaml';
 import { synthProfile } from '../main';
 import { loadSpec } from '../overlays';
 import type { Spec } from '../overlays/schema';
@@ -16,13 +16,13 @@ const DSQL_OVERLAY = path.resolve(__dirname, '..', 'overlays', 'examples', 'auro
 
 function synthWithOverlay(profile: string, overlay: string): { spec: Spec; objects: K8sObject[] } {
   const spec = loadSpec(profile, { extraOverlays: [overlay] });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-overlay-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-overlay-'));
   try {
-    synthProfile(spec, dir);
-    const objects = fs.readdirSync(dir).sort().flatMap((f) => loadAll(fs.readFileSync(path.join(dir, f), 'utf8')) as K8sObject[]);
-    return { spec, objects };
+    // synthProfile returns every object, those in the custom-resources folder included.
+    const objects = synthProfile(spec, path.join(root, profile)) as unknown as K8sObject[];
+    return { spec, objects: JSON.parse(JSON.stringify(objects)) };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -123,9 +123,9 @@ describe.each(CASES)('%s', (_name, load_) => {
       const env = Object.fromEntries(podSpec(d).containers[0].env.map((e: any) => [e.name, e.value]));
       expect(env).toMatchObject({ REGION: spec.persistence.dsql!.region, CLUSTER_ENDPOINT: spec.persistence.external!.host });
       expect(env).not.toHaveProperty('TEMPORAL_DEFAULT_STORE_PASSWORD');
-      expect(find(objects, 'ServiceAccount', d.metadata.name).metadata.annotations).toEqual(spec.temporal.serviceAccountAnnotations);
+      expect(find(objects, 'ServiceAccount', d.metadata.name).metadata.annotations).toMatchObject(spec.temporal.serviceAccountAnnotations);
     }
-    expect(find(objects, 'ServiceAccount', 'temporal-schema').metadata.annotations).toEqual(spec.temporal.serviceAccountAnnotations);
+    expect(find(objects, 'ServiceAccount', 'temporal-schema').metadata.annotations).toMatchObject(spec.temporal.serviceAccountAnnotations);
     expect(objects.some((o) => o.kind === 'CronJob')).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { synthProfile } from '../main';
+import { customResourcesDir, synthProfile } from '../main';
 import { listProfiles, loadSpec } from '../overlays';
 import type { Spec } from '../overlays/schema';
 
@@ -18,8 +18,12 @@ export type K8sObject = {
 export interface SynthesizedProfile {
   readonly profile: string;
   readonly spec: Spec;
-  /** file name → YAML text, in file order */
+  /** file name → YAML text of dist/<profile>/, in file order */
   readonly files: Record<string, string>;
+  /** file name → YAML text of dist/<profile>-custom-resources/ (objects that need CRDs) */
+  readonly customFiles: Record<string, string>;
+  /** dist/<profile>/README.md */
+  readonly readme: string;
   readonly objects: K8sObject[];
 }
 
@@ -29,13 +33,22 @@ export function synthesized(profile: string): SynthesizedProfile {
   const hit = cache.get(profile);
   if (hit) return hit;
   const spec = loadSpec(profile);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `synth-${profile}-`));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `synth-${profile}-`));
+  const dir = path.join(root, profile);
   synthProfile(spec, dir);
-  const files: Record<string, string> = {};
-  for (const f of fs.readdirSync(dir).sort()) files[f] = fs.readFileSync(path.join(dir, f), 'utf8');
-  fs.rmSync(dir, { recursive: true, force: true });
-  const objects = Object.values(files).flatMap((text) => loadAll(text) as K8sObject[]);
-  const result = { profile, spec, files, objects };
+  const read = (d: string) => {
+    const out: Record<string, string> = {};
+    if (!fs.existsSync(d)) return out;
+    for (const f of fs.readdirSync(d).sort()) out[f] = fs.readFileSync(path.join(d, f), 'utf8');
+    return out;
+  };
+  const all = read(dir);
+  const files = Object.fromEntries(Object.entries(all).filter(([f]) => f.endsWith('.yaml')));
+  const customFiles = read(customResourcesDir(dir));
+  const readme = all['README.md'];
+  fs.rmSync(root, { recursive: true, force: true });
+  const objects = [...Object.values(files), ...Object.values(customFiles)].flatMap((text) => loadAll(text) as K8sObject[]);
+  const result = { profile, spec, files, customFiles, readme, objects };
   cache.set(profile, result);
   return result;
 }

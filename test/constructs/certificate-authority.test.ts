@@ -31,8 +31,8 @@ describe('CertificateAuthority', () => {
       commonName: 'Temporal temporal-test CA',
       secretName: 'temporal-ca',
       secretTemplate: { labels },
-      duration: '87600h',
-      renewBefore: '720h',
+      duration: '87600h0m0s',
+      renewBefore: '720h0m0s',
       privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Never' },
       issuerRef: { name: 'temporal-ca-selfsigned', kind: 'Issuer', group: 'cert-manager.io' },
     });
@@ -45,8 +45,8 @@ describe('CertificateAuthority', () => {
       name: 'corp-ca',
       labels: { team: 'platform' },
       commonName: 'Corp CA',
-      duration: '43800h',
-      renewBefore: '2160h',
+      duration: '43800h0m0s',
+      renewBefore: '2160h0m0s',
     };
     const { construct, objects } = synth(all);
     expect(issuers(objects).map((i) => i.metadata.name).sort()).toEqual(['corp-ca', 'corp-ca-selfsigned']);
@@ -58,8 +58,8 @@ describe('CertificateAuthority', () => {
       commonName: 'Corp CA',
       secretName: 'corp-ca',
       secretTemplate: { labels: { team: 'platform' } },
-      duration: '43800h',
-      renewBefore: '2160h',
+      duration: '43800h0m0s',
+      renewBefore: '2160h0m0s',
       issuerRef: { name: 'corp-ca-selfsigned', kind: 'Issuer', group: 'cert-manager.io' },
     });
     expect(find(objects, 'Issuer', 'corp-ca').spec).toEqual({ ca: { secretName: 'corp-ca' } });

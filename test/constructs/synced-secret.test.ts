@@ -25,7 +25,7 @@ describe('SyncedSecret', () => {
     expect(es.apiVersion).toBe('external-secrets.io/v1');
     expect(es.metadata).toMatchObject({ name: 'temporal-postgres-credentials', namespace: 'temporal-test', labels });
     expect(es.spec).toEqual({
-      refreshInterval: '1h',
+      refreshInterval: '1h0m0s',
       secretStoreRef: { name: 'aws-secrets-manager', kind: 'ClusterSecretStore' },
       target: { name: 'temporal-postgres-credentials', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
       data: [
@@ -43,12 +43,12 @@ describe('SyncedSecret', () => {
       keys: ['client-secret'],
       remoteKey: 'kv/temporal/ui',
       store: { name: 'vault', kind: 'SecretStore' },
-      refreshInterval: '15m',
+      refreshInterval: '15m0s',
     };
     const { construct, es } = synth(all);
     expect(es.metadata).toMatchObject({ name: 'temporal-ui-oidc', labels: { team: 'platform' } });
     expect(es.spec).toEqual({
-      refreshInterval: '15m',
+      refreshInterval: '15m0s',
       secretStoreRef: { name: 'vault', kind: 'SecretStore' },
       target: { name: 'temporal-ui-oidc', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
       data: [{ secretKey: 'client-secret', remoteRef: { key: 'kv/temporal/ui', property: 'client-secret' } }],

@@ -29,8 +29,8 @@ describe('TlsCertificate', () => {
       secretName: 'temporal-frontend-tls',
       secretTemplate: { labels },
       commonName: 'temporal-frontend',
-      duration: '2160h',
-      renewBefore: '720h',
+      duration: '2160h0m0s',
+      renewBefore: '720h0m0s',
       privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
       usages: ['digital signature', 'key encipherment', 'server auth'],
       issuerRef: { name: 'temporal-ca', kind: 'Issuer', group: 'cert-manager.io' },
@@ -46,8 +46,8 @@ describe('TlsCertificate', () => {
       commonName: 'temporal-internode',
       dnsNames: ['temporal-internode', 'temporal-history-headless.temporal.svc'],
       usage: 'both',
-      duration: '720h',
-      renewBefore: '240h',
+      duration: '720h0m0s',
+      renewBefore: '240h0m0s',
     };
     const { construct, cert } = synth(all);
     expect(cert.metadata).toMatchObject({ name: 'temporal-internode-tls', labels: { team: 'platform' } });
@@ -56,8 +56,8 @@ describe('TlsCertificate', () => {
       secretTemplate: { labels: { team: 'platform' } },
       commonName: 'temporal-internode',
       dnsNames: ['temporal-internode', 'temporal-history-headless.temporal.svc'],
-      duration: '720h',
-      renewBefore: '240h',
+      duration: '720h0m0s',
+      renewBefore: '240h0m0s',
       privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
       usages: ['digital signature', 'key encipherment', 'server auth', 'client auth'],
       issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },

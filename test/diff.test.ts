@@ -13,7 +13,6 @@ const root = path.resolve(__dirname, '..');
 const script = path.join(root, 'scripts', 'diff.js');
 
 interface Edit { op: ' ' | '-' | '+'; line: string }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { lineDiff, editScript } = require('../scripts/diff.js') as {
   lineDiff: (a: string | string[], b: string | string[], context?: number) => string[];
   editScript: (a: string[], b: string[]) => Edit[];
@@ -111,7 +110,7 @@ describe('npm run diff', () => {
     // Three lines of context either side.
     expect(hunk.slice(minus - 3, minus).every((l) => l.startsWith(' '))).toBe(true);
     expect(hunk.slice(minus + 2, minus + 5).every((l) => l.startsWith(' '))).toBe(true);
-    expect(r.stdout).toMatch(/^staging: 0 added, 0 removed, 1 changed$/m);
+    expect(r.stdout).toMatch(/^staging: 0 added, 0 removed, 1 changed(, 1 file changed)?$/m);
   });
 
   test('an added worker pool is reported as added objects', () => {

@@ -286,7 +286,7 @@ function totalsSection(workloads: Workload[]): string[] {
       for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += n * (w.resources[k] ?? 0);
     }
     const cpu = (m: number) => `${trim(m / 1000, 3)} cores (${trim(m, 1)}m)`;
-    const mem = (b: number) => `${formatMemory(b)} (${trim(b / 2 ** 20, 2)}Mi)`;
+    const mem = (b: number) => (b < 2 ** 30 ? formatMemory(b) : `${formatMemory(b)} (${trim(b / 2 ** 20, 2)}Mi)`);
     return `| ${label} | ${pods} | ${cpu(sum.cpuRequest)} | ${mem(sum.memoryRequest)} | ${cpu(sum.cpuLimit)} | ${mem(sum.memoryLimit)} |`;
   };
   const lines = [
@@ -300,7 +300,8 @@ function totalsSection(workloads: Workload[]): string[] {
     `Sums over the ${running.length} long-running workloads (Deployments and StatefulSets) at the given replicas.`,
   ];
   if (excluded.length) {
-    lines.push(`Not counted: ${excluded.map((w) => `${w.kind} ${code(w.name)}`).join(', ')} (they run to completion or once per node).`);
+    const why = excluded.some((w) => w.kind === 'DaemonSet') ? 'they run to completion, or one pod per node' : 'they run to completion';
+    lines.push(`Not counted: ${excluded.map((w) => `${w.kind} ${code(w.name)}`).join(', ')} (${why}).`);
   }
   if (running.some((w) => Object.values(w.resources.unset).some((n) => n > 0))) {
     lines.push('Some containers set no request or limit; they add nothing to these sums.');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run diff [-- --profile P]... [--base <git-ref> | --against <dir>] [--overlay extra.yaml]... [--color]`
+// (`--synth-dir <dir>` compares an existing synth output instead of synthesizing.)
 //
 // Synthesizes into a temporary folder and compares the result with the committed output (the working
 // tree's dist/, dist/ at a git ref with --base, or any folder with --against), per Kubernetes object
@@ -22,7 +23,8 @@ const TOP_LEVEL = '(top level)';
 const CONTEXT = 3;
 
 const USAGE = 'usage: npm run diff -- [--profile <name>]... [--base <git-ref> | --against <dir>] [--overlay extra.yaml]... [--color]\n'
-  + '  compares a fresh synth with dist/ (working tree), dist/ at <git-ref>, or <dir>; exit 0 identical, 1 different, 2 error';
+  + '  compares a fresh synth with dist/ (working tree), dist/ at <git-ref>, or <dir>; exit 0 identical, 1 different, 2 error\n'
+  + '  --synth-dir <dir> compares an existing synth output folder instead of synthesizing (no --overlay)';
 
 class UsageError extends Error {}
 
@@ -147,7 +149,7 @@ function lineDiff(oldText, newText, context = CONTEXT) {
 // Arguments
 
 function parseArgs(argv) {
-  const args = { profiles: [], overlays: [], base: undefined, against: undefined, color: false, help: false };
+  const args = { profiles: [], overlays: [], base: undefined, against: undefined, synthDir: undefined, color: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
@@ -163,12 +165,14 @@ function parseArgs(argv) {
       case '--overlay': args.overlays.push(value()); break;
       case '--base': args.base = value(); break;
       case '--against': args.against = value(); break;
+      case '--synth-dir': args.synthDir = value(); break;
       case '--color': case '--colour': args.color = true; break;
       case '--help': case '-h': args.help = true; break;
       default: throw new UsageError(`unknown argument "${a}"`);
     }
   }
   if (args.base !== undefined && args.against !== undefined) throw new UsageError('--base and --against cannot be combined');
+  if (args.synthDir !== undefined && args.overlays.length) throw new UsageError('--overlay needs a synth; it cannot be combined with --synth-dir');
   args.profiles = [...new Set(args.profiles)];
   return args;
 }
@@ -354,6 +358,12 @@ function report(results, description, color) {
 
 // ---------------------------------------------------------------------------------------------------
 
+/** A folder as the user would name it: relative below the current folder, absolute elsewhere. */
+function displayDir(dir) {
+  const rel = path.relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+}
+
 function synthesize(args, outdir) {
   const argv = [path.join(root, 'scripts', 'synth.js'), '--quiet', '--outdir', outdir];
   for (const p of args.profiles) argv.push('--profile', p);
@@ -391,15 +401,21 @@ function run(argv) {
       const dir = path.resolve(args.against ?? path.join(root, 'dist'));
       if (args.against !== undefined && !fs.existsSync(dir)) throw new UsageError(`--against ${args.against}: no such directory`);
       oldFiles = readDir(dir);
-      const rel = path.relative(process.cwd(), dir);
-      oldName = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+      oldName = displayDir(dir);
       description = args.against !== undefined ? `${oldName}/` : `dist/ (working tree)${oldFiles.size ? '' : ' — empty, everything is new'}`;
     }
-    const outdir = path.join(tmp, 'dist');
-    const failure = synthesize(args, outdir);
-    if (failure) return { code: 2, stdout: '', stderr: `diff: ${failure}\n` };
+    let outdir = path.join(tmp, 'dist');
+    if (args.synthDir !== undefined) {
+      outdir = path.resolve(args.synthDir);
+      if (!fs.existsSync(outdir)) throw new UsageError(`--synth-dir ${args.synthDir}: no such directory`);
+    } else {
+      const failure = synthesize(args, outdir);
+      if (failure) return { code: 2, stdout: '', stderr: `diff: ${failure}\n` };
+    }
     const results = compare(oldFiles, readDir(outdir), args.profiles, oldName, yaml);
-    return { code: results.some(differs) ? 1 : 0, stdout: `${report(results, description, args.color).join('\n')}\n`, stderr: '' };
+    const lines = report(results, description, args.color);
+    if (args.synthDir !== undefined) lines[0] = lines[0].replace('a fresh synth', displayDir(outdir));
+    return { code: results.some(differs) ? 1 : 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
   } catch (e) {
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `diff: ${e.message}\n` };
     throw e;

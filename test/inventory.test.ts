@@ -171,7 +171,7 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
     expect(Number(cells[1])).toBe(pods);
     expect(cells[2]).toContain(`(${cpu}m)`);
     expect(cells[2]).toContain(`${cpu / 1000} cores`);
-    expect(cells[3]).toContain(`(${mem / 2 ** 20}Mi)`);
+    expect(cells[3]).toContain(`${mem / 2 ** 20}Mi`);
     const totals = md.slice(md.indexOf('## Totals'), md.indexOf('## Network flows'));
     for (const o of objects.filter((x) => x.kind === 'Job' || x.kind === 'CronJob')) expect(totals).toContain(`${o.kind} \`${o.metadata.name}\``);
   });

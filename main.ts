@@ -82,7 +82,7 @@ export function synthProfile(spec: Spec, outdir: string): { [key: string]: JsonV
       fs.writeFileSync(path.join(crdir, name), custom.map(toYaml).join('---\n'));
     }
   });
-  fs.writeFileSync(path.join(outdir, 'README.md'), inventory(spec, all));
+  fs.writeFileSync(path.join(outdir, 'README.md'), inventory(spec, all, path.basename(outdir)));
   return all;
 }
 

@@ -36,6 +36,7 @@ export function operatorCredentials(spec: Spec): Credential[] {
     out.push({ secretName: auth.clientSecret.name, keys: [auth.clientSecret.key], purpose: 'OIDC client secret of the Web UI' });
   }
   for (const pool of spec.workerPools) {
+    if (pool.apiKeySecret) out.push({ secretName: pool.apiKeySecret.name, keys: [pool.apiKeySecret.key], purpose: `JWT/API key of worker pool ${pool.name}` });
     for (const secret of pool.envFrom.secrets) out.push({ secretName: secret, keys: [], purpose: `environment of worker pool ${pool.name}` });
   }
   return out;

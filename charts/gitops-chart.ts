@@ -51,16 +51,21 @@ export class GitOpsChart extends Chart {
         // The Namespace is the only cluster-scoped object; everything else is namespaced and listed.
         clusterResourceWhitelist: sorted.filter((k) => k.kind === 'Namespace'),
         namespaceResourceWhitelist: sorted.filter((k) => k.kind !== 'Namespace'),
-        orphanedResources: { warn: true },
+        // Secrets written by cert-manager and external-secrets, or created by hand, are expected here.
+        orphanedResources: { warn: true, ignore: [{ group: '', kind: 'Secret', name: '*' }] },
       },
     });
 
+    const instances = profiles.map((p) => p.spec.instance);
+    if (new Set(instances).size !== instances.length) throw new Error('GitOpsChart: every profile needs its own instance (it names the Application)');
     for (const p of profiles) {
       const g = p.spec.gitops;
       const dirs = [p.profile, ...(p.hasCustomResources ? [`${p.profile}-custom-resources`] : [])];
       new Application(this, `App-${p.profile}`, {
         metadata: {
-          name: `temporal-${p.profile}`,
+          // Named like the instance: with Argo CD's label tracking (its default before 3.0), the
+          // app.kubernetes.io/instance label it writes then keeps the value every selector expects.
+          name: p.spec.instance,
           namespace: g.argocdNamespace,
           labels: { ...labels, 'app.kubernetes.io/instance': p.spec.instance },
           // Deleting the Application deletes what it deployed.

@@ -489,7 +489,7 @@ function customResourcesSection(objects: K8s[]): string[] {
 }
 
 /** The README.md of dist/<profile>/, generated from the rendered objects. */
-export function inventory(spec: Spec, objects: { [key: string]: JsonValue }[]): string {
+export function inventory(spec: Spec, objects: { [key: string]: JsonValue }[], profile = '<profile>'): string {
   const all = objects as unknown as K8s[];
   const workloads = workloadsOf(all);
   const policies = all.filter((o) => o.kind === 'NetworkPolicy' && o.apiVersion.startsWith('networking.k8s.io/'));
@@ -508,6 +508,24 @@ export function inventory(spec: Spec, objects: { [key: string]: JsonValue }[]): 
     ...networkSection(workloads, policies),
     '',
     ...customResourcesSection(all),
+    '',
+    ...pruneSection(spec, all, profile),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The one kubectl call that applies both folders and prunes what a change removed, every rendered kind allowed. */
+function pruneSection(spec: Spec, all: readonly K8s[], profile: string): string[] {
+  const kinds = [...new Set(all.map((o) => `${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`))].sort();
+  return [
+    '## Apply with prune',
+    '',
+    'Both folders in one call (pruning one folder alone would delete what is in the other), every kind this profile renders allowed:',
+    '',
+    '```sh',
+    `kubectl apply --recursive -f dist/${profile}${all.some((o) => needsCrd(o.apiVersion)) ? ` -f dist/${profile}-custom-resources` : ''} --prune \\`,
+    `  -l app.kubernetes.io/instance=${spec.instance} \\`,
+    `  --prune-allowlist=${kinds.join(',')}`,
+    '```',
+  ];
 }

@@ -54,6 +54,7 @@ export class ObservabilityChart extends Chart {
         labels,
         group: `temporal.${topo.namespace}`,
         alerts: temporalAlerts(topo.namespace, m.thresholds),
+        alertLabels: { namespace: topo.namespace },
       });
     }
   }

@@ -8,15 +8,16 @@
  * | 2 | PostgreSQL, Elasticsearch |
  * | 3 | schema and index Jobs (Sync hooks) |
  * | 4 | Temporal roles |
- * | 5 | Web UI, admin tools, worker pools |
- * | 6 | namespace-registration Job (Sync hook), backups, monitoring |
+ * | 5 | namespace-registration Job (Sync hook): workers need their namespaces to start |
+ * | 6 | Web UI, admin tools, worker pools |
+ * | 7 | backups, monitoring |
  *
  * Jobs are Argo CD Sync hooks deleted before each new run (BeforeHookCreation): every sync re-runs
  * them, a TTL-deleted Job never shows as OutOfSync, and plain `kubectl apply` ignores the annotations.
  */
 import { ApiObject, Chart } from 'cdk8s';
 
-export const WAVE = { namespace: 0, foundation: 1, datastores: 2, setup: 3, server: 4, clients: 5, after: 6 } as const;
+export const WAVE = { namespace: 0, foundation: 1, datastores: 2, setup: 3, server: 4, namespaces: 5, clients: 6, after: 7 } as const;
 
 const FOUNDATION_KINDS = new Set([
   'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Secret', 'ExternalSecret', 'Issuer', 'Certificate',
@@ -36,7 +37,7 @@ const COMPONENT_WAVES: Record<string, number> = {
   web: WAVE.clients,
   'admin-tools': WAVE.clients,
   'worker-pool': WAVE.clients,
-  'namespace-registration': WAVE.after,
+  'namespace-registration': WAVE.namespaces,
   backup: WAVE.after,
   monitoring: WAVE.after,
 };
@@ -58,6 +59,10 @@ export function applySyncWaves(charts: readonly Chart[]): void {
       if (!(node instanceof ApiObject)) continue;
       const wave = syncWave(node.kind, node.metadata.getLabel('app.kubernetes.io/component'));
       node.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(wave));
+      // Deleting the Application (or a later prune) must never take the data with it.
+      if (node.kind === 'Namespace' || node.kind === 'PersistentVolumeClaim') {
+        node.metadata.addAnnotation('argocd.argoproj.io/sync-options', 'Delete=false,Prune=false');
+      }
       if (node.kind === 'Job') {
         node.metadata.addAnnotation('argocd.argoproj.io/hook', 'Sync');
         node.metadata.addAnnotation('argocd.argoproj.io/hook-delete-policy', 'BeforeHookCreation');

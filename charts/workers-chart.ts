@@ -27,7 +27,12 @@ export class WorkersChart extends Chart {
         backlogScaling: pool.keda,
         env: pool.env,
         envFrom: pool.envFrom,
-        config: pool.config,
+        config: {
+          ...pool.config,
+          ...(spec.tls.enabled ? pool.configWhenTls : {}),
+          ...(pool.apiKeySecret ? pool.configWhenApiKey : {}),
+        },
+        apiKeySecret: pool.apiKeySecret,
         configMountPath: pool.configMountPath,
         jvmOptions: pool.jvmOptions,
         volume: pool.volume,

@@ -22,6 +22,8 @@ export interface AlertRulesProps {
   readonly alerts: readonly AlertProps[];
   /** Evaluation interval of the group. @default '1m' */
   readonly interval?: string;
+  /** Labels on every alert besides `severity`, for routing (e.g. `namespace`; `absent()` alerts carry none of their own). @default {} */
+  readonly alertLabels?: Record<string, string>;
 }
 
 /** A prometheus-operator PrometheusRule with one group of alerts, each with severity, summary and runbook. */
@@ -40,7 +42,7 @@ export class AlertRules extends Construct {
             alert: a.name,
             expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
             for: a.for,
-            labels: { severity: a.severity },
+            labels: { ...props.alertLabels, severity: a.severity },
             annotations: { summary: a.summary, description: a.description, runbook: a.runbook },
           })),
         }],

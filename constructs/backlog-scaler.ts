@@ -24,6 +24,8 @@ export interface BacklogScalerProps {
   readonly cooldownPeriodSeconds?: number;
   /** mTLS to the frontend: the client certificate Secret (tls.crt, tls.key, ca.crt) and the name to verify. @default plaintext */
   readonly tls?: { readonly secretName: string; readonly serverName: string };
+  /** Secret with a JWT/API key, for a frontend that authorizes callers. @default none */
+  readonly apiKeySecret?: { readonly name: string; readonly key: string };
 }
 
 /**
@@ -34,14 +36,20 @@ export class BacklogScaler extends Construct {
   constructor(scope: Construct, id: string, props: BacklogScalerProps) {
     super(scope, id);
     if (props.taskQueues.length === 0) throw new Error(`BacklogScaler ${props.name}: at least one task queue`);
-    if (props.tls) {
+    const auth = props.tls !== undefined || props.apiKeySecret !== undefined;
+    if (auth) {
       new TriggerAuthentication(this, 'Auth', {
         metadata: { name: props.name, labels: props.labels },
         spec: {
           secretTargetRef: [
-            { parameter: 'cert', name: props.tls.secretName, key: 'tls.crt' },
-            { parameter: 'key', name: props.tls.secretName, key: 'tls.key' },
-            { parameter: 'ca', name: props.tls.secretName, key: 'ca.crt' },
+            ...(props.tls
+              ? [
+                { parameter: 'cert', name: props.tls.secretName, key: 'tls.crt' },
+                { parameter: 'key', name: props.tls.secretName, key: 'tls.key' },
+                { parameter: 'ca', name: props.tls.secretName, key: 'ca.crt' },
+              ]
+              : []),
+            ...(props.apiKeySecret ? [{ parameter: 'apiKey', name: props.apiKeySecret.name, key: props.apiKeySecret.key }] : []),
           ],
         },
       });
@@ -65,7 +73,7 @@ export class BacklogScaler extends Construct {
             queueTypes: (props.queueTypes ?? ['workflow', 'activity']).join(','),
             ...(props.tls ? { tlsServerName: props.tls.serverName } : {}),
           },
-          authenticationRef: props.tls ? { name: props.name, kind: ScaledObjectSpecTriggersAuthenticationRefKind.TRIGGER_AUTHENTICATION } : undefined,
+          authenticationRef: auth ? { name: props.name, kind: ScaledObjectSpecTriggersAuthenticationRefKind.TRIGGER_AUTHENTICATION } : undefined,
         })),
       },
     });

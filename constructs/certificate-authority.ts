@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { claimLabels } from './labels';
 import { goDuration } from './go-duration';
 import { Issuer } from '../imports/cert-manager-issuer';
 import type { IssuerRef } from './tls-certificate';
@@ -34,7 +35,7 @@ export class CertificateAuthority extends Construct {
         isCa: true,
         commonName: props.commonName,
         secretName: props.name,
-        secretTemplate: { labels: props.labels },
+        secretTemplate: { labels: claimLabels(props.labels) },
         duration: goDuration(props.duration ?? '87600h'),
         renewBefore: goDuration(props.renewBefore ?? '720h'),
         // Keep the CA key across renewals, so certificates it signed stay valid.

@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
+import { ClaimingStatefulSet } from './claiming-stateful-set';
 import { DisruptionBudget } from './disruption-budget';
-import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
+import { ComponentIdentity, claimLabels, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
@@ -142,7 +143,7 @@ export class ElasticsearchCluster extends Construct {
       ...(security?.transportTlsSecret ? [{ name: 'transport-tls', mountPath: `${HOME}/config/certs`, readOnly: true }] : []),
     ];
 
-    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    new ClaimingStatefulSet(this, 'StatefulSet', {
       metadata: { name: props.name, labels },
       spec: {
         serviceName: this.headlessServiceName,
@@ -214,8 +215,9 @@ export class ElasticsearchCluster extends Construct {
         },
         volumeClaimTemplates: [
           {
-            // Immutable once created: no version label, or an image bump would fail to apply.
-            metadata: { name: 'data', labels: { ...this.selector, 'app.kubernetes.io/part-of': labels['app.kubernetes.io/part-of'] } },
+            // Immutable once created: no version label, or an image bump would fail to apply. No instance
+            // label either: Argo CD's label tracking would count these PVCs as its own and prune them.
+            metadata: { name: 'data', labels: claimLabels(labels) },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: props.storage.storageClassName,

@@ -32,3 +32,12 @@ export function selectorLabels(id: ComponentIdentity): Record<string, string> {
     'app.kubernetes.io/component': id.component,
   };
 }
+
+/**
+ * Labels for objects a controller creates from a template (PVCs from claim templates, Secrets from
+ * cert-manager): no version (templates are immutable) and no instance (Argo CD's label-based tracking
+ * would adopt them as its own and prune them).
+ */
+export function claimLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !['app.kubernetes.io/version', 'app.kubernetes.io/instance'].includes(k)));
+}

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
+import { ClaimingStatefulSet } from './claiming-stateful-set';
+import { ComponentIdentity, claimLabels, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
@@ -79,7 +80,7 @@ export class PostgresCluster extends Construct {
     });
 
     const isReady = ['pg_isready', '-h', '127.0.0.1', '-p', String(this.port), '-U', props.user, '-d', props.database];
-    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    new ClaimingStatefulSet(this, 'StatefulSet', {
       metadata: { name: props.name, labels },
       spec: {
         serviceName: headless,
@@ -133,8 +134,9 @@ export class PostgresCluster extends Construct {
         },
         volumeClaimTemplates: [
           {
-            // Immutable once created: no version label here, or an image bump would fail to apply.
-            metadata: { name: 'data', labels: { ...this.selector, 'app.kubernetes.io/part-of': labels['app.kubernetes.io/part-of'] } },
+            // Immutable once created: no version label, or an image bump would fail to apply. No instance
+            // label either: Argo CD's label tracking would count these PVCs as its own and prune them.
+            metadata: { name: 'data', labels: claimLabels(labels) },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: props.storage.storageClassName,

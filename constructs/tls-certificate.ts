@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { claimLabels } from './labels';
 import { goDuration } from './go-duration';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
@@ -42,7 +43,7 @@ export class TlsCertificate extends Construct {
       metadata: { name: props.name, labels: props.labels },
       spec: {
         secretName: props.name,
-        secretTemplate: { labels: props.labels },
+        secretTemplate: { labels: claimLabels(props.labels) },
         commonName: props.commonName,
         dnsNames: props.dnsNames?.length ? [...props.dnsNames] : undefined,
         duration: goDuration(props.duration ?? '2160h'),

@@ -72,6 +72,8 @@ export interface WorkerPoolProps {
   readonly prometheusAnnotations?: boolean;
   /** Client certificate for a TLS frontend: mounted, and announced with TEMPORAL_TLS_* env. @default plaintext */
   readonly tls?: ClientTlsProps;
+  /** Secret with the worker's JWT/API key: TEMPORAL_API_KEY, and KEDA's `apiKey`. @default none */
+  readonly apiKeySecret?: { readonly name: string; readonly key: string };
   /** @default false */
   readonly topologySpread?: boolean;
   /** @default { user: 1000, group: 1000 } */
@@ -144,6 +146,7 @@ export class WorkerPool extends Construct {
       ...(props.maxConcurrentActivities !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', value: String(props.maxConcurrentActivities) }] : []),
       ...(props.jvmOptions?.length ? [{ name: 'JAVA_TOOL_OPTIONS', value: props.jvmOptions.join(' ') }] : []),
       ...(props.tls ? cliTlsEnv(props.tls) : []),
+      ...(props.apiKeySecret ? [{ name: 'TEMPORAL_API_KEY', valueFrom: { secretKeyRef: { name: props.apiKeySecret.name, key: props.apiKeySecret.key } } }] : []),
       ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
     ];
     const envFrom: k8s.EnvFromSource[] = [
@@ -203,6 +206,7 @@ export class WorkerPool extends Construct {
         taskQueues: props.taskQueues,
         ...props.backlogScaling,
         tls: props.tls,
+        apiKeySecret: props.apiKeySecret,
       });
     }
 

@@ -188,7 +188,8 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
   maxConcurrentActivities: 100,
   replicas: 1,
   autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80, behavior: 'default' },
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  // A JVM with Spring Boot and the gRPC stack: the heap is 75% of the limit (jvmOptions).
+  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '768Mi' } },
   // The defaults describe a Spring Boot worker: Spring reads the mounted application.yaml from here.
   env: { SPRING_CONFIG_ADDITIONAL_LOCATION: 'optional:file:/etc/app/' },
   envFrom: { configMaps: [], secrets: [] },
@@ -202,8 +203,13 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
       '    workers:',
       '      - task-queue: ${TEMPORAL_TASK_QUEUE}',
       '        capacity:',
-      '          max-concurrent-workflow-task-executors: ${TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS}',
-      '          max-concurrent-activity-executors: ${TEMPORAL_MAX_CONCURRENT_ACTIVITIES}',
+      '          max-concurrent-workflow-task-executors: ${TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS:200}',
+      '          max-concurrent-activity-executors: ${TEMPORAL_MAX_CONCURRENT_ACTIVITIES:200}',
+      '  # Present only when the profile runs TLS / the pool has an API key (configWhenTls, configWhenApiKey).',
+      '  config:',
+      '    import:',
+      '      - optional:file:/etc/app/temporal-mtls.yaml',
+      '      - optional:file:/etc/app/temporal-api-key.yaml',
       'management:',
       '  endpoints:',
       '    web:',
@@ -215,6 +221,23 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
       '        enabled: true',
       '',
     ].join('\n'),
+  },
+  // The Spring Boot starter reads the client certificate from files (PKCS#8 key, as issued). It has no
+  // CA-file setting: with a private CA, trust $TEMPORAL_TLS_SERVER_CA_CERT_PATH in the app (README).
+  configWhenTls: {
+    'temporal-mtls.yaml': [
+      'spring:',
+      '  temporal:',
+      '    connection:',
+      '      mtls:',
+      '        key-file: ${TEMPORAL_TLS_CLIENT_KEY_PATH}',
+      '        cert-chain-file: ${TEMPORAL_TLS_CLIENT_CERT_PATH}',
+      '        server-name: ${TEMPORAL_TLS_SERVER_NAME}',
+      '',
+    ].join('\n'),
+  },
+  configWhenApiKey: {
+    'temporal-api-key.yaml': ['spring:', '  temporal:', '    connection:', '      api-key: ${TEMPORAL_API_KEY}', ''].join('\n'),
   },
   configMountPath: '/etc/app',
   jvmOptions: ['-XX:+UseContainerSupport', '-XX:MaxRAMPercentage=75.0'],

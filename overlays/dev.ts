@@ -61,7 +61,7 @@ export const dev: ProfileOverlay = {
     {
       name: 'app-worker',
       autoscaling: { minReplicas: 1, maxReplicas: 2 },
-      resources: small('100m', '128Mi', '500m', '256Mi'),
+      resources: small('100m', '384Mi', '500m', '512Mi'),
       env: { SPRING_PROFILES_ACTIVE: 'dev' },
     },
   ],

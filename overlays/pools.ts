@@ -13,6 +13,10 @@ export const rubyWorker: WorkerPoolOverlay = {
   maxConcurrentActivities: 40,
   env: { SPRING_CONFIG_ADDITIONAL_LOCATION: null, RUBY_YJIT_ENABLE: '1' },
   config: { 'application.yaml': null, 'worker.yml': 'log_level: info\n' },
+  // The Ruby SDK reads TEMPORAL_TLS_* and TEMPORAL_API_KEY itself (environment configuration).
+  configWhenTls: { 'temporal-mtls.yaml': null },
+  configWhenApiKey: { 'temporal-api-key.yaml': null },
+  resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '500m', memory: '384Mi' } },
   jvmOptions: [],
   liveness: { type: 'exec', command: ['bundle', 'exec', 'bin/worker', 'health'] },
   readiness: { type: 'exec', command: ['bundle', 'exec', 'bin/worker', 'health'] },

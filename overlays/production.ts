@@ -107,13 +107,15 @@ export const production: ProfileOverlay = {
   },
   adminTools: { enabled: false },
   workerPools: [
-    // CPU and memory HPA, 3–10 pods.
+    // HPA on CPU, 3–10 pods; the token for the JWT authorizer comes from the external store.
     {
       name: 'app-worker',
       temporalNamespace: 'production',
       replicas: 3,
-      autoscaling: { minReplicas: 3, maxReplicas: 10, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: 80 },
-      resources: res('250m', '512Mi', '1', '1Gi'),
+      // CPU only: a JVM keeps its heap, so memory would hold the pool at its maximum.
+      autoscaling: { minReplicas: 3, maxReplicas: 10, targetCPUUtilizationPercentage: 80 },
+      resources: res('500m', '768Mi', '2', '1Gi'),
+      apiKeySecret: { name: 'app-worker-temporal-api-key', key: 'api-key' },
     },
     // Backlog-driven with KEDA.
     {
@@ -125,6 +127,7 @@ export const production: ProfileOverlay = {
         queueTypes: ['workflow', 'activity'], pollingIntervalSeconds: 15, cooldownPeriodSeconds: 600,
       },
       resources: res('250m', '256Mi', '1', '512Mi'),
+      apiKeySecret: { name: 'ruby-worker-temporal-api-key', key: 'api-key' },
     },
   ],
   // Application namespaces labelled temporal-client=<env> may call the frontend.

@@ -37,7 +37,8 @@ export const staging: ProfileOverlay = {
         queueTypes: ['workflow', 'activity'], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300,
       },
     },
-    rubyWorker,
+    // CPU and memory HPA (Ruby returns freed memory, unlike a JVM heap).
+    { ...rubyWorker, autoscaling: { minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: 80 } },
   ],
   // Application namespaces labelled temporal-client=<env> may call the frontend.
   networkPolicies: {

@@ -11,10 +11,12 @@ const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
 ]);
 
+const configFiles = z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string());
+
 /** Set by the app from the spec; a pool's `env` may not override them. */
 export const RESERVED_POOL_ENV = [
   'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_TASK_QUEUES',
-  'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 'JAVA_TOOL_OPTIONS',
+  'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 'JAVA_TOOL_OPTIONS', 'TEMPORAL_API_KEY',
 ];
 
 /** KEDA's `temporal` scaler: replicas follow the task-queue backlog. */
@@ -53,7 +55,13 @@ export const workerPoolSchema = z.strictObject({
   /** Pre-existing ConfigMaps and Secrets loaded with envFrom; the pool's Role may read exactly these. */
   envFrom: z.strictObject({ configMaps: z.array(dnsLabel), secrets: z.array(dnsLabel) }),
   /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
-  config: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string()),
+  config: configFiles,
+  /** More files for that ConfigMap, only when the profile runs TLS (e.g. the app's mTLS settings). */
+  configWhenTls: configFiles,
+  /** More files, only when `apiKeySecret` is set (e.g. the app's API-key setting). */
+  configWhenApiKey: configFiles,
+  /** Secret (name, key) with the JWT/API key the worker (TEMPORAL_API_KEY) and KEDA send to an authorizing frontend. @default none */
+  apiKeySecret: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).nullable().optional().transform((s) => s ?? undefined),
   configMountPath: z.string().startsWith('/'),
   /** JVM flags (JAVA_TOOL_OPTIONS) for JVM images; [] for others. */
   jvmOptions: z.array(z.string().min(1)),
@@ -71,7 +79,10 @@ export const workerPoolSchema = z.strictObject({
 type Pool = z.output<typeof workerPoolSchema>;
 
 /** Pool rules that span fields or pools. */
-export function checkWorkerPools(spec: { workerPools: Pool[]; temporal: { namespaces: { name: string }[] } }, ctx: z.RefinementCtx): void {
+export function checkWorkerPools(
+  spec: { workerPools: Pool[]; temporal: { namespaces: { name: string }[] }; authorization: { enabled: boolean } },
+  ctx: z.RefinementCtx,
+): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const names = new Map<string, number>();
   const known = new Set(spec.temporal.namespaces.map((n) => n.name));
@@ -93,5 +104,8 @@ export function checkWorkerPools(spec: { workerPools: Pool[]; temporal: { namesp
       issue(['workerPools', i, 'volume', 'accessMode'], `ReadWriteOnce cannot be mounted by ${maxPods} pods on different nodes; use ReadWriteMany or a single replica`);
     }
     if (new Set(p.taskQueues).size !== p.taskQueues.length) issue(['workerPools', i, 'taskQueues'], 'lists a task queue twice');
+    if (spec.authorization.enabled && !p.apiKeySecret) {
+      issue(['workerPools', i, 'apiKeySecret'], 'is required while authorization is on: the frontend refuses calls without a JWT; name the Secret (and key) holding the worker\'s token');
+    }
   });
 }

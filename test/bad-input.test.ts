@@ -142,6 +142,8 @@ const cases: Array<[string, string, string, string[]]> = [
     ['workerPools[0] (app-worker).env.JAVA_TOOL_OPTIONS', 'is set by the app from the spec']],
   ['alerts without any metrics', 'dev', 'monitoring:\n  alerts: true\n  prometheusAnnotations: false\n',
     ['monitoring.alerts: alerts need metrics']],
+  ['a worker pool without a token while authorization is on', 'production', 'workerPools:\n  - name: app-worker\n    temporalNamespace: production\n',
+    ['workerPools[0] (app-worker).apiKeySecret: is required while authorization is on']],
   ['Elasticsearch visibility with Elasticsearch off', 'staging', 'elasticsearch:\n  enabled: false\n',
     ['elasticsearch.enabled: must be true while persistence.visibilityStore is "elasticsearch"']],
   ['a multi-node secure Elasticsearch without transport TLS', 'production', 'elasticsearch:\n  security:\n    transportTlsSecret: null\n',

@@ -27,11 +27,12 @@ describe.each(PROFILES)('profile %s', (profile) => {
     const datastores = (o: K8sObject) => o.kind === 'StatefulSet';
     const setupJobs = (o: K8sObject) => o.kind === 'Job' && ['schema', 'es-index'].includes(component(o)!);
     const roles = (o: K8sObject) => o.kind === 'Deployment' && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(component(o)!);
+    const namespaceJob = (o: K8sObject) => o.kind === 'Job' && component(o) === 'namespace-registration';
     const clients = (o: K8sObject) => o.kind === 'Deployment' && ['web', 'admin-tools', 'worker-pool'].includes(component(o)!);
-    const last = (o: K8sObject) => (o.kind === 'Job' && component(o) === 'namespace-registration') || ['ServiceMonitor', 'PrometheusRule'].includes(o.kind);
+    const last = (o: K8sObject) => ['ServiceMonitor', 'PrometheusRule', 'CronJob'].includes(o.kind);
 
     expect(wave(find(objects, 'Namespace', ns))).toBe(0);
-    const chain = [config, datastores, setupJobs, roles, clients, last].filter((p) => objects.some(p));
+    const chain = [config, datastores, setupJobs, roles, namespaceJob, clients, last].filter((p) => objects.some(p));
     for (let i = 1; i < chain.length; i++) expect(maxWave(chain[i - 1])).toBeLessThan(minWave(chain[i]));
     expect(minWave(config)).toBeGreaterThan(0);
   });
@@ -96,8 +97,16 @@ describe.each(PROFILES)('profile %s', (profile) => {
   test('no field Argo CD would keep re-syncing', () => {
     const scaled = new Set(objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind)).map((o) => o.spec.scaleTargetRef.name));
     for (const d of objects.filter((o) => o.kind === 'Deployment' && scaled.has(o.metadata.name))) expect(d.spec.replicas).toBeUndefined();
+    // The API server fills in apiVersion/kind of claim templates; rendering them avoids a perpetual diff.
     for (const s of objects.filter((o) => o.kind === 'StatefulSet')) {
-      for (const t of s.spec.volumeClaimTemplates ?? []) expect(Object.keys(t).sort()).toEqual(['metadata', 'spec']);
+      for (const t of s.spec.volumeClaimTemplates ?? []) {
+        expect(t).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
+        expect(t).not.toHaveProperty('status');
+      }
+    }
+    // Data outlives the Application: Namespaces and PVCs are never deleted or pruned by Argo CD.
+    for (const o of objects.filter((x) => x.kind === 'Namespace' || x.kind === 'PersistentVolumeClaim')) {
+      expect(o.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Delete=false,Prune=false');
     }
     // Durations as Go prints them, quantities as the API server stores them.
     const goCanonical = /^(\d+h\d+m\d+s|\d+m\d+s|\d+s)$/;
@@ -147,9 +156,10 @@ describe('Argo CD', () => {
   const project = find(docs, 'AppProject', 'temporal');
 
   test('one Application per profile, each reading only its own folders of dist/', () => {
-    expect(apps.map((a) => a.metadata.name)).toEqual(PROFILES.map((p) => `temporal-${p}`));
+    // Named like the instance, so label-based tracking keeps app.kubernetes.io/instance as selectors expect.
+    expect(apps.map((a) => a.metadata.name)).toEqual(profiles.map((p) => p.spec.instance));
     for (const p of profiles) {
-      const app = find(docs, 'Application', `temporal-${p.profile}`);
+      const app = find(docs, 'Application', p.spec.instance);
       expect(app.metadata.namespace).toBe(p.spec.gitops.argocdNamespace);
       expect(app.spec.project).toBe(project.metadata.name);
       expect(app.spec.source).toMatchObject({ repoURL: p.spec.gitops.repoURL, targetRevision: p.spec.gitops.targetRevision, path: 'dist' });
@@ -162,9 +172,10 @@ describe('Argo CD', () => {
   });
 
   test('dev syncs automatically with prune, staging automatically without, production by hand', () => {
-    expect(find(docs, 'Application', 'temporal-dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(find(docs, 'Application', 'temporal-staging').spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
-    expect(find(docs, 'Application', 'temporal-production').spec.syncPolicy.automated).toBeUndefined();
+    const app = (profile: string) => find(docs, 'Application', profiles.find((p) => p.profile === profile)!.spec.instance);
+    expect(app('dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(app('staging').spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+    expect(app('production').spec.syncPolicy.automated).toBeUndefined();
   });
 
   test('the AppProject allows this repository, the profiles\' namespaces and exactly the kinds they render', () => {

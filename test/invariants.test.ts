@@ -25,6 +25,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     ...(spec.persistence.external?.tls.caSecret ? [spec.persistence.external.tls.caSecret.name] : []),
     ...(es.enabled && es.security.enabled ? [es.security.credentialsSecret.name, ...(es.security.transportTlsSecret ? [es.security.transportTlsSecret] : [])] : []),
     ...(spec.ui.auth.clientSecret ? [spec.ui.auth.clientSecret.name] : []),
+    ...spec.workerPools.flatMap((p) => (p.apiKeySecret ? [p.apiKeySecret.name] : [])),
     ...(spec.ui.ingress.tlsSecretName ? [spec.ui.ingress.tlsSecretName] : []),
     ...spec.workerPools.flatMap((p) => p.envFrom.secrets),
   ]);
@@ -110,9 +111,13 @@ describe.each(PROFILES)('profile %s', (profile) => {
       const withPort = services.filter((svc) => svc.spec.ports.some((p: any) => p.name === sm.spec.endpoints[0].port));
       expect([sm.metadata.name, withPort.length]).toEqual([sm.metadata.name, 1]);
     }
-    const issued = new Set(byKind(objects, 'Certificate').map((c) => c.spec.secretName));
+    const provided = new Set([
+      ...byKind(objects, 'Certificate').map((c) => c.spec.secretName),
+      ...byKind(objects, 'ExternalSecret').map((e) => e.spec.target.name),
+      ...externalSecrets,
+    ]);
     for (const ta of byKind(objects, 'TriggerAuthentication')) {
-      for (const ref of ta.spec.secretTargetRef) expect([ta.metadata.name, ref.name, issued.has(ref.name)]).toEqual([ta.metadata.name, ref.name, true]);
+      for (const ref of ta.spec.secretTargetRef) expect([ta.metadata.name, ref.name, provided.has(ref.name)]).toEqual([ta.metadata.name, ref.name, true]);
     }
   });
 

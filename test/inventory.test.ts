@@ -14,7 +14,7 @@ type Json = { [key: string]: JsonValue }[];
 
 const render = (profile: string, objects?: K8sObject[]) => {
   const s = synthesized(profile);
-  return inventory(s.spec, (objects ?? s.objects) as unknown as Json);
+  return inventory(s.spec, (objects ?? s.objects) as unknown as Json, profile);
 };
 
 const workloads = (objects: K8sObject[]) => objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
@@ -348,4 +348,19 @@ describe('quantities, defaults and Mermaid safety on hand-made objects', () => {
     expect(md).toContain('- ScaledObject (`keda.sh/v1alpha1`) × 1: `scaled`');
     expect(md).not.toContain('Not counted');
   });
+});
+
+test.each(PROFILES)('%s: the prune command covers both folders (when present) and every rendered kind', (profile) => {
+  const { spec, objects, readme, customFiles } = synthesized(profile);
+  const text = inventory(spec, objects as never, profile);
+  expect(readme).toBe(text);
+  const cmd = /```sh\n(kubectl apply[\s\S]*?)\n```/.exec(text.slice(text.indexOf('## Apply with prune')))![1];
+  expect(cmd).toContain(`-f dist/${profile} `);
+  expect(cmd.includes(`-f dist/${profile}-custom-resources`)).toBe(Object.keys(customFiles).length > 0);
+  expect(cmd).toContain(`-l app.kubernetes.io/instance=${spec.instance}`);
+  const allow = new Set(/--prune-allowlist=(\S+)/.exec(cmd)![1].split(','));
+  for (const o of objects) {
+    const gvk = `${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`;
+    expect([gvk, allow.has(gvk)]).toEqual([gvk, true]);
+  }
 });

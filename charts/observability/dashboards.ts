@@ -52,7 +52,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     `sum${by.length ? ` by (${by.join(', ')})` : ''} (rate(${sel(name, extra)}[${window}]))`;
   /** A total that is 0, not absent, when no series exists yet (for sums of several counters). */
   const rateOr0 = (name: TemporalMetric, extra = '') => `(${rate(name, [], extra)} or vector(0))`;
-  const ratio = (num: string, den: string) => `${num} / clamp_min(${den}, 1e-9)`;
+  const ratio = (num: string, den: string) => `(${num}) / clamp_min(${den}, 1e-9)`;
   const quantile = (q: number, name: TemporalMetric, by: string[], extra = '') =>
     `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (rate(${sel(name, extra, '_bucket')}[5m])))`;
   const notLongPoll = `, operation!~${str(alternation(LONG_POLL_OPERATIONS))}`;

@@ -56,6 +56,7 @@ describe('AlertRules', () => {
       group: 'pools',
       alerts: [down, slow],
       interval: '30s',
+      alertLabels: { namespace: 'temporal', severity: 'overridden-by-the-alert' },
     };
     const rule = synth(all);
     expect(rule.metadata).toMatchObject({ name: 'pool-alerts', labels: { release: 'prom', team: 'payments' } });
@@ -68,7 +69,7 @@ describe('AlertRules', () => {
       alert: 'TemporalRequestLatencyHigh',
       expr: slow.expr,
       for: '10m',
-      labels: { severity: 'warning' },
+      labels: { namespace: 'temporal', severity: 'warning' },
       annotations: { summary: 'p99 above 5s', description: 'Requests are slow.', runbook: 'Check the database.' },
     });
   });

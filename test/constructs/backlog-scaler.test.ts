@@ -62,6 +62,7 @@ describe('BacklogScaler', () => {
       pollingIntervalSeconds: 10,
       cooldownPeriodSeconds: 60,
       tls: { secretName: 'billing-client-cert', serverName: 'fe.example.internal' },
+      apiKeySecret: { name: 'billing-api-key', key: 'token' },
     };
     const { objects, scaledObject } = synth(all);
     expect(objects.map((o) => o.kind).sort()).toEqual(['ScaledObject', 'TriggerAuthentication']);
@@ -96,8 +97,18 @@ describe('BacklogScaler', () => {
         { parameter: 'cert', name: 'billing-client-cert', key: 'tls.crt' },
         { parameter: 'key', name: 'billing-client-cert', key: 'tls.key' },
         { parameter: 'ca', name: 'billing-client-cert', key: 'ca.crt' },
+        { parameter: 'apiKey', name: 'billing-api-key', key: 'token' },
       ],
     });
+  });
+
+  test('an API key alone (no TLS) still gets a TriggerAuthentication with only apiKey', () => {
+    const { objects, scaledObject } = synth({ ...minimal, apiKeySecret: { name: 'k', key: 'v' } });
+    expect(only(objects, 'TriggerAuthentication').spec).toEqual({ secretTargetRef: [{ parameter: 'apiKey', name: 'k', key: 'v' }] });
+    for (const t of scaledObject.spec.triggers) {
+      expect(t.authenticationRef).toEqual({ name: minimal.name, kind: 'TriggerAuthentication' });
+      expect(t.metadata).not.toHaveProperty('tlsServerName');
+    }
   });
 
   test('trigger metadata values are all strings (KEDA metadata is map[string]string)', () => {

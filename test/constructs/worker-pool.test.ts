@@ -97,6 +97,7 @@ describe('WorkerPool', () => {
       metricsPath: '/actuator/prometheus',
       prometheusAnnotations: true,
       tls: { secretName: 'billing-client-cert', serverName: 'fe.example.internal' },
+      apiKeySecret: { name: 'billing-api-key', key: 'token' },
       topologySpread: true,
       runAs: { user: 6000, group: 6001, fsGroup: 6002 },
     };
@@ -116,7 +117,7 @@ describe('WorkerPool', () => {
       'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_TASK_QUEUES',
       'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 'JAVA_TOOL_OPTIONS',
       'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
-      'ALPHA', 'ZED',
+      'TEMPORAL_API_KEY', 'ALPHA', 'ZED',
     ]);
     expect(envOf(container)).toEqual({
       TEMPORAL_ADDRESS: 'fe:7233',
@@ -128,6 +129,7 @@ describe('WorkerPool', () => {
       JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError',
       ALPHA: 'first',
       ZED: 'last',
+      TEMPORAL_API_KEY: { secretKeyRef: { name: 'billing-api-key', key: 'token' } },
       ...cliTlsEnvFor('fe.example.internal'),
     });
     expect(container.envFrom).toEqual([

@@ -9,7 +9,7 @@ import { PostgresCluster } from '../constructs/postgres-cluster';
 import { SchemaJob, SchemaStore } from '../constructs/schema-job';
 import { memoryBytes } from '../overlays/quantities';
 import type { Spec } from '../overlays/schema';
-import { elasticsearchCredentials, serverAccountAnnotations } from './stores';
+import { databaseTls, elasticsearchCredentials, serverAccountAnnotations } from './stores';
 import { SCHEMA_DIRS, Topology } from './topology';
 
 /**
@@ -53,7 +53,6 @@ export class DatastoresChart extends Chart {
         ...jobDefaults,
       });
     } else {
-      const tls = p.external?.tls;
       const stores: SchemaStore[] = [{ store: 'default', database: p.defaultDatabase, schemaDir: SCHEMA_DIRS.default }];
       if (p.visibilityStore === 'sql') stores.push({ store: 'visibility', database: p.visibilityDatabase, schemaDir: SCHEMA_DIRS.visibility });
       new SchemaJob(this, 'SchemaJob', {
@@ -69,7 +68,7 @@ export class DatastoresChart extends Chart {
         user: p.user,
         passwordSecret: passwordSecret!,
         stores,
-        tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, caSecret: tls.caSecret } : undefined,
+        tls: databaseTls(spec),
         ...jobDefaults,
       });
     }
@@ -105,7 +104,7 @@ export class DatastoresChart extends Chart {
     }
 
     if (spec.backup.enabled && p.mode !== 'dsql') {
-      const tls = p.external?.tls;
+      const tls = databaseTls(spec);
       new PostgresBackup(this, 'Backup', {
         name: topo.names.backup,
         identity: topo.identity('backup', { name: 'postgresql', version: spec.images.postgres.tag }),
@@ -120,7 +119,7 @@ export class DatastoresChart extends Chart {
         timeZone: spec.backup.timeZone,
         retentionDays: spec.backup.retentionDays,
         storage: spec.backup.storage,
-        tls: tls?.enabled ? { sslMode: tls.enableHostVerification ? 'verify-full' : 'require', caSecret: tls.caSecret } : undefined,
+        tls: tls && { sslMode: tls.enableHostVerification ? 'verify-full' : 'require', caSecret: tls.caSecret },
       });
     }
   }

@@ -19,9 +19,14 @@ import type { Topology } from './topology';
 
 type Pool = Spec['persistence']['pools']['default'];
 
+/** TLS to the database server, as every SQL client here takes it; undefined for plaintext. */
+export function databaseTls(spec: Spec): { enableHostVerification: boolean; caSecret?: { name: string; key: string } } | undefined {
+  const tls = spec.persistence.external?.tls;
+  return tls?.enabled ? { enableHostVerification: tls.enableHostVerification, caSecret: tls.caSecret } : undefined;
+}
+
 function sqlStore(spec: Spec, topo: Topology, database: string, pool: Pool): SqlStoreProps {
   const p = spec.persistence;
-  const tls = p.external?.tls;
   const common = {
     kind: 'sql' as const,
     host: topo.databaseHost,
@@ -30,7 +35,7 @@ function sqlStore(spec: Spec, topo: Topology, database: string, pool: Pool): Sql
     maxConns: pool.maxConns,
     maxIdleConns: pool.maxIdleConns,
     maxConnLifetime: pool.maxConnLifetime,
-    tls: tls?.enabled ? { enableHostVerification: tls.enableHostVerification, caSecret: tls.caSecret } : undefined,
+    tls: databaseTls(spec),
   };
   if (p.mode === 'dsql') {
     return {

@@ -2,10 +2,8 @@ import { Construct } from 'constructs';
 import { claimLabels } from './labels';
 import { goDuration } from './go-duration';
 import { Issuer } from '../imports/cert-manager-issuer';
-import type { IssuerRef } from './tls-certificate';
-import {
-  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy,
-} from '../imports/cert-manager-certificate';
+import { IssuerRef, ecdsaKey } from './tls-certificate';
+import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';
 
 export interface CertificateAuthorityProps {
   /** Name of the CA Issuer; the CA certificate's Secret is `<name>` too, the bootstrap issuer `<name>-selfsigned`. */
@@ -39,12 +37,7 @@ export class CertificateAuthority extends Construct {
         duration: goDuration(props.duration ?? '87600h'),
         renewBefore: goDuration(props.renewBefore ?? '720h'),
         // Keep the CA key across renewals, so certificates it signed stay valid.
-        privateKey: {
-          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
-          size: 256,
-          encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
-          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.NEVER,
-        },
+        privateKey: ecdsaKey(CertificateSpecPrivateKeyRotationPolicy.NEVER),
         issuerRef: { name: bootstrap, kind: 'Issuer', group: 'cert-manager.io' },
       },
     });

@@ -1,4 +1,5 @@
 import { k8s } from '../imports/k8s';
+import { claimLabels } from './labels';
 
 /**
  * A StatefulSet whose claim templates carry `apiVersion: v1` and `kind: PersistentVolumeClaim`, as the
@@ -14,4 +15,21 @@ export class ClaimingStatefulSet extends k8s.KubeStatefulSet {
     }
     return json;
   }
+}
+
+/** The `data` claim template of a database StatefulSet: one ReadWriteOnce volume per pod. */
+export function dataClaimTemplate(
+  labels: Record<string, string>,
+  storage: { readonly size: string; readonly storageClassName?: string },
+): k8s.KubePersistentVolumeClaimProps {
+  return {
+    // Immutable once created: no version label, or an image bump would fail to apply. No instance
+    // label either: Argo CD's label tracking would count these PVCs as its own and prune them.
+    metadata: { name: 'data', labels: claimLabels(labels) },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: storage.storageClassName,
+      resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
+    },
+  };
 }

@@ -1,19 +1,11 @@
 import { Construct } from 'constructs';
-import { ComponentIdentity, recommendedLabels } from './labels';
-import type { ImageProps, ResourceProps, RunAsProps } from './pod-defaults';
-import { SetupJob, jobStep } from './setup-job';
+import { recommendedLabels } from './labels';
+import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
 import { shellQuote } from './shell';
 
-export interface DsqlSchemaJobProps {
-  /** Name prefix; include the server version. The Job is `<name>-<digest of its template>`. */
-  readonly name: string;
-  readonly serviceAccountName: string;
+export interface DsqlSchemaJobProps extends SetupJobBaseProps {
   /** Must carry the IAM role allowed `dsql:DbConnectAdmin` (e.g. `eks.amazonaws.com/role-arn`). */
   readonly serviceAccountAnnotations: Record<string, string>;
-  readonly identity: ComponentIdentity;
-  /** A tools image built with `temporal-dsql-tool` (the stock admin-tools image has none). */
-  readonly image: ImageProps;
-  readonly resources: ResourceProps;
   /** Cluster endpoint, `<id>.dsql.<region>.on.aws` (no port). */
   readonly endpoint: string;
   readonly region: string;
@@ -21,12 +13,6 @@ export interface DsqlSchemaJobProps {
   readonly schemaName?: string;
   /** Schema version to set up or update to. @default '1.12' */
   readonly schemaVersion?: string;
-  /** @default 10 */
-  readonly backoffLimit?: number;
-  /** @default 86400 */
-  readonly ttlSecondsAfterFinished?: number;
-  /** @default { user: 1000, group: 1000 } */
-  readonly runAs?: RunAsProps;
 }
 
 /**

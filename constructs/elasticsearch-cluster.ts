@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { ClaimingStatefulSet } from './claiming-stateful-set';
+import { ClaimingStatefulSet, dataClaimTemplate } from './claiming-stateful-set';
 import { DisruptionBudget } from './disruption-budget';
-import { ComponentIdentity, claimLabels, recommendedLabels, selectorLabels } from './labels';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
@@ -213,18 +213,7 @@ export class ElasticsearchCluster extends Construct {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            // Immutable once created: no version label, or an image bump would fail to apply. No instance
-            // label either: Argo CD's label tracking would count these PVCs as its own and prune them.
-            metadata: { name: 'data', labels: claimLabels(labels) },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storage.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [dataClaimTemplate(labels, props.storage)],
       },
     });
 

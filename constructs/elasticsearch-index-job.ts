@@ -1,33 +1,20 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { ComponentIdentity, recommendedLabels } from './labels';
-import type { ImageProps, ResourceProps, RunAsProps } from './pod-defaults';
-import { SetupJob, jobStep } from './setup-job';
+import { recommendedLabels } from './labels';
+import type { ImageProps } from './pod-defaults';
+import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
 import { shellQuote } from './shell';
 import { waitForElasticsearch } from './wait-for';
 
-export interface ElasticsearchIndexJobProps {
-  /** Name prefix; include the server version. The Job is `<name>-<digest of its template>`. */
-  readonly name: string;
-  readonly serviceAccountName: string;
-  readonly identity: ComponentIdentity;
-  /** temporalio/admin-tools 1.30+ (contains `temporal-elasticsearch-tool`), same version as the server. */
-  readonly image: ImageProps;
+export interface ElasticsearchIndexJobProps extends SetupJobBaseProps {
   /** An image with `curl` to wait for cluster health, e.g. the Elasticsearch image. */
   readonly waitImage: ImageProps;
-  readonly resources: ResourceProps;
   /** Base URL, e.g. `http://temporal-elasticsearch.temporal.svc.cluster.local:9200`. */
   readonly url: string;
   /** The visibility index the server is configured with. */
   readonly index: string;
   /** @default no authentication */
   readonly credentials?: { readonly username: string; readonly password: { readonly name: string; readonly key: string } };
-  /** @default 10 */
-  readonly backoffLimit?: number;
-  /** @default 86400 */
-  readonly ttlSecondsAfterFinished?: number;
-  /** @default { user: 1000, group: 1000 } */
-  readonly runAs?: RunAsProps;
 }
 
 /**

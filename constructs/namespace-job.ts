@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
-import { ComponentIdentity, recommendedLabels } from './labels';
-import type { ImageProps, ResourceProps, RunAsProps } from './pod-defaults';
-import { SetupJob, jobStep } from './setup-job';
+import { recommendedLabels } from './labels';
+import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
 import { shellQuote } from './shell';
 
 export interface TemporalNamespaceProps {
@@ -14,14 +13,7 @@ export interface TemporalNamespaceProps {
   readonly description?: string;
 }
 
-export interface NamespaceJobProps {
-  /** Name prefix; the Job is `<name>-<digest of its template>`, so new namespaces create a new Job. */
-  readonly name: string;
-  readonly serviceAccountName: string;
-  readonly identity: ComponentIdentity;
-  /** temporalio/admin-tools (contains the `temporal` CLI). */
-  readonly image: ImageProps;
-  readonly resources: ResourceProps;
+export interface NamespaceJobProps extends SetupJobBaseProps {
   /** host:port of the frontend (or internal-frontend) gRPC endpoint. */
   readonly frontendAddress: string;
   /** Client certificate for a TLS frontend. @default plaintext */
@@ -33,12 +25,6 @@ export interface NamespaceJobProps {
    * @default archival off
    */
   readonly archival?: { readonly historyUri?: string; readonly visibilityUri?: string };
-  /** @default 10 */
-  readonly backoffLimit?: number;
-  /** @default 86400 */
-  readonly ttlSecondsAfterFinished?: number;
-  /** @default { user: 1000, group: 1000 } */
-  readonly runAs?: RunAsProps;
 }
 
 /** Waits for the frontend, then creates each namespace, or updates it if it already exists. */

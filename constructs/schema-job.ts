@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { ComponentIdentity, recommendedLabels } from './labels';
-import type { ImageProps, ResourceProps, RunAsProps } from './pod-defaults';
-import { SetupJob, jobStep } from './setup-job';
+import { recommendedLabels } from './labels';
+import type { ImageProps } from './pod-defaults';
+import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
 import { shellQuote } from './shell';
 import { waitForPostgres } from './wait-for';
 
@@ -14,16 +14,9 @@ export interface SchemaStore {
   readonly schemaDir: string;
 }
 
-export interface SchemaJobProps {
-  /** Name prefix; include the server version. The Job is `<name>-<digest of its template>`. */
-  readonly name: string;
-  readonly serviceAccountName: string;
-  readonly identity: ComponentIdentity;
-  /** temporalio/admin-tools, same version as the server. */
-  readonly image: ImageProps;
+export interface SchemaJobProps extends SetupJobBaseProps {
   /** An image with `pg_isready` (the postgres image) to wait for the database. */
   readonly waitImage: ImageProps;
-  readonly resources: ResourceProps;
   readonly pluginName: 'postgres12' | 'postgres12_pgx';
   readonly host: string;
   readonly port: number;
@@ -36,12 +29,6 @@ export interface SchemaJobProps {
     /** Secret with the CA bundle. @default the image's system CAs */
     readonly caSecret?: { readonly name: string; readonly key: string };
   };
-  /** @default 10 */
-  readonly backoffLimit?: number;
-  /** @default 86400 */
-  readonly ttlSecondsAfterFinished?: number;
-  /** @default { user: 1000, group: 1000 } */
-  readonly runAs?: RunAsProps;
 }
 
 /**

@@ -159,10 +159,11 @@ export class ServerConfig extends Construct {
     this.configMapName = props.configMapName;
     this.dynamicConfigMapName = props.dynamicConfigMapName;
     this.metricsPort = props.metricsPort ?? 9090;
-    const needs = podNeeds(props);
+    const cas = caMounts(props);
+    const needs = podNeeds(props, cas);
     this.podEnv = needs.env;
     this.podVolumes = needs.volumes;
-    this.model = buildModel(props, this.metricsPort);
+    this.model = buildModel(props, this.metricsPort, cas);
 
     const config = renderServerConfig(this.model);
     const dynamicConfig = renderDynamicConfig(props.dynamicConfig ?? {});
@@ -191,11 +192,29 @@ function storeNames(props: ServerConfigProps) {
   };
 }
 
-/** What the rendered config expects to find in the pod: env vars and mounted files. */
-function podNeeds(props: ServerConfigProps) {
-  const env: k8s.EnvVar[] = [];
-  const volumes: { volume: k8s.Volume; mount: k8s.VolumeMount }[] = [];
+type Mount = { volume: k8s.Volume; mount: k8s.VolumeMount };
+
+/** One mount per CA Secret of the SQL stores (both stores may share one), keyed by Secret name. */
+function caMounts(props: ServerConfigProps): Map<string, Mount> {
   const names = storeNames(props);
+  const out = new Map<string, Mount>();
+  for (const which of ['default', 'visibility'] as const) {
+    const store = props.persistence[which];
+    const ca = store.kind === 'sql' ? store.tls?.caSecret : undefined;
+    if (!ca || out.has(ca.name)) continue;
+    const volName = `${names[which]}-ca`;
+    out.set(ca.name, {
+      volume: { name: volName, secret: { secretName: ca.name, items: [{ key: ca.key, path: CA_FILE }] } },
+      mount: { name: volName, mountPath: caDir(names[which]), readOnly: true },
+    });
+  }
+  return out;
+}
+
+/** What the rendered config expects to find in the pod: env vars and mounted files. */
+function podNeeds(props: ServerConfigProps, cas: Map<string, Mount>) {
+  const env: k8s.EnvVar[] = [];
+  const volumes: Mount[] = [...cas.values()];
   const passwordEnv = { default: ServerConfig.ENV.defaultStorePassword, visibility: ServerConfig.ENV.visibilityStorePassword };
   const pluginEnv = new Map<string, string>();
   for (const which of ['default', 'visibility'] as const) {
@@ -206,14 +225,6 @@ function podNeeds(props: ServerConfigProps) {
       for (const [k, v] of Object.entries(store.pluginEnv ?? {})) {
         if (pluginEnv.has(k) && pluginEnv.get(k) !== v) throw new Error(`ServerConfig: stores disagree on plugin env ${k}`);
         pluginEnv.set(k, v);
-      }
-      const ca = store.tls?.caSecret;
-      if (ca && !volumes.some((v) => v.volume.secret?.secretName === ca.name)) {
-        const volName = `${names[which]}-ca`;
-        volumes.push({
-          volume: { name: volName, secret: { secretName: ca.name, items: [{ key: ca.key, path: CA_FILE }] } },
-          mount: { name: volName, mountPath: caDir(names[which]), readOnly: true },
-        });
       }
     }
   }
@@ -236,7 +247,7 @@ function podNeeds(props: ServerConfigProps) {
   return { env, volumes };
 }
 
-function sqlStore(p: SqlStoreProps, name: string, passwordEnv: string, caPaths: Map<string, string>): DataStoreConfig {
+function sqlStore(p: SqlStoreProps, passwordEnv: string, cas: Map<string, Mount>): DataStoreConfig {
   return {
     sql: {
       pluginName: p.pluginName,
@@ -250,7 +261,7 @@ function sqlStore(p: SqlStoreProps, name: string, passwordEnv: string, caPaths: 
       maxConnLifetime: p.maxConnLifetime,
       tls: p.tls && {
         enabled: true,
-        caFile: p.tls.caSecret ? `${caPaths.get(p.tls.caSecret.name) ?? caDir(name)}/${CA_FILE}` : undefined,
+        caFile: p.tls.caSecret ? `${cas.get(p.tls.caSecret.name)!.mount.mountPath}/${CA_FILE}` : undefined,
         enableHostVerification: p.tls.enableHostVerification,
       },
     },
@@ -284,19 +295,13 @@ function archivalModel(a: ArchivalProps): Pick<TemporalServerConfig, 'archival' 
   };
 }
 
-function buildModel(props: ServerConfigProps, metricsPort: number): TemporalServerConfig {
+function buildModel(props: ServerConfigProps, metricsPort: number, cas: Map<string, Mount>): TemporalServerConfig {
   const names = storeNames(props);
-  // Both SQL stores may share one CA Secret; they then share its mount.
-  const caPaths = new Map<string, string>();
-  for (const which of ['default', 'visibility'] as const) {
-    const st = props.persistence[which];
-    if (st.kind === 'sql' && st.tls?.caSecret && !caPaths.has(st.tls.caSecret.name)) caPaths.set(st.tls.caSecret.name, caDir(names[which]));
-  }
   const vis = props.persistence.visibility;
   const datastores: Record<string, DataStoreConfig> = {
-    [names.default]: sqlStore(props.persistence.default, names.default, ServerConfig.ENV.defaultStorePassword, caPaths),
+    [names.default]: sqlStore(props.persistence.default, ServerConfig.ENV.defaultStorePassword, cas),
     [names.visibility]: vis.kind === 'sql'
-      ? sqlStore(vis, names.visibility, ServerConfig.ENV.visibilityStorePassword, caPaths)
+      ? sqlStore(vis, ServerConfig.ENV.visibilityStorePassword, cas)
       : esStore(vis, ServerConfig.ENV.visibilityStorePassword),
   };
   const cluster = props.clusterName ?? 'active';

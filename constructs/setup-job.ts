@@ -5,6 +5,7 @@ import {
   ImageProps, ResourceProps, RunAsProps, imageRef, resourceRequirements,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
 } from './pod-defaults';
+import type { ComponentIdentity } from './labels';
 import { WorkloadServiceAccount } from './service-account';
 
 export interface JobStepProps {
@@ -32,6 +33,23 @@ export function jobStep(props: JobStepProps): k8s.Container {
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.volumeMounts ?? [])],
   };
+}
+
+/** What every Job built on SetupJob takes besides its own work. */
+export interface SetupJobBaseProps {
+  /** Name prefix; include the server version. The Job is `<name>-<digest of its pod template>`. */
+  readonly name: string;
+  readonly serviceAccountName: string;
+  readonly identity: ComponentIdentity;
+  /** The image the steps run (usually temporalio/admin-tools of the server's version). */
+  readonly image: ImageProps;
+  readonly resources: ResourceProps;
+  /** @default 10 */
+  readonly backoffLimit?: number;
+  /** @default 86400 */
+  readonly ttlSecondsAfterFinished?: number;
+  /** @default { user: 1000, group: 1000 } */
+  readonly runAs?: RunAsProps;
 }
 
 export interface SetupJobProps {

@@ -48,15 +48,15 @@ export class TlsCertificate extends Construct {
         dnsNames: props.dnsNames?.length ? [...props.dnsNames] : undefined,
         duration: goDuration(props.duration ?? '2160h'),
         renewBefore: goDuration(props.renewBefore ?? '720h'),
-        privateKey: {
-          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
-          size: 256,
-          encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
-          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
-        },
+        privateKey: ecdsaKey(CertificateSpecPrivateKeyRotationPolicy.ALWAYS),
         usages,
         issuerRef: { name: props.issuer.name, kind: props.issuer.kind, group: 'cert-manager.io' },
       },
     });
   }
+}
+
+/** ECDSA P-256 in PKCS#8: readable by Go, Java and Node clients. */
+export function ecdsaKey(rotationPolicy: CertificateSpecPrivateKeyRotationPolicy) {
+  return { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, encoding: CertificateSpecPrivateKeyEncoding.PKCS8, rotationPolicy };
 }

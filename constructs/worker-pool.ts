@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { BacklogScaler } from './backlog-scaler';
+import { BacklogScaler, BacklogScalerProps } from './backlog-scaler';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
@@ -15,19 +15,9 @@ type AppProbe = Exclude<ProbeCheck, { type: 'grpc' | 'http' | 'tcp' }>
   | { readonly type: 'http'; readonly path: string; readonly port: number }
   | { readonly type: 'tcp'; readonly port: number };
 
-export interface BacklogScalingProps {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly targetQueueSize: number;
-  /** @default 0 */
-  readonly activationTargetQueueSize?: number;
-  /** @default ['workflow', 'activity'] */
-  readonly queueTypes?: readonly ('workflow' | 'activity' | 'nexus')[];
-  /** @default 30 */
-  readonly pollingIntervalSeconds?: number;
-  /** @default 300 */
-  readonly cooldownPeriodSeconds?: number;
-}
+/** A pool's KEDA settings; the ScaledObject's target, endpoint, queues and credentials come from the pool. */
+export type BacklogScalingProps = Pick<BacklogScalerProps,
+  'minReplicas' | 'maxReplicas' | 'targetQueueSize' | 'activationTargetQueueSize' | 'queueTypes' | 'pollingIntervalSeconds' | 'cooldownPeriodSeconds'>;
 
 export interface WorkerPoolProps {
   /** Name of the Deployment, ServiceAccount, Role, HPA/ScaledObject and PDB; the ConfigMap is `<name>-config`. */

@@ -4,15 +4,13 @@
  * Cross-field rules live in `checkDatastores`, called from the spec's superRefine.
  */
 import { z } from 'zod';
-import { dnsLabel as name, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
+import { cidr, dnsLabel as name, goDuration, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const host = z.string().refine((h) => HOSTNAME.test(h) || IPV4.test(h), 'must be a DNS name such as "db.example.com" or an IPv4 address');
-const goDuration = z.string().regex(/^(\d+(s|m|h))+$/, 'must be a Go duration such as "300s" or "1h"');
 const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier');
 const secretKeyRef = z.strictObject({ name, key: z.string().min(1) });
 
@@ -30,7 +28,7 @@ export const externalDatabaseSchema = z.strictObject({
   host,
   port,
   /** Where the database lives, for NetworkPolicy egress (e.g. the VPC subnets of RDS). */
-  egressCidrs: z.array(z.string().regex(CIDR, 'must be an IPv4 CIDR such as "10.0.0.0/16"')).min(1, 'list at least one CIDR that contains the database'),
+  egressCidrs: z.array(cidr).min(1, 'list at least one CIDR that contains the database'),
   tls: z.strictObject({
     enabled: z.boolean(),
     /** Secret holding the CA bundle that signed the server certificate. @default the image's system CAs */

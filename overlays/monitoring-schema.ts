@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const goDuration = z.string().regex(/^\d+(s|m|h)$/, 'must be a duration such as "30s" or "5m"');
+/** A Prometheus duration (one unit), e.g. `30s`, `5m`. */
+const promDuration = z.string().regex(/^\d+(s|m|h)$/, 'must be a duration such as "30s" or "5m"');
 const ratio = z.number().gt(0).lt(1);
 
 export const monitoringSchema = z.strictObject({
@@ -18,12 +19,12 @@ export const monitoringSchema = z.strictObject({
   prometheusAnnotations: z.boolean(),
   /** Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. release: kube-prometheus-stack). */
   selectorLabels: z.record(z.string(), z.string()),
-  scrapeInterval: goDuration,
+  scrapeInterval: promDuration,
   /** Labels the Grafana sidecar looks for on dashboard ConfigMaps. */
   dashboardLabels: z.record(z.string(), z.string()),
   thresholds: z.strictObject({
     /** A role with no target up for this long is down. */
-    serviceDownFor: goDuration,
+    serviceDownFor: promDuration,
     /** Failed share of closed workflows over 10 minutes. */
     workflowFailureRatio: ratio,
     /** Workflow execution timeouts in 10 minutes. */

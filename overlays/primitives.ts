@@ -44,6 +44,12 @@ export const resourcesSchema = z
     }
   });
 
+/** An IPv4 CIDR, e.g. for NetworkPolicy ipBlocks. */
+export const cidr = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as "10.0.0.0/16"');
+
+/** A Go duration of h/m/s components, e.g. `300s`, `1h`, `2160h`. */
+export const goDuration = z.string().regex(/^(\d+(s|m|h))+$/, 'must be a Go duration such as "300s", "1h" or "2160h"');
+
 export const storageSchema = z.strictObject({
   size: memory,
   /** @default the cluster's default StorageClass */

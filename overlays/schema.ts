@@ -11,7 +11,7 @@ import { gitopsSchema } from './gitops-schema';
 import { checkWorkerPools, workerPoolSchema } from './worker-pool-schema';
 import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
-import { dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, scaledWorkload, storageSchema } from './primitives';
+import { cidr, dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, scaledWorkload, storageSchema } from './primitives';
 
 export { dnsLabel, imageSchema, resourcesSchema } from './primitives';
 
@@ -32,7 +32,6 @@ export const temporalNamespaceSchema = z.strictObject({
 const namespaceLabels = z
   .record(z.string(), z.string())
   .refine((l) => Object.keys(l).length > 0, 'must name at least one label (e.g. kubernetes.io/metadata.name: my-apps); an empty selector matches every namespace');
-const cidr = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as "10.0.0.0/16"');
 
 /** The Temporal server roles this project deploys (one Deployment each). */
 export const TEMPORAL_ROLE_NAMES = ['frontend', 'history', 'matching', 'worker'] as const;

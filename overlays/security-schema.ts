@@ -4,9 +4,8 @@
  * Cross-field rules live in `checkSecurity`, called from the spec's superRefine.
  */
 import { z } from 'zod';
-import { dnsLabel, dnsSubdomain } from './primitives';
+import { dnsLabel, dnsSubdomain, goDuration } from './primitives';
 
-const goDuration = z.string().regex(/^(\d+(s|m|h))+$/, 'must be a Go duration such as "1m" or "2160h"');
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
 
 export const tlsSchema = z.strictObject({

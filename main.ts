@@ -10,7 +10,9 @@ import { GitOpsChart } from './charts/gitops-chart';
 import { buildTemporalStack } from './charts/temporal-stack';
 import { inventory } from './charts/inventory';
 import { JsonValue, toYaml } from './constructs/yaml';
-import { listProfiles, loadSpec, SpecError } from './overlays';
+import { deployedShardCounts } from './cli/deployed';
+import { checkOutputFolder, MANIFEST, OutputFolderError, readManifest, replaceOwnedFolders } from './cli/output-folder';
+import { checkOverlaysDir, checkProfileName, listProfiles, LoadOptions, loadSpec, profileSources, SpecError } from './overlays';
 import type { Spec } from './overlays/schema';
 
 export interface CliIo {
@@ -24,12 +26,18 @@ interface CliArgs {
   overlays: string[];
   overlaysDir?: string;
   quiet: boolean;
+  /** The user creates a new cluster: the deployed shard count does not bind. */
+  newCluster: boolean;
 }
 
-const USAGE = 'usage: npm run synth -- [--profile <name>]... [--outdir dist] [--overlay extra.yaml]... [--quiet]';
+const USAGE = 'usage: npm run synth -- [--profile <name>]... [--outdir dist] [--overlay extra.yaml]... [--overlays-dir dir] [--new-cluster] [--quiet]';
+
+/** The checkout this app lives in: output folders may not be it or contain it. */
+const PROJECT_ROOT = path.resolve(__dirname, path.basename(__dirname) === '.build' ? '..' : '.');
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { profiles: [], outdir: 'dist', overlays: [], quiet: false };
+  const args: CliArgs = { profiles: [], outdir: 'dist', overlays: [], quiet: false, newCluster: false };
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -39,13 +47,25 @@ function parseArgs(argv: readonly string[]): CliArgs {
       return v;
     };
     switch (flag) {
-      case '--profile': case '-p': args.profiles.push(...value().split(',').filter(Boolean)); break;
-      case '--outdir': case '-o': args.outdir = value(); break;
+      case '--profile': case '-p': {
+        for (const name of value().split(',')) {
+          checkProfileName(name, `${flag} ${JSON.stringify(inline ?? argv[i])}`);
+          if (args.profiles.includes(name)) throw new SpecError(name, `--profile ${name} is given twice; name each profile once.\n${USAGE}`);
+          args.profiles.push(name);
+        }
+        break;
+      }
+      case '--outdir': case '-o':
+        if (seen.has('--outdir')) throw new SpecError('-', `--outdir is given twice; give one output folder.\n${USAGE}`);
+        args.outdir = value();
+        break;
       case '--overlay': args.overlays.push(value()); break;
       case '--overlays-dir': args.overlaysDir = value(); break;
       case '--quiet': case '-q': args.quiet = true; break;
+      case '--new-cluster': args.newCluster = true; break;
       default: throw new SpecError('-', `unknown argument "${a}"\n${USAGE}`);
     }
+    seen.add(flag === '-o' ? '--outdir' : flag);
   }
   return args;
 }
@@ -101,19 +121,52 @@ export function synthArgoCd(profiles: readonly { profile: string; spec: Spec; ob
   fs.writeFileSync(path.join(outdir, '0000-argocd.k8s.yaml'), (chart.toJson() as JsonValue[]).map(toYaml).join('---\n'));
 }
 
+/** Two profiles sharing a namespace, instance or Ingress host would have Argo CD fight over the same objects. */
+function checkDistinctProfiles(specs: readonly { profile: string; spec: Spec }[], options: LoadOptions): void {
+  const claims = new Map<string, string>();
+  for (const { profile, spec } of specs) {
+    const owned: [string, string][] = [['namespace.name', spec.namespace.name], ['instance', spec.instance]];
+    if (spec.ui.enabled && spec.ui.ingress.enabled) owned.push(['ui.ingress.host', spec.ui.ingress.host]);
+    for (const [field, value] of owned) {
+      const key = `${field}=${value}`;
+      const other = claims.get(key);
+      if (other !== undefined && other !== profile) {
+        throw new SpecError(profile, `profile "${profile}": ${field} "${value}" is also used by profile "${other}"; `
+          + `each profile needs its own ${field}, or their objects and Argo CD Applications collide. Change it in ${profileSources(profile, options).join(' or ')}.`);
+      }
+      claims.set(key, profile);
+    }
+  }
+}
+
+/** The shard count is fixed when a cluster first starts; a changed count against what is deployed is refused. */
+function checkShardCount(profile: string, spec: Spec, profileDir: string, sources: readonly string[], newCluster: boolean): void {
+  if (newCluster) return;
+  for (const deployed of deployedShardCounts(profileDir)) {
+    if (deployed.value === spec.temporal.numHistoryShards) continue;
+    throw new SpecError(profile, `profile "${profile}": temporal.numHistoryShards: deployed ${deployed.value} (${deployed.source}), requested ${spec.temporal.numHistoryShards}. `
+      + `A running cluster keeps the shard count it first started with; set it back to ${deployed.value} in ${sources.join(' or ')}. `
+      + 'Only for a new cluster on an empty database, run the synth with --new-cluster.');
+  }
+}
+
 /** Runs the CLI; returns the process exit code. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }, env = process.env): number {
   let tmp: string | undefined;
   try {
     const args = parseArgs(argv);
+    if (args.overlaysDir !== undefined) checkOverlaysDir(args.overlaysDir);
+    const outdir = checkOutputFolder(args.outdir, { projectRoot: PROJECT_ROOT, given: args.outdir });
     const known = listProfiles(args.overlaysDir);
-    const profiles = args.profiles.length ? [...new Set(args.profiles)] : known;
-    const specs = profiles.map((profile) => ({
-      profile,
-      spec: loadSpec(profile, { overlaysDir: args.overlaysDir, extraOverlays: args.overlays.map((f) => path.resolve(f)) }),
-    }));
+    const profiles = args.profiles.length ? args.profiles : known;
+    const loadOptions = { overlaysDir: args.overlaysDir, extraOverlays: args.overlays.map((f) => path.resolve(f)) };
+    const specs = profiles.map((profile) => ({ profile, spec: loadSpec(profile, loadOptions) }));
+    // Profiles not being built claim first, so the message blames the one being changed.
+    checkDistinctProfiles([...otherProfiles(known, profiles, args.overlaysDir), ...specs], loadOptions);
+    for (const { profile, spec } of specs) {
+      checkShardCount(profile, spec, path.join(outdir, profile), profileSources(profile, loadOptions), args.newCluster);
+    }
 
-    const outdir = path.resolve(args.outdir);
     fs.mkdirSync(path.dirname(outdir), { recursive: true });
     tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}-tmp-`));
     fs.chmodSync(tmp, 0o755);
@@ -128,12 +181,14 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     // The Argo CD objects describe every profile, so they are written only when all were built.
     const whole = args.profiles.length === 0;
     if (whole) synthArgoCd(rendered, path.join(tmp, ARGOCD_DIR));
-    swapInto(tmp, outdir, profiles, whole);
-    tmp = undefined;
-    mirrorForCdk8sCli(outdir, profiles, env.CDK8S_OUTDIR);
+    const folders = [...profiles.flatMap((p) => [p, customResourcesDir(p)]), ...(whole ? [ARGOCD_DIR] : [])];
+    // A whole synth also retires the folders of profiles that no longer exist (only files it wrote).
+    const obsolete = whole ? [...new Set([...(readManifest(outdir) ?? [])].map((f) => f.split('/')[0]))].filter((d) => !folders.includes(d)) : [];
+    replaceOwnedFolders(tmp, outdir, folders, obsolete);
+    mirrorForCdk8sCli(outdir, env.CDK8S_OUTDIR);
     return 0;
   } catch (e) {
-    if (e instanceof SpecError) {
+    if (e instanceof SpecError || e instanceof OutputFolderError) {
       io.err(`synth failed: ${e.message}`);
     } else {
       io.err(`synth failed: ${(e as Error).stack ?? String(e)}`);
@@ -145,30 +200,28 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
   }
 }
 
-/** Replaces dist/<profile> (or all of dist/ when every profile was built) with the new output. */
-function swapInto(tmp: string, outdir: string, profiles: readonly string[], whole: boolean): void {
-  const trash = `${tmp}-old`;
-  if (whole) {
-    if (fs.existsSync(outdir)) fs.renameSync(outdir, trash);
-    fs.renameSync(tmp, outdir);
-  } else {
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.mkdirSync(trash);
-    for (const dir of profiles.flatMap((p) => [p, customResourcesDir(p)])) {
-      const target = path.join(outdir, dir);
-      if (fs.existsSync(target)) fs.renameSync(target, path.join(trash, dir));
-      if (fs.existsSync(path.join(tmp, dir))) fs.renameSync(path.join(tmp, dir), target);
+/** Profiles not being built, for the cross-profile checks; one that does not load is not checked here. */
+function otherProfiles(known: readonly string[], building: readonly string[], overlaysDir: string | undefined): { profile: string; spec: Spec }[] {
+  return known.filter((p) => !building.includes(p)).flatMap((profile) => {
+    try {
+      return [{ profile, spec: loadSpec(profile, { overlaysDir }) }];
+    } catch {
+      return [];
     }
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  fs.rmSync(trash, { recursive: true, force: true });
+  });
 }
 
-/** `cdk8s synth` empties its output folder before running the app, so it gets a copy, never dist/ itself. */
-function mirrorForCdk8sCli(outdir: string, profiles: readonly string[], cliOutdir: string | undefined): void {
+/**
+ * `cdk8s synth` empties its output folder before running the app, so it gets a copy, never dist/
+ * itself; the copy obeys the same rules as dist/.
+ */
+function mirrorForCdk8sCli(outdir: string, cliOutdir: string | undefined): void {
   if (!cliOutdir || path.resolve(cliOutdir) === outdir) return;
-  for (const dir of [...profiles.flatMap((p) => [p, customResourcesDir(p)]), ARGOCD_DIR]) {
-    if (fs.existsSync(path.join(outdir, dir))) fs.cpSync(path.join(outdir, dir), path.join(path.resolve(cliOutdir), dir), { recursive: true });
+  const mirror = checkOutputFolder(cliOutdir, { projectRoot: PROJECT_ROOT, given: cliOutdir });
+  const files = readManifest(outdir) ?? new Set<string>();
+  for (const f of [...files, MANIFEST]) {
+    fs.mkdirSync(path.dirname(path.join(mirror, f)), { recursive: true });
+    fs.copyFileSync(path.join(outdir, f), path.join(mirror, f));
   }
 }
 

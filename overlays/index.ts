@@ -34,6 +34,30 @@ export interface LoadOptions {
   readonly extraOverlays?: readonly string[];
 }
 
+/** Folder names the synth writes beside the profiles' folders. */
+const RESERVED_PROFILE_NAMES = new Set(['argocd']);
+const RESERVED_PROFILE_SUFFIX = '-custom-resources';
+
+/**
+ * A profile name becomes a folder under dist/ and part of Argo CD names: a DNS label that cannot
+ * climb out of dist/ or land in another profile's folder.
+ */
+export function checkProfileName(name: string, where: string): void {
+  const problem = name === '' ? 'is empty'
+    : !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 40 ? 'must be a DNS label of at most 40 characters (lowercase letters, digits, "-"; no "/", "." or spaces)'
+      : RESERVED_PROFILE_NAMES.has(name) ? `is reserved: dist/${name}/ holds the Argo CD objects`
+        : name.endsWith(RESERVED_PROFILE_SUFFIX) ? `must not end in "${RESERVED_PROFILE_SUFFIX}": dist/<profile>${RESERVED_PROFILE_SUFFIX}/ holds a profile's custom resources`
+          : undefined;
+  if (problem) throw new SpecError(name || '-', `profile name ${JSON.stringify(name)} (${where}) ${problem}. Choose another name, e.g. "staging-eu".`);
+}
+
+/** An overlays folder named on the command line must exist: a typo would silently drop every YAML overlay. */
+export function checkOverlaysDir(dir: string): void {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new SpecError('-', `--overlays-dir ${dir}: no such folder. Point it at a folder of <profile>.yaml overlays (the default is overlays/).`);
+  }
+}
+
 const yamlFilesFor = (dir: string, profile: string) =>
   [`${profile}.yaml`, `${profile}.yml`].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
 
@@ -45,7 +69,9 @@ export function listProfiles(overlaysDir = DEFAULT_OVERLAYS_DIR): string[] {
       .map((f) => f.replace(/\.ya?ml$/, ''))
       .filter((name) => !(name in TYPED_PROFILES))
     : [];
-  return [...Object.keys(TYPED_PROFILES), ...[...new Set(yamlOnly)].sort()];
+  const names = [...Object.keys(TYPED_PROFILES), ...[...new Set(yamlOnly)].sort()];
+  for (const name of names) checkProfileName(name, `from ${path.join(overlaysDir, name)}.yaml`);
+  return names;
 }
 
 export function readYamlOverlay(profile: string, file: string): unknown {
@@ -69,8 +95,15 @@ export function readYamlOverlay(profile: string, file: string): unknown {
   return doc;
 }
 
+/** The files a profile is built from, for messages. */
+export function profileSources(profile: string, options: LoadOptions = {}): string[] {
+  const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
+  return [...typed, ...[...yamlFilesFor(options.overlaysDir ?? DEFAULT_OVERLAYS_DIR, profile), ...(options.extraOverlays ?? [])].map(displayPath)];
+}
+
 export function loadSpec(profile: string, options: LoadOptions = {}): Spec {
   const dir = options.overlaysDir ?? DEFAULT_OVERLAYS_DIR;
+  checkProfileName(profile, '--profile');
   const yamlFiles = yamlFilesFor(dir, profile);
   if (!(profile in TYPED_PROFILES) && yamlFiles.length === 0) {
     throw new SpecError(profile, `unknown profile "${profile}". Known profiles: ${listProfiles(dir).join(', ')}. `

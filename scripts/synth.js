@@ -10,7 +10,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const outfile = path.join(root, '.build', 'main.js');
 const stampFile = `${outfile}.sha256`;
-const SOURCE_DIRS = ['charts', 'constructs', 'overlays', 'imports'];
+const SOURCE_DIRS = ['cli', 'charts', 'constructs', 'overlays', 'imports'];
 // cdk8s and cdk8s-plus-27 stay external: they are large and identical for every project.
 const EXTERNAL = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
 

@@ -198,7 +198,7 @@ test('rejects an unknown command-line argument', () => {
 test('accepts latest in development, and a YAML-only profile from the overlays folder', () => {
   const dir = path.join(work, 'overlays');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'qa.yaml'), 'environment: staging\nnamespace:\n  name: temporal-qa\ninstance: temporal-qa\n');
+  fs.writeFileSync(path.join(dir, 'qa.yaml'), 'environment: staging\nnamespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: temporal.qa.example.com\n');
   const other = path.join(work, 'other-dist');
   const out: string[] = [];
   const code = run(['--outdir', other, '--overlays-dir', dir, '--profile', 'dev,qa', '--overlay', overlay('latest', 'images:\n  ui:\n    tag: latest\n')],
@@ -208,7 +208,7 @@ test('accepts latest in development, and a YAML-only profile from the overlays f
   expect(fs.existsSync(other)).toBe(false);
   const ok = run(['--outdir', other, '--overlays-dir', dir, '--profile', 'dev,qa', '--quiet'], { out: () => undefined, err: () => undefined }, {});
   expect(ok).toBe(0);
-  expect(fs.readdirSync(other).sort()).toEqual(['dev', 'qa', 'qa-custom-resources']);
+  expect(fs.readdirSync(other).sort()).toEqual(['.synth-manifest', 'dev', 'qa', 'qa-custom-resources']);
   expect(fs.readFileSync(path.join(other, 'qa', '0000-namespace.k8s.yaml'), 'utf8')).toContain('name: temporal-qa');
 });
 

@@ -50,6 +50,8 @@ export class DatastoresChart extends Chart {
         resources: spec.jobs.resources,
         endpoint: topo.databaseHost,
         region: p.dsql!.region,
+        schemaName: p.dsql!.schemaName,
+        schemaVersion: p.dsql!.schemaVersion,
         ...jobDefaults,
       });
     } else {

@@ -35,6 +35,8 @@ export class WorkersChart extends Chart {
         apiKeySecret: pool.apiKeySecret,
         configMountPath: pool.configMountPath,
         jvmOptions: pool.jvmOptions,
+        // A pool with JVM options is a JVM: it trusts the frontend's private CA through a trust store.
+        javaTrustStore: spec.tls.enabled && pool.jvmOptions.length ? { image: spec.images.keytool } : undefined,
         volume: pool.volume,
         metricsPort: pool.metricsPort,
         metricsPath: pool.metricsPath,

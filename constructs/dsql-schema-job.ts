@@ -41,9 +41,10 @@ export class DsqlSchemaJob extends Construct {
           image: props.image,
           resources: props.resources,
           env: [{ name: 'AWS_REGION', value: props.region }],
-          // A versioned schema is brought up to date; a fresh database gets the full schema.
+          // A versioned schema is brought up to date; a fresh database gets the full schema. The
+          // target of update-schema is `--version` (tools/common/schema CLIOptTargetVersion).
           script: [
-            `if ${tool} update-schema --schema-name ${schema} --target-version ${version}; then echo "schema is at version" ${version};`,
+            `if ${tool} update-schema --schema-name ${schema} --version ${version}; then echo "schema is at version" ${version};`,
             `else ${tool} setup-schema --schema-name ${schema} --version ${version}; fi`,
           ].join('\n'),
         }),

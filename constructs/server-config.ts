@@ -154,8 +154,12 @@ export class ServerConfig extends Construct {
   /** Volumes every server pod mounts for this config: CA bundles, the filestore archive. */
   readonly podVolumes: { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
 
+  /** The internode certificate's Secret, when TLS is on. */
+  readonly internodeSecret?: string;
+
   constructor(scope: Construct, id: string, props: ServerConfigProps) {
     super(scope, id);
+    this.internodeSecret = props.tls?.internodeSecret;
     this.configMapName = props.configMapName;
     this.dynamicConfigMapName = props.dynamicConfigMapName;
     this.metricsPort = props.metricsPort ?? 9090;
@@ -180,6 +184,19 @@ export class ServerConfig extends Construct {
       data: { [ServerConfig.DYNAMIC_CONFIG_FILE]: dynamicConfig },
     });
   }
+}
+
+/**
+ * The volumes of one role's pods. The internal-frontend serves its HTTP API (Nexus and system
+ * callbacks from history) with the `global.tls.frontend.server` settings (server
+ * service/frontend/http_api_server.go), while history calls it with the internode client settings
+ * (common/resource/fx.go, forceTLSConfig auto → internode): its pods mount the internode
+ * certificate where the frontend one would be, so trust and names agree on that listener too.
+ */
+export function roleVolumes(config: ServerConfig, role: TemporalRoleName): ServerConfig['podVolumes'] {
+  return config.podVolumes.map((v) => (role === 'internal-frontend' && v.volume.name === 'frontend-tls' && config.internodeSecret
+    ? { ...v, volume: { name: v.volume.name, secret: { secretName: config.internodeSecret } } }
+    : v));
 }
 
 const caDir = (store: string) => `/etc/temporal/tls/${store}-ca`;

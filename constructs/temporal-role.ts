@@ -5,7 +5,7 @@ import {
   ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
-import { RolePorts, ServerConfig } from './server-config';
+import { RolePorts, roleVolumes, ServerConfig } from './server-config';
 import { WorkloadServiceAccount } from './service-account';
 import type { TemporalRoleName } from './temporal-config/model';
 
@@ -119,12 +119,12 @@ export class TemporalRole extends Construct {
             { name: 'config', mountPath: ServerConfig.CONFIG_DIR, readOnly: true },
             { name: 'dynamic-config', mountPath: ServerConfig.DYNAMIC_CONFIG_DIR, readOnly: true },
             { name: 'tmp', mountPath: '/tmp' },
-            ...config.podVolumes.map((v) => v.mount),
+            ...roleVolumes(config, props.role).map((v) => v.mount),
           ],
         },
       ],
       volumes: [
-        ...config.podVolumes.map((v) => v.volume),
+        ...roleVolumes(config, props.role).map((v) => v.volume),
         { name: 'config', configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] } },
         { name: 'dynamic-config', configMap: { name: config.dynamicConfigMapName, items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }] } },
       ],

@@ -93,6 +93,9 @@ export class WebUi extends Construct {
             { name: 'TEMPORAL_UI_PORT', value: String(WebUi.PORT) },
             { name: 'TEMPORAL_DEFAULT_NAMESPACE', value: props.defaultNamespace ?? 'default' },
             { name: 'TEMPORAL_CORS_ORIGINS', value: [publicUrl, ...(props.extraCorsOrigins ?? [])].join(',') },
+            // The `_csrf` cookie is Secure by default; a browser on plain HTTP drops it and every write
+            // action (terminate, signal, cancel) fails the CSRF check.
+            ...(publicUrl.startsWith('http:') ? [{ name: 'TEMPORAL_CSRF_COOKIE_INSECURE', value: 'true' }] : []),
             ...(props.tls ? uiTlsEnv(props.tls) : []),
             ...(auth ? authEnv(auth, publicUrl) : []),
           ],

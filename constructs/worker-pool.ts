@@ -8,6 +8,7 @@ import {
   ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
+import { javaTrustStore } from './java-trust-store';
 import { WorkloadServiceAccount } from './service-account';
 
 /** Application probes; ports are numbers so each one becomes a declared container port. */
@@ -62,6 +63,13 @@ export interface WorkerPoolProps {
   readonly prometheusAnnotations?: boolean;
   /** Client certificate for a TLS frontend: mounted, and announced with TEMPORAL_TLS_* env. @default plaintext */
   readonly tls?: ClientTlsProps;
+  /**
+   * For a JVM pool with `tls`: an init container running this image's `keytool` builds a PKCS#12
+   * trust store of the JRE's public CAs plus the TLS CA, and `JAVA_TOOL_OPTIONS` points the JVM at
+   * it. The Temporal Spring Boot starter has no CA setting; its default trust manager reads
+   * `javax.net.ssl.trustStore`. @default the JVM's own trust store
+   */
+  readonly javaTrustStore?: { readonly image: ImageProps };
   /** Secret with the worker's JWT/API key: TEMPORAL_API_KEY, and KEDA's `apiKey`. @default none */
   readonly apiKeySecret?: { readonly name: string; readonly key: string };
   /** @default false */
@@ -110,6 +118,8 @@ export class WorkerPool extends Construct {
     const ports = [...new Set([...(props.metricsPort !== undefined ? [props.metricsPort] : []), ...probePorts])]
       .map((containerPort) => ({ name: containerPort === props.metricsPort ? 'metrics' : `http-${containerPort}`, containerPort, protocol: 'TCP' }));
     const tlsVolume = props.tls && clientTlsVolume(props.tls);
+    if (props.javaTrustStore && !props.tls) throw new Error(`WorkerPool ${props.name}: javaTrustStore needs tls`);
+    const trustStore = props.javaTrustStore && props.tls ? javaTrustStore(props.javaTrustStore.image, props.resources) : undefined;
     const checksum = createHash('sha256').update(JSON.stringify(config)).digest('hex');
     const metricsPath = props.metricsPath ?? '/metrics';
     const annotations: Record<string, string> = { 'checksum/config': checksum };
@@ -134,7 +144,8 @@ export class WorkerPool extends Construct {
       { name: 'TEMPORAL_TASK_QUEUES', value: props.taskQueues.join(',') },
       ...(props.maxConcurrentWorkflowTasks !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', value: String(props.maxConcurrentWorkflowTasks) }] : []),
       ...(props.maxConcurrentActivities !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', value: String(props.maxConcurrentActivities) }] : []),
-      ...(props.jvmOptions?.length ? [{ name: 'JAVA_TOOL_OPTIONS', value: props.jvmOptions.join(' ') }] : []),
+      ...(props.jvmOptions?.length || trustStore
+        ? [{ name: 'JAVA_TOOL_OPTIONS', value: [...(props.jvmOptions ?? []), ...(trustStore?.jvmOptions ?? [])].join(' ') }] : []),
       ...(props.tls ? cliTlsEnv(props.tls) : []),
       ...(props.apiKeySecret ? [{ name: 'TEMPORAL_API_KEY', valueFrom: { secretKeyRef: { name: props.apiKeySecret.name, key: props.apiKeySecret.key } } }] : []),
       ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
@@ -159,6 +170,7 @@ export class WorkerPool extends Construct {
       terminationGracePeriodSeconds: 60,
       topologySpread: props.topologySpread,
       tmpSizeLimit: '256Mi',
+      initContainers: trustStore ? [trustStore.initContainer] : undefined,
       containers: [
         {
           name: 'worker',
@@ -177,6 +189,7 @@ export class WorkerPool extends Construct {
             { name: 'tmp', mountPath: '/tmp' },
             ...(props.volume ? [{ name: 'data', mountPath: props.volume.mountPath }] : []),
             ...(tlsVolume ? [tlsVolume.mount] : []),
+            ...(trustStore ? [trustStore.mount] : []),
           ],
         },
       ],
@@ -184,6 +197,7 @@ export class WorkerPool extends Construct {
         { name: 'config', configMap: { name: this.configMapName } },
         ...(props.volume ? [{ name: 'data', persistentVolumeClaim: { claimName } }] : []),
         ...(tlsVolume ? [tlsVolume.volume] : []),
+        ...(trustStore ? [trustStore.volume] : []),
       ],
     });
 

@@ -20,6 +20,7 @@ export const base: BaseSpec = {
     ui: { repository: 'temporalio/ui', tag: '2.52.0', pullPolicy: 'IfNotPresent' },
     postgres: { repository: 'postgres', tag: '17.6', pullPolicy: 'IfNotPresent' },
     elasticsearch: { repository: 'docker.elastic.co/elasticsearch/elasticsearch', tag: '8.19.16', pullPolicy: 'IfNotPresent' },
+    keytool: { repository: 'eclipse-temurin', tag: '17.0.15_6-jre', pullPolicy: 'IfNotPresent' },
   },
   topologySpread: false,
   temporal: {
@@ -223,7 +224,7 @@ export const workerPoolDefaults: Omit<WorkerPoolInput, 'name'> = {
     ].join('\n'),
   },
   // The Spring Boot starter reads the client certificate from files (PKCS#8 key, as issued). It has no
-  // CA-file setting: with a private CA, trust $TEMPORAL_TLS_SERVER_CA_CERT_PATH in the app (README).
+  // CA-file setting: a JVM pool (one with jvmOptions) trusts the CA through a trust store built at start.
   configWhenTls: {
     'temporal-mtls.yaml': [
       'spring:',

@@ -42,6 +42,13 @@ export const externalDatabaseSchema = z.strictObject({
 export const dsqlSchema = z.strictObject({
   region: z.string({ error: 'is required: the AWS region of the DSQL cluster, e.g. "us-east-1"' })
     .regex(AWS_REGION, 'must be an AWS region such as "us-east-1"'),
+  /**
+   * The embedded schema `temporal-dsql-tool` applies: builds differ (`dsql/v12/temporal` at 1.12,
+   * later `dsql/temporal` at 1.1); `temporal-dsql-tool setup-schema --help` lists your build's.
+   */
+  schemaName: z.string().regex(/^[a-z0-9]+(\/[a-z0-9]+)+$/, 'must be an embedded schema name such as "dsql/v12/temporal"').default('dsql/v12/temporal'),
+  /** The schema version the Job sets up or updates to (the tool's `--version`). */
+  schemaVersion: z.string().regex(/^\d+\.\d+$/, 'must be a schema version such as "1.12"').default('1.12'),
 });
 
 export const persistenceSchema = z.strictObject({

@@ -52,6 +52,8 @@ const specObject = z
       ui: imageSchema,
       postgres: imageSchema,
       elasticsearch: imageSchema,
+      /** A JRE whose `keytool` builds JVM worker pools' trust store when TLS is on (the pool's image may have no shell). */
+      keytool: imageSchema,
     }),
     /** Topology spread over zones and nodes for every multi-replica workload. */
     topologySpread: z.boolean(),

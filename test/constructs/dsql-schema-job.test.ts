@@ -40,7 +40,7 @@ describe('DsqlSchemaJob', () => {
     expect(steps.map((c) => c.name)).toEqual(['setup-dsql-schema']);
     expect(steps[0].image).toBe('example.com/temporal-dsql-tools:1.31.2');
     expect(script(steps[0])).toBe([
-      `if ${tool} update-schema --schema-name dsql/v12/temporal --target-version 1.12; then echo "schema is at version" 1.12;`,
+      `if ${tool} update-schema --schema-name dsql/v12/temporal --version 1.12; then echo "schema is at version" 1.12;`,
       `else ${tool} setup-schema --schema-name dsql/v12/temporal --version 1.12; fi`,
     ].join('\n'));
   });
@@ -74,7 +74,7 @@ describe('DsqlSchemaJob', () => {
     expect(steps[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } });
     const t = 'temporal-dsql-tool --endpoint zyxw.dsql.us-east-2.on.aws --region us-east-2';
     expect(script(steps[0])).toBe([
-      `if ${t} update-schema --schema-name dsql/v12/custom --target-version 1.13; then echo "schema is at version" 1.13;`,
+      `if ${t} update-schema --schema-name dsql/v12/custom --version 1.13; then echo "schema is at version" 1.13;`,
       `else ${t} setup-schema --schema-name dsql/v12/custom --version 1.13; fi`,
     ].join('\n'));
     expect(envOf(steps[0])).toEqual({ AWS_REGION: 'us-east-2' });

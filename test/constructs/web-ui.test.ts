@@ -36,6 +36,7 @@ describe('WebUi', () => {
       TEMPORAL_UI_PORT: '8080',
       TEMPORAL_DEFAULT_NAMESPACE: 'default',
       TEMPORAL_CORS_ORIGINS: 'http://localhost:8080',
+      TEMPORAL_CSRF_COOKIE_INSECURE: 'true', // served over plain HTTP (port-forward)
     });
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
     expect(ofKind(objects, 'Ingress')).toHaveLength(0);
@@ -136,6 +137,7 @@ describe('WebUi', () => {
       TEMPORAL_UI_PORT: '8080',
       TEMPORAL_DEFAULT_NAMESPACE: 'default',
       TEMPORAL_CORS_ORIGINS: 'http://localhost:8080',
+      TEMPORAL_CSRF_COOKIE_INSECURE: 'true',
       ...uiTlsEnvFor('temporal-frontend.temporal-test.svc'),
     });
     // Not the CLI's variable names: the UI server does not read those.

@@ -97,6 +97,7 @@ describe('WorkerPool', () => {
       metricsPath: '/actuator/prometheus',
       prometheusAnnotations: true,
       tls: { secretName: 'billing-client-cert', serverName: 'fe.example.internal' },
+      javaTrustStore: { image: { repository: 'eclipse-temurin', tag: '17.0.15_6-jre', pullPolicy: 'IfNotPresent' } },
       apiKeySecret: { name: 'billing-api-key', key: 'token' },
       topologySpread: true,
       runAs: { user: 6000, group: 6001, fsGroup: 6002 },
@@ -126,7 +127,8 @@ describe('WorkerPool', () => {
       TEMPORAL_TASK_QUEUES: 'billing-tq,billing-refunds,billing-reports',
       TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: '40',
       TEMPORAL_MAX_CONCURRENT_ACTIVITIES: '120',
-      JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError',
+      JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djavax.net.ssl.trustStore=/var/run/java-trust-store/truststore.p12'
+        + ' -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=changeit',
       ALPHA: 'first',
       ZED: 'last',
       TEMPORAL_API_KEY: { secretKeyRef: { name: 'billing-api-key', key: 'token' } },
@@ -148,7 +150,15 @@ describe('WorkerPool', () => {
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'data', mountPath: '/var/lib/billing' },
       clientTlsMount,
+      { name: 'java-trust-store', mountPath: '/var/run/java-trust-store', readOnly: true },
     ]);
+    // The Spring starter has no CA setting: keytool builds the JVM's trust store from the JRE's CAs and the TLS CA.
+    const [trustStore] = pod.initContainers;
+    expect(trustStore).toMatchObject({ name: 'java-trust-store', image: 'eclipse-temurin:17.0.15_6-jre', command: ['sh', '-c', expect.any(String)] });
+    expect(trustStore.command[2]).toContain('-srckeystore "$JAVA_HOME/lib/security/cacerts"');
+    expect(trustStore.command[2]).toContain('-importcert -noprompt -alias temporal-ca -file /etc/temporal/tls/client/ca.crt');
+    expect(trustStore.volumeMounts).toEqual([{ name: 'java-trust-store', mountPath: '/var/run/java-trust-store' }, clientTlsMount]);
+    expect(pod.volumes).toContainEqual({ name: 'java-trust-store', emptyDir: { sizeLimit: '16Mi' } });
     expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'billing-data' } });
     expect(pod.volumes).toContainEqual(clientTlsVolumeFor('billing-client-cert'));
     expect(only(objects, 'PersistentVolumeClaim')).toMatchObject({

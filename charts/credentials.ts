@@ -49,7 +49,7 @@ export function certManagerSecrets(spec: Spec, topo: Topology): string[] {
     if (spec.tls.issuer?.type === 'selfSignedCA') out.push(topo.names.tls.internodeCa, topo.names.tls.frontendCa);
     out.push(topo.names.tls.internode, topo.names.tls.frontend, ...tlsClients(spec, topo).map((c) => c.secretName));
     const es = spec.elasticsearch;
-    if (es.enabled && es.security.enabled && es.security.transportTlsSecret) out.push(es.security.transportTlsSecret);
+    if (es.enabled && es.security.enabled && es.security.transportTlsSecret) out.push(topo.names.tls.elasticsearchCa, es.security.transportTlsSecret);
   }
   const ing = spec.ui.ingress;
   if (spec.ui.enabled && ing.enabled && ing.tlsSecretName && ing.certManagerClusterIssuer) out.push(ing.tlsSecretName);

@@ -10,7 +10,7 @@ import type { Topology } from './topology';
 
 /**
  * Credentials and certificates, applied before anything that mounts them: an ExternalSecret per
- * credential (when the profile uses external-secrets.io), and the cert-manager issuer chain with the
+ * credential (when the profile uses external-secrets.io), and the cert-manager issuer chains with the
  * internode, frontend, client and Elasticsearch transport certificates (when TLS is on).
  */
 export class SecuritySecretsChart extends Chart {
@@ -53,8 +53,13 @@ export class SecuritySecretsChart extends Chart {
     for (const c of tlsClients(spec, topo)) cert(c.secretName, c.internal ? internodeCa : frontendCa, c.component, 'client');
     const search = spec.elasticsearch;
     if (search.enabled && search.security.enabled && search.security.transportTlsSecret) {
+      // A CA of its own, even with a ClusterIssuer: Elasticsearch nodes accept any peer certificate
+      // their CA signed, so a shared CA would let every Temporal certificate join the cluster (and
+      // the Elasticsearch certificate talk to Temporal's internode listeners).
+      const name = topo.names.tls.elasticsearchCa;
+      const searchCa = new CertificateAuthority(this, name, { name, labels, commonName: `Temporal ${spec.instance} Elasticsearch CA` }).issuer;
       const nodes = `*.${topo.names.elasticsearch}-headless.${topo.namespace}.svc.cluster.local`;
-      cert(search.security.transportTlsSecret, internodeCa, topo.names.elasticsearch, 'both', [nodes]);
+      cert(search.security.transportTlsSecret, searchCa, topo.names.elasticsearch, 'both', [nodes]);
     }
   }
 }

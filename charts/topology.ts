@@ -60,6 +60,8 @@ export interface Topology {
       readonly internodeCa: string;
       /** Signs the frontend's certificate and the certificates of its clients. */
       readonly frontendCa: string;
+      /** Signs only the Elasticsearch nodes' transport certificate. */
+      readonly elasticsearchCa: string;
       readonly internode: string;
       readonly frontend: string;
       /** Client certificate of a component that calls the frontend, e.g. `temporal-web-client-tls`. */
@@ -110,6 +112,7 @@ export function topology(spec: Spec): Topology {
       tls: {
         internodeCa: 'temporal-internode-ca',
         frontendCa: 'temporal-frontend-ca',
+        elasticsearchCa: 'temporal-elasticsearch-ca',
         internode: 'temporal-internode-tls',
         frontend: 'temporal-frontend-tls',
         client: (component) => `${component}-client-tls`,

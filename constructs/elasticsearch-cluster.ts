@@ -10,6 +10,7 @@ import {
 } from './pod-defaults';
 import { WorkloadServiceAccount } from './service-account';
 import { memoryBytes } from '../overlays/quantities';
+import { shellQuote } from './shell';
 import { toYaml } from './yaml';
 
 export interface ElasticsearchClusterProps {
@@ -43,14 +44,19 @@ export interface ElasticsearchClusterProps {
 }
 
 const HOME = '/usr/share/elasticsearch';
+/** The image's entrypoint: sets the keystore's bootstrap password and turns env vars named like settings into `-E` options. */
+const ENTRYPOINT = '/usr/local/bin/docker-entrypoint.sh';
 const HTTP_PORT = 9200;
 const TRANSPORT_PORT = 9300;
 
 /**
  * Elasticsearch as a StatefulSet that passes Pod Security "restricted": no privileged sysctl init
  * container (mmap is off instead of raising vm.max_map_count), a read-only root filesystem with the
- * config directory copied into an emptyDir, heap sized from the memory limit, readiness on cluster
- * health. One node runs single-node discovery; three or more bootstrap from the headless Service.
+ * config directory copied into an emptyDir, heap sized from the memory limit, readiness on the node
+ * itself. One node runs single-node discovery; three or more bootstrap from the headless Service.
+ *
+ * The probes use `curl`, which Elastic's default 8.x image (Ubuntu-based) installs in its
+ * Dockerfile; a mirror or custom image without it needs other probes.
  */
 export class ElasticsearchCluster extends Construct {
   static readonly HTTP_PORT = HTTP_PORT;
@@ -89,9 +95,8 @@ export class ElasticsearchCluster extends Construct {
       'xpack.security.enabled': !!security,
       'xpack.security.enrollment.enabled': false,
       'xpack.ml.enabled': false,
-      ...(multiNode
-        ? { 'discovery.seed_hosts': [this.headlessServiceName], 'cluster.initial_master_nodes': nodeNames }
-        : { 'discovery.type': 'single-node' }),
+      // cluster.initial_master_nodes is not here: it must be gone once the cluster has formed (startScript).
+      ...(multiNode ? { 'discovery.seed_hosts': [this.headlessServiceName] } : { 'discovery.type': 'single-node' }),
       ...(security?.transportTlsSecret
         ? {
           'xpack.security.transport.ssl.enabled': true,
@@ -125,8 +130,10 @@ export class ElasticsearchCluster extends Construct {
     });
 
     const auth = security ? ` -u "${ElasticsearchCluster.USER}:$ELASTIC_PASSWORD"` : '';
-    // Yellow is enough for a single node (replicas cannot be assigned); timeout keeps the probe short.
-    const health = `curl -fsS -o /dev/null${auth} "http://127.0.0.1:${HTTP_PORT}/_cluster/health?wait_for_status=yellow&timeout=2s"`;
+    // Ready = this node serves HTTP and accepts its own credentials: `GET /` is answered from the
+    // node's local state. Never cluster health: one red index would make every node unready, empty
+    // the Service and, with the PDB, block every node drain.
+    const ready = `curl -fsS -o /dev/null --max-time 3${auth} "http://127.0.0.1:${HTTP_PORT}/"`;
     const alive = `curl -sS -o /dev/null${auth} "http://127.0.0.1:${HTTP_PORT}/"`;
     const env: k8s.EnvVar[] = [
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } } },
@@ -191,6 +198,7 @@ export class ElasticsearchCluster extends Construct {
                 name: 'elasticsearch',
                 image: imageRef(props.image),
                 imagePullPolicy: props.image.pullPolicy,
+                command: multiNode ? ['/bin/tini', '--', '/bin/sh', '-c', startScript(nodeNames)] : undefined,
                 env,
                 ports: [
                   { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
@@ -200,7 +208,7 @@ export class ElasticsearchCluster extends Construct {
                 securityContext: restrictedContainerSecurityContext(),
                 startupProbe: probe({ type: 'tcp', port: 'http' }, { periodSeconds: 5, failureThreshold: 60 }),
                 livenessProbe: probe({ type: 'exec', command: ['/bin/sh', '-c', alive] }, { periodSeconds: 20, failureThreshold: 6 }),
-                readinessProbe: probe({ type: 'exec', command: ['/bin/sh', '-c', health] }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+                readinessProbe: probe({ type: 'exec', command: ['/bin/sh', '-c', ready] }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
                 volumeMounts: mounts,
               },
             ],
@@ -220,4 +228,18 @@ export class ElasticsearchCluster extends Construct {
     // A quorum survives one voluntary disruption at a time; a single node may be drained.
     new DisruptionBudget(this, 'Budget', { name: props.name, labels, selector: this.selector, maxUnavailable: 1 });
   }
+}
+
+/**
+ * Starts the image's entrypoint with `cluster.initial_master_nodes` only while the node's data
+ * directory holds no cluster state, i.e. on its first start. Elastic: remove the setting once the
+ * cluster has formed, or restarted nodes may bootstrap a second cluster. Elasticsearch 8 keeps its
+ * state in `<path.data>/_state` and writes it at the first start (even before the cluster forms).
+ * The entrypoint passes env vars named like settings on as `-E` options.
+ */
+function startScript(nodeNames: readonly string[]): string {
+  return [
+    `if [ -d ${HOME}/data/_state ]; then exec ${ENTRYPOINT} eswrapper; fi`,
+    `exec env ${shellQuote(`cluster.initial_master_nodes=${nodeNames.join(',')}`)} ${ENTRYPOINT} eswrapper`,
+  ].join('\n');
 }

@@ -188,7 +188,23 @@ describe.each(CASES)('%s', (_name, load_) => {
     const settings = load(find(objects, 'ConfigMap', 'temporal-elasticsearch-config').data['elasticsearch.yml']) as any;
     expect(settings['node.store.allow_mmap']).toBe(false);
     expect(settings['xpack.security.enabled']).toBe(spec.elasticsearch.security.enabled);
-    if (spec.elasticsearch.replicas === 1) expect(settings['discovery.type']).toBe('single-node');
-    else expect(settings['cluster.initial_master_nodes']).toHaveLength(spec.elasticsearch.replicas);
+    // Bootstrapping is for the first start only: never in elasticsearch.yml, where it would stay forever.
+    expect(settings).not.toHaveProperty(['cluster.initial_master_nodes']);
+    if (spec.elasticsearch.replicas === 1) {
+      expect(settings['discovery.type']).toBe('single-node');
+    } else {
+      const start = pod.containers[0].command.join(' ') as string;
+      const pods = Array.from({ length: spec.elasticsearch.replicas }, (_, i) => `${sts.metadata.name}-${i}`);
+      expect(start).toMatch(/if \[ -d \/usr\/share\/elasticsearch\/data\/_state \]/);
+      expect(start).toContain(`cluster.initial_master_nodes=${pods.join(',')} `);
+    }
+  });
+
+  test('Elasticsearch readiness is the node\'s own, not cluster health', () => {
+    const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'temporal-elasticsearch');
+    if (!sts) return;
+    const ready = podSpec(sts).containers[0].readinessProbe.exec.command.join(' ');
+    expect(ready).toContain('http://127.0.0.1:9200/');
+    expect(ready).not.toMatch(/_cluster\/health|wait_for_status/);
   });
 });

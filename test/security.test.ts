@@ -4,7 +4,12 @@
  * the internal frontend; the UI login is wired to the Ingress; credentials are never rendered outside
  * dev; RBAC stays minimal. Flows are checked separately (test/network-flows.test.ts).
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { load } from 'js-yaml';
+import { synthProfile } from '../main';
+import { loadSpec } from '../overlays';
 import { K8sObject, PROFILES, WORKLOAD_KINDS, find, podSpec, synthesized } from './helpers';
 
 const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -20,9 +25,10 @@ describe.each(PROFILES)('profile %s', (profile) => {
   const serverRoles = byKind(objects, 'Deployment').filter((d) => d.metadata.labels?.['app.kubernetes.io/name'] === 'temporal'
     && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(d.metadata.labels['app.kubernetes.io/component']));
 
-  /** The Secret mounted at `dir` in a pod (or undefined). */
+  /** The Secret mounted at `dir` in a pod (or undefined); the deepest mount wins (certs/ inside config/). */
   const secretAt = (w: K8sObject, c: any, dir: string) => {
-    const mount = (c.volumeMounts ?? []).find((m: any) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`));
+    const mount = (c.volumeMounts ?? []).filter((m: any) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`))
+      .sort((x: any, y: any) => y.mountPath.length - x.mountPath.length)[0];
     return mount && podSpec(w).volumes.find((v: any) => v.name === mount.name)?.secret?.secretName;
   };
 
@@ -57,6 +63,50 @@ describe.each(PROFILES)('profile %s', (profile) => {
         if (issuer.spec.ca) expect(certFor(issuer.spec.ca.secretName)?.spec.isCA).toBe(true);
       }
       expect(cert.spec.privateKey.rotationPolicy).toBe(cert.spec.isCA ? 'Never' : 'Always');
+    }
+  });
+
+  test('Elasticsearch is its own trust domain: no CA signs both an Elasticsearch and a Temporal certificate', () => {
+    const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'temporal-elasticsearch');
+    if (!sts) return;
+    const settings = load(find(objects, 'ConfigMap', 'temporal-elasticsearch-config').data['elasticsearch.yml']) as any;
+    const es = podSpec(sts).containers[0];
+    // Relative paths in elasticsearch.yml resolve against the config directory.
+    const esSecret = (file: string) => secretAt(sts, es, `/usr/share/elasticsearch/config/${file}`);
+    const issuer = (secret: string | undefined) => JSON.stringify(certFor(secret!)?.spec.issuerRef);
+    const esSecrets = new Set(['transport', 'http'].flatMap((layer) => (settings[`xpack.security.${layer}.ssl.enabled`]
+      ? [esSecret(settings[`xpack.security.${layer}.ssl.certificate`]), esSecret(settings[`xpack.security.${layer}.ssl.certificate_authorities`][0])]
+      : [])));
+    for (const secret of esSecrets) expect([secret, certFor(secret!) !== undefined]).toEqual([secret, true]);
+    const esIssuers = new Set([...esSecrets].map(issuer));
+    const temporalIssuers = new Set(certificates.filter((c) => !c.spec.isCA && !esSecrets.has(c.spec.secretName)).map((c) => JSON.stringify(c.spec.issuerRef)));
+    for (const i of esIssuers) expect([i, temporalIssuers.has(i)]).toEqual([i, false]);
+    if (settings['xpack.security.transport.ssl.enabled']) {
+      const transport = esSecret(settings['xpack.security.transport.ssl.certificate']);
+      // The CA the nodes trust is the one that signed their certificate (cert-manager's ca.crt).
+      expect(esSecret(settings['xpack.security.transport.ssl.certificate_authorities'][0])).toBe(transport);
+      expect(issuer(transport)).not.toBe(issuer('temporal-internode-tls'));
+      expect(issuer(transport)).not.toBe(issuer('temporal-frontend-tls'));
+    }
+  });
+
+  test('Temporal verifies Elasticsearch HTTP with the CA that signs its HTTP certificate (plain HTTP: neither)', () => {
+    if (!spec.elasticsearch.enabled) return;
+    const settings = load(find(objects, 'ConfigMap', 'temporal-elasticsearch-config').data['elasticsearch.yml']) as any;
+    const store = config.persistence.datastores[config.persistence.visibilityStore].elasticsearch;
+    const httpTls = settings['xpack.security.http.ssl.enabled'] === true;
+    expect(store.url.scheme).toBe(httpTls ? 'https' : 'http');
+    if (!httpTls) {
+      expect(store.tls).toBeUndefined();
+      return;
+    }
+    const sts = find(objects, 'StatefulSet', 'temporal-elasticsearch');
+    const httpCert = certFor(secretAt(sts, podSpec(sts).containers[0], `/usr/share/elasticsearch/config/${settings['xpack.security.http.ssl.certificate']}`))!;
+    const ref = httpCert.spec.issuerRef;
+    const caSecret = ref.kind === 'Issuer' ? find(objects, 'Issuer', ref.name).spec.ca?.secretName : undefined;
+    for (const d of serverRoles) {
+      const mounted = secretAt(d, podSpec(d).containers[0], store.tls.caFile);
+      expect([d.metadata.name, mounted === caSecret || JSON.stringify(certFor(mounted)?.spec.issuerRef) === JSON.stringify(ref)]).toEqual([d.metadata.name, true]);
     }
   });
 
@@ -160,5 +210,27 @@ describe.each(PROFILES)('profile %s', (profile) => {
         })]);
       }
     }
+  });
+});
+
+describe('production with a ClusterIssuer', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'security-cluster-issuer-'));
+  const overlay = path.join(dir, 'cluster-issuer.yaml');
+  fs.writeFileSync(overlay, 'tls:\n  issuer:\n    type: clusterIssuer\n    name: corp-ca\n');
+  const spec = loadSpec('production', { extraOverlays: [overlay] });
+  const objects = JSON.parse(JSON.stringify(synthProfile(spec, path.join(dir, 'production')))) as K8sObject[];
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('Temporal certificates come from the ClusterIssuer; the Elasticsearch transport certificate from its own namespace CA', () => {
+    const certificates = byKind(objects, 'Certificate');
+    const transport = certificates.find((c) => c.spec.secretName === spec.elasticsearch.security.transportTlsSecret)!;
+    expect(transport.spec.issuerRef).toEqual({ name: 'temporal-elasticsearch-ca', kind: 'Issuer', group: 'cert-manager.io' });
+    expect(find(objects, 'Issuer', 'temporal-elasticsearch-ca').spec).toEqual({ ca: { secretName: 'temporal-elasticsearch-ca' } });
+    expect(find(objects, 'Certificate', 'temporal-elasticsearch-ca').spec.isCA).toBe(true);
+    for (const c of certificates.filter((x) => x !== transport && !x.spec.isCA)) {
+      expect([c.metadata.name, c.spec.issuerRef.kind, c.spec.issuerRef.name]).toEqual([c.metadata.name, 'ClusterIssuer', 'corp-ca']);
+    }
+    // No Temporal CA is rendered in the namespace: the ClusterIssuer is the Temporal trust domain.
+    expect(byKind(objects, 'Issuer').map((i) => i.metadata.name).sort()).toEqual(['temporal-elasticsearch-ca', 'temporal-elasticsearch-ca-selfsigned']);
   });
 });

@@ -1,3 +1,7 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { load } from 'js-yaml';
 import { ElasticsearchCluster, ElasticsearchClusterProps } from '../../constructs/elasticsearch-cluster';
 import { containersOf, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
@@ -24,6 +28,26 @@ function synth(props: ElasticsearchClusterProps) {
 }
 
 const script = (probe: any): string => probe.exec.command[2];
+
+/**
+ * Runs the container's start script with the image's data directory and entrypoint swapped for a
+ * temporary directory and a bash script (like the image's) that prints its arguments and environment.
+ */
+function startEnv(container: any, hasClusterState: boolean, env: Record<string, string> = {}): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-start-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'data'));
+    if (hasClusterState) fs.mkdirSync(path.join(dir, 'data', '_state'));
+    const entrypoint = path.join(dir, 'docker-entrypoint.sh');
+    fs.writeFileSync(entrypoint, '#!/bin/bash\necho "args=$*"\nenv\n', { mode: 0o755 });
+    const start = (container.command[4] as string).split(`${HOME}/data`).join(path.join(dir, 'data'))
+      .split('/usr/local/bin/docker-entrypoint.sh').join(entrypoint);
+    const out = execFileSync('/bin/sh', ['-c', start], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+    return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** JVM logging (GC included) goes to stderr at warning level, never to files under logs/. */
 const JVM_LOG = '-Xlog:disable -Xlog:all=warning:stderr:utctime,level,tags';
@@ -98,7 +122,7 @@ describe('ElasticsearchCluster', () => {
       resources: { requests: { storage: '100Gi' } },
     });
     expect(settings['xpack.security.enabled']).toBe(true);
-    expect(settings['cluster.initial_master_nodes']).toEqual(['es-0', 'es-1', 'es-2']);
+    expect(startEnv(container, false)['cluster.initial_master_nodes']).toBe('es-0,es-1,es-2');
     expect(settings['discovery.seed_hosts']).toEqual(['es-headless']);
     expect(envOf(container).ELASTIC_PASSWORD).toEqual({ secretKeyRef: { name: 'es-credentials', key: 'password' } });
     expect(pod.volumes).toContainEqual({ name: 'transport-tls', secret: { secretName: 'es-transport-tls' } });
@@ -109,10 +133,12 @@ describe('ElasticsearchCluster', () => {
 
   describe('discovery', () => {
     test('a single node: single-node discovery, no seed hosts or initial masters, no anti-affinity', () => {
-      const { settings, sts, pod } = synth({ ...minimal, topologySpread: true });
+      const { settings, sts, pod, container } = synth({ ...minimal, topologySpread: true });
       expect(settings['discovery.type']).toBe('single-node');
       expect(settings).not.toHaveProperty(['discovery.seed_hosts']);
       expect(settings).not.toHaveProperty(['cluster.initial_master_nodes']);
+      // The image's own entrypoint: nothing to bootstrap.
+      expect(container).not.toHaveProperty('command');
       expect(settings['node.store.allow_mmap']).toBe(false);
       expect(settings['xpack.security.enabled']).toBe(false);
       expect(sts.spec.podManagementPolicy).toBe('Parallel');
@@ -121,11 +147,11 @@ describe('ElasticsearchCluster', () => {
       expect(pod).not.toHaveProperty('affinity');
     });
 
-    test('three nodes: seed hosts are the headless Service, initial masters are the three pod names', () => {
+    test('three nodes: seed hosts are the headless Service; initial masters are not in elasticsearch.yml', () => {
       const { construct, settings, sts, objects } = synth(threeNodes);
       expect(settings).not.toHaveProperty(['discovery.type']);
       expect(settings['discovery.seed_hosts']).toEqual(['temporal-elasticsearch-headless']);
-      expect(settings['cluster.initial_master_nodes']).toEqual(['temporal-elasticsearch-0', 'temporal-elasticsearch-1', 'temporal-elasticsearch-2']);
+      expect(settings).not.toHaveProperty(['cluster.initial_master_nodes']);
       expect(settings['node.store.allow_mmap']).toBe(false);
       expect(sts.spec).toMatchObject({ replicas: 3, serviceName: 'temporal-elasticsearch-headless', podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate' } });
       // The seed host resolves: the headless Service exists under that name.
@@ -151,6 +177,35 @@ describe('ElasticsearchCluster', () => {
         // StatefulSet pods carry no pod-template-hash: a matchLabelKeys on it would match nothing.
         expect(t).not.toHaveProperty('matchLabelKeys');
       }
+    });
+  });
+
+  describe('bootstrap: cluster.initial_master_nodes only on the first start', () => {
+    test('the start command keeps tini and the image entrypoint (which turns dotted env vars into -E settings)', () => {
+      const { container } = synth(threeNodes);
+      expect(container.command.slice(0, 4)).toEqual(['/bin/tini', '--', '/bin/sh', '-c']);
+      expect(container.command[4]).toContain('/usr/local/bin/docker-entrypoint.sh eswrapper');
+      expect(Object.keys(envOf(container))).not.toContain('cluster.initial_master_nodes');
+    });
+
+    test('a data directory without cluster state (the first start): the three pod names', () => {
+      const { container } = synth(threeNodes);
+      expect(startEnv(container, false)).toMatchObject({
+        'cluster.initial_master_nodes': 'temporal-elasticsearch-0,temporal-elasticsearch-1,temporal-elasticsearch-2',
+        args: 'eswrapper',
+      });
+    });
+
+    test('a data directory with cluster state (every later start): not set', () => {
+      const { container } = synth(threeNodes);
+      const env = startEnv(container, true);
+      expect(env.args).toBe('eswrapper');
+      expect(env).not.toHaveProperty(['cluster.initial_master_nodes']);
+    });
+
+    test('the ELASTIC_PASSWORD and JVM options still reach the entrypoint', () => {
+      const { container } = synth({ ...threeNodes, security });
+      expect(startEnv(container, true, { ELASTIC_PASSWORD: 'pw', ES_JAVA_OPTS: '-Xms1m' })).toMatchObject({ ELASTIC_PASSWORD: 'pw', ES_JAVA_OPTS: '-Xms1m' });
     });
   });
 
@@ -181,9 +236,7 @@ describe('ElasticsearchCluster', () => {
       expect(settings['xpack.security.enabled']).toBe(true);
       expect(envOf(container).ELASTIC_PASSWORD).toEqual({ secretKeyRef: { name: 'es-credentials', key: 'pw' } });
       expect(ElasticsearchCluster.USER).toBe('elastic');
-      expect(script(container.readinessProbe)).toBe(
-        'curl -fsS -o /dev/null -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s"',
-      );
+      expect(script(container.readinessProbe)).toBe('curl -fsS -o /dev/null --max-time 3 -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/"');
       expect(script(container.livenessProbe)).toBe('curl -sS -o /dev/null -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/"');
       expect(Object.keys(settings).filter((k) => k.startsWith('xpack.security.transport'))).toEqual([]);
       expect(pod.volumes.map((v: any) => v.name)).not.toContain('transport-tls');
@@ -192,7 +245,7 @@ describe('ElasticsearchCluster', () => {
     test('without security the probes do not authenticate and no password is read', () => {
       const { container } = synth(minimal);
       expect(envOf(container)).not.toHaveProperty('ELASTIC_PASSWORD');
-      expect(script(container.readinessProbe)).toBe('curl -fsS -o /dev/null "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s"');
+      expect(script(container.readinessProbe)).toBe('curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:9200/"');
       expect(script(container.readinessProbe)).not.toContain('-u ');
       expect(script(container.livenessProbe)).not.toContain('-u ');
     });
@@ -319,12 +372,18 @@ describe('ElasticsearchCluster', () => {
     expect(headless.spec.ports.map((p: any) => p.name)).toEqual(['http', 'transport']);
   });
 
-  test('probes: startup on the http port, readiness on yellow cluster health', () => {
-    const { container } = synth(minimal);
+  test('probes: startup on the http port; readiness is the node itself, never cluster health', () => {
+    const { container } = synth({ ...threeNodes, security });
     expect(container.startupProbe.tcpSocket).toEqual({ port: 'http' });
     expect(container.startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 60 });
     expect(container.readinessProbe.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
-    expect(script(container.readinessProbe)).toContain('/_cluster/health?wait_for_status=yellow');
+    const ready = script(container.readinessProbe);
+    // GET / on its own loopback address, with its own credentials: a red index elsewhere cannot fail it.
+    expect(ready).toMatch(/"http:\/\/127\.0\.0\.1:9200\/"$/);
+    expect(ready).not.toMatch(/_cluster|_cat|wait_for_status|temporal-elasticsearch/);
+    // curl gives up before the kubelet does.
+    const maxTime = Number(/--max-time (\d+)/.exec(ready)![1]);
+    expect(maxTime).toBeLessThan(container.readinessProbe.timeoutSeconds);
   });
 
   test('the volume claim template does not change when the version does', () => {

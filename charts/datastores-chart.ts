@@ -21,7 +21,11 @@ export class DatastoresChart extends Chart {
     super(scope, id, { namespace: topo.namespace, disableResourceNameHashes: true });
     const p = spec.persistence;
     const passwordSecret = p.passwordSecret && { name: p.passwordSecret.name, key: p.passwordSecret.passwordKey };
-    const jobDefaults = { backoffLimit: spec.jobs.backoffLimit, ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished };
+    const jobDefaults = {
+      backoffLimit: spec.jobs.backoffLimit,
+      activeDeadlineSeconds: spec.jobs.activeDeadlineSeconds.setup,
+      ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished,
+    };
 
     if (p.mode === 'inCluster') {
       new PostgresCluster(this, 'Postgres', {
@@ -121,6 +125,8 @@ export class DatastoresChart extends Chart {
         timeZone: spec.backup.timeZone,
         retentionDays: spec.backup.retentionDays,
         storage: spec.backup.storage,
+        backoffLimit: spec.backup.backoffLimit,
+        activeDeadlineSeconds: spec.backup.activeDeadlineSeconds,
         tls: tls && { sslMode: tls.enableHostVerification ? 'verify-full' : 'require', caSecret: tls.caSecret },
       });
     }

@@ -87,6 +87,7 @@ export class TemporalServerChart extends Chart {
         serviceAccountAnnotations: serverAccountAnnotations(spec),
         replicas: r.replicas,
         autoscaling: r.autoscaling,
+        minReadySeconds: r.minReadySeconds,
         topologySpread: spec.topologySpread,
         initContainers: waits,
         // Kubelet gRPC probes cannot speak TLS.
@@ -109,6 +110,7 @@ export class TemporalServerChart extends Chart {
         visibilityUri: archival.visibility.enabled ? archival.visibility.uri : undefined,
       },
       backoffLimit: spec.jobs.backoffLimit,
+      activeDeadlineSeconds: spec.jobs.activeDeadlineSeconds.namespaces,
       ttlSecondsAfterFinished: spec.jobs.ttlSecondsAfterFinished,
     });
   }

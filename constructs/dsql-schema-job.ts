@@ -50,6 +50,7 @@ export class DsqlSchemaJob extends Construct {
         }),
       ],
       backoffLimit: props.backoffLimit,
+      activeDeadlineSeconds: props.activeDeadlineSeconds,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
       runAs: props.runAs,
     }).jobName;

@@ -60,6 +60,7 @@ export class ElasticsearchIndexJob extends Construct {
         }),
       ],
       backoffLimit: props.backoffLimit,
+      activeDeadlineSeconds: props.activeDeadlineSeconds,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
       runAs: props.runAs,
     }).jobName;

@@ -67,6 +67,7 @@ export class NamespaceJob extends Construct {
         step('register-namespaces', register.join('\n')),
       ],
       backoffLimit: props.backoffLimit,
+      activeDeadlineSeconds: props.activeDeadlineSeconds,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
       runAs: props.runAs,
       volumes: tlsVolume && [tlsVolume.volume],

@@ -33,6 +33,10 @@ export interface PostgresBackupProps {
   readonly maintenanceDatabase?: string;
   /** @default { user: 999, group: 999 } (the postgres user of the official image) */
   readonly runAs?: RunAsProps;
+  /** Failed pods (restartPolicy Never) before a run fails. @default 2 */
+  readonly backoffLimit?: number;
+  /** Seconds before Kubernetes fails a run, e.g. one stuck on an unreachable database. @default 21600 (6 hours) */
+  readonly activeDeadlineSeconds?: number;
 }
 
 /** The scripts the CronJob runs (backup) and an operator runs by hand (restore). See README "Backups". */
@@ -133,8 +137,8 @@ export class PostgresBackup extends Construct {
         jobTemplate: {
           metadata: { labels },
           spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 6 * 3600,
+            backoffLimit: props.backoffLimit ?? 2,
+            activeDeadlineSeconds: props.activeDeadlineSeconds ?? 6 * 3600,
             template: {
               metadata: { labels },
               spec: {

@@ -40,6 +40,8 @@ export interface ScaledDeploymentProps {
   readonly disruptionBudget?: boolean;
   /** @default { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 } */
   readonly strategy?: k8s.DeploymentStrategy;
+  /** Seconds a new pod must stay ready before it counts as available. @default 0 */
+  readonly minReadySeconds?: number;
   /** @default false */
   readonly automountServiceAccountToken?: boolean;
   readonly runAs: RunAsProps;
@@ -62,6 +64,7 @@ export class ScaledDeployment extends Construct {
       spec: {
         replicas: props.autoscaling || props.externallyScaled ? undefined : props.replicas ?? 1,
         revisionHistoryLimit: 5,
+        minReadySeconds: props.minReadySeconds || undefined,
         selector: { matchLabels: selector },
         strategy: props.strategy ?? {
           type: 'RollingUpdate',

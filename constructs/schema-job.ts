@@ -76,6 +76,7 @@ export class SchemaJob extends Construct {
       labels: recommendedLabels(props.identity),
       steps,
       backoffLimit: props.backoffLimit,
+      activeDeadlineSeconds: props.activeDeadlineSeconds,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
       runAs: props.runAs,
       volumes: ca ? [{ name: 'database-ca', secret: { secretName: ca.name, items: [{ key: ca.key, path: 'ca.crt' }] } }] : [],

@@ -44,8 +44,10 @@ export interface SetupJobBaseProps {
   /** The image the steps run (usually temporalio/admin-tools of the server's version). */
   readonly image: ImageProps;
   readonly resources: ResourceProps;
-  /** @default 10 */
+  /** @default 5 */
   readonly backoffLimit?: number;
+  /** Seconds before Kubernetes fails the Job, waits and retries included. @default 900 */
+  readonly activeDeadlineSeconds?: number;
   /** @default 86400 */
   readonly ttlSecondsAfterFinished?: number;
   /** @default { user: 1000, group: 1000 } */
@@ -62,8 +64,18 @@ export interface SetupJobProps {
   readonly labels: Record<string, string>;
   /** Run in order; all but the last as init containers. */
   readonly steps: readonly k8s.Container[];
-  /** @default 10 */
+  /**
+   * Retries (container restarts: the pod restarts `OnFailure`); 5 back-offs (10 s doubling) fit
+   * within the default deadline, so a step that always fails ends on its own error.
+   * @default 5
+   */
   readonly backoffLimit?: number;
+  /**
+   * Seconds before Kubernetes fails the Job, waits and retries included: a wait for an unreachable
+   * database would otherwise keep the Job, and the Argo CD sync waiting on it, running forever.
+   * @default 900
+   */
+  readonly activeDeadlineSeconds?: number;
   /** @default 86400 */
   readonly ttlSecondsAfterFinished?: number;
   /** @default { user: 1000, group: 1000 } */
@@ -101,7 +113,8 @@ export class SetupJob extends Construct {
     new k8s.KubeJob(this, 'Resource', {
       metadata: { name: this.jobName, labels: props.labels },
       spec: {
-        backoffLimit: props.backoffLimit ?? 10,
+        backoffLimit: props.backoffLimit ?? 5,
+        activeDeadlineSeconds: props.activeDeadlineSeconds ?? 900,
         ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? 86400,
         template,
       },

@@ -49,6 +49,11 @@ export interface TemporalRoleProps {
   readonly prometheusAnnotations?: boolean;
   /** Seconds to drain in-flight requests and hand over shards. @default 60 */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Seconds a new pod must stay ready before the rollout replaces the next one: a TCP readiness
+   * probe passes before a pod has taken its shards or joined the ring. @default 0
+   */
+  readonly minReadySeconds?: number;
 }
 
 /**
@@ -94,6 +99,7 @@ export class TemporalRole extends Construct {
       },
       replicas: props.replicas,
       autoscaling: props.autoscaling,
+      minReadySeconds: props.minReadySeconds,
       runAs: props.runAs ?? { user: 1000, group: 1000 },
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 60,
       topologySpread: props.topologySpread,

@@ -15,7 +15,7 @@ export interface WebUiIngressProps {
   readonly tlsSecretName?: string;
   /** cert-manager ClusterIssuer that issues `tlsSecretName` (sets `cert-manager.io/cluster-issuer`). @default none */
   readonly certManagerClusterIssuer?: string;
-  /** @default {} */
+  /** Override anything rendered, e.g. the proxy buffer set for OIDC behind class `nginx`. @default {} */
   readonly annotations?: Record<string, string>;
 }
 
@@ -120,6 +120,9 @@ export class WebUi extends Construct {
     if (props.ingress) {
       const ing = props.ingress;
       const annotations = {
+        // The OIDC session cookies the UI sets overflow ingress-nginx's 4k buffer for upstream
+        // response headers ("upstream sent too big header", a 502 after login).
+        ...(auth && ing.className === 'nginx' ? { 'nginx.ingress.kubernetes.io/proxy-buffer-size': '16k' } : {}),
         ...ing.annotations,
         ...(ing.certManagerClusterIssuer ? { 'cert-manager.io/cluster-issuer': ing.certManagerClusterIssuer } : {}),
       };

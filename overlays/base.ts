@@ -29,6 +29,7 @@ export const base: BaseSpec = {
     clusterName: 'active',
     frontend: {
       replicas: 2,
+      minReadySeconds: 10,
       autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 75, behavior: 'default' },
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
@@ -36,21 +37,25 @@ export const base: BaseSpec = {
     // partitions, so Temporal's maintainers advise sizing them for peak rather than autoscaling.
     history: {
       replicas: 2,
+      minReadySeconds: 30,
       autoscaling: { minReplicas: 2, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
       resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
     matching: {
       replicas: 2,
+      minReadySeconds: 30,
       autoscaling: { minReplicas: 2, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'conservative' },
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
     worker: {
       replicas: 1,
+      minReadySeconds: 10,
       autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 75, behavior: 'default' },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     },
     internalFrontend: {
       replicas: 2,
+      minReadySeconds: 10,
       autoscaling: { minReplicas: 2, maxReplicas: 3, targetCPUUtilizationPercentage: 75, behavior: 'default' },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     },
@@ -97,6 +102,8 @@ export const base: BaseSpec = {
     retentionDays: 7,
     storage: { size: '20Gi' },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    backoffLimit: 2,
+    activeDeadlineSeconds: 21600,
   },
   archival: {
     history: { state: 'disabled', enableRead: false },
@@ -146,7 +153,8 @@ export const base: BaseSpec = {
     syncPolicy: 'manual',
   },
   jobs: {
-    backoffLimit: 10,
+    backoffLimit: 5,
+    activeDeadlineSeconds: { setup: 900, namespaces: 600 },
     ttlSecondsAfterFinished: 86400,
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   },

@@ -4,7 +4,7 @@
  * Cross-field rules live in `checkDatastores`, called from the spec's superRefine.
  */
 import { z } from 'zod';
-import { cidr, dnsLabel as name, goDuration, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
+import { cidr, deadlineSeconds, dnsLabel as name, goDuration, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -108,6 +108,10 @@ export const backupSchema = z.strictObject({
   retentionDays: positiveInt,
   storage: storageSchema,
   resources: resourcesSchema,
+  /** Failed pods before a run fails. */
+  backoffLimit: z.number().int().min(0),
+  /** Bound on one run, so a dump stuck on an unreachable database fails instead of blocking the next ones. */
+  activeDeadlineSeconds: deadlineSeconds,
 });
 
 const archivalTarget = z.strictObject({

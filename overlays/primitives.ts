@@ -19,6 +19,8 @@ export const cpu = z.string().refine((v) => cpuMillis(v) !== undefined, 'must be
 export const memory = z.string().refine((v) => memoryBytes(v) !== undefined, 'must be a memory quantity such as "256Mi" or "2Gi"');
 export const positiveInt = z.number().int('must be a whole number').min(1, 'must be at least 1');
 export const port = z.number().int().min(1).max(65535);
+/** A Job's `activeDeadlineSeconds`: the bound on a run, waits and retries included. */
+export const deadlineSeconds = z.number().int('must be a whole number').min(60, 'must be at least 60 seconds: the pod must pull its image and start within it');
 
 export const imageSchema = z.strictObject({
   repository: z

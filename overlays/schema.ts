@@ -11,11 +11,19 @@ import { gitopsSchema } from './gitops-schema';
 import { checkWorkerPools, workerPoolSchema } from './worker-pool-schema';
 import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
-import { cidr, dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, scaledWorkload, storageSchema } from './primitives';
+import { cidr, deadlineSeconds, dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, scaledWorkload, storageSchema } from './primitives';
 
 export { dnsLabel, imageSchema, resourcesSchema } from './primitives';
 
-export const temporalRoleSchema = z.strictObject(scaledWorkload);
+export const temporalRoleSchema = z.strictObject({
+  ...scaledWorkload,
+  /**
+   * Seconds a new pod must stay ready before a rollout counts it available and replaces the next
+   * one. A TCP readiness probe passes as soon as the port listens, before a history or matching pod
+   * has taken its shards and joined the ring.
+   */
+  minReadySeconds: z.number().int().min(0).max(599, 'must be below 600: the Deployment\'s progress deadline (600 s) must exceed it'),
+});
 
 const retention = z
   .string()
@@ -96,7 +104,15 @@ const specObject = z
     backup: backupSchema,
     archival: archivalSchema,
     jobs: z.strictObject({
+      /** Container restarts before a Job fails; the back-offs (10 s doubling) should fit the deadlines. */
       backoffLimit: z.number().int().min(0),
+      /** Bounds on each Job, waits included, so an unreachable store fails the Job (and an Argo CD sync) instead of hanging. */
+      activeDeadlineSeconds: z.strictObject({
+        /** Schema and index Jobs. */
+        setup: deadlineSeconds,
+        /** The namespace-registration Job. */
+        namespaces: deadlineSeconds,
+      }),
       ttlSecondsAfterFinished: z.number().int().min(0),
       resources: resourcesSchema,
     }),

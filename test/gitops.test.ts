@@ -29,12 +29,46 @@ describe.each(PROFILES)('profile %s', (profile) => {
     const roles = (o: K8sObject) => o.kind === 'Deployment' && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(component(o)!);
     const namespaceJob = (o: K8sObject) => o.kind === 'Job' && component(o) === 'namespace-registration';
     const clients = (o: K8sObject) => o.kind === 'Deployment' && ['web', 'admin-tools', 'worker-pool'].includes(component(o)!);
-    const last = (o: K8sObject) => ['ServiceMonitor', 'PrometheusRule', 'CronJob'].includes(o.kind);
+    const last = (o: K8sObject) => ['ServiceMonitor', 'PrometheusRule', 'CronJob', 'HorizontalPodAutoscaler', 'ScaledObject', 'Ingress'].includes(o.kind);
 
     expect(wave(find(objects, 'Namespace', ns))).toBe(0);
     const chain = [config, datastores, setupJobs, roles, namespaceJob, clients, last].filter((p) => objects.some(p));
     for (let i = 1; i < chain.length; i++) expect(maxWave(chain[i - 1])).toBeLessThan(minWave(chain[i]));
     expect(minWave(config)).toBeGreaterThan(0);
+  });
+
+  // Argo CD enters a wave only once every object of the previous one is healthy (gitops-engine
+  // sync_context.go), and ends the sync right after applying the last wave when it holds no hook.
+  test('what is healthy only after the sync (autoscalers, Ingress, backup CronJob) is in the last wave, which holds no hook', () => {
+    const lastWave = Math.max(...objects.map(wave));
+    const after = objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject', 'Ingress', 'CronJob'].includes(o.kind));
+    expect(after.length).toBeGreaterThan(0);
+    for (const o of after) expect([o.kind, o.metadata.name, wave(o)]).toEqual([o.kind, o.metadata.name, lastWave]);
+    expect(objects.filter((o) => wave(o) === lastWave && o.metadata.annotations?.['argocd.argoproj.io/hook'])).toEqual([]);
+    for (const s of objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind))) {
+      expect(wave(s)).toBeGreaterThan(wave(find(objects, 'Deployment', s.spec.scaleTargetRef.name)));
+    }
+  });
+
+  test('every standalone PVC is in the earliest wave of the workloads that mount it (WaitForFirstConsumer)', () => {
+    const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
+    expect(claims.length).toBeGreaterThan(0);
+    for (const c of claims) {
+      const consumers = objects.filter((o) => isWorkload(o) && (podSpec(o).volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === c.metadata.name));
+      expect([c.metadata.name, consumers.length > 0]).toEqual([c.metadata.name, true]);
+      expect([c.metadata.name, wave(c)]).toEqual([c.metadata.name, Math.min(...consumers.map(wave))]);
+    }
+  });
+
+  test('a CA Issuer comes in a wave after the Certificate that writes its Secret; no Certificate before its Issuer', () => {
+    const certs = objects.filter((o) => o.kind === 'Certificate');
+    for (const issuer of objects.filter((o) => o.kind === 'Issuer' && o.spec.ca)) {
+      const ca = certs.find((c) => c.spec.secretName === issuer.spec.ca.secretName)!;
+      expect([issuer.metadata.name, wave(issuer) > wave(ca)]).toEqual([issuer.metadata.name, true]);
+    }
+    for (const c of certs.filter((x) => x.spec.issuerRef.kind === 'Issuer')) {
+      expect(wave(c)).toBeGreaterThanOrEqual(wave(find(objects, 'Issuer', c.spec.issuerRef.name)));
+    }
   });
 
   test('Jobs are Argo CD Sync hooks replaced on every sync; nothing else is a hook', () => {

@@ -273,14 +273,39 @@ describe.each(PROFILES)('profile %s', (profile) => {
     }
   });
 
-  test('Jobs set backoffLimit and ttlSecondsAfterFinished; schema Jobs are named by server version', () => {
+  test('Jobs set backoffLimit, ttlSecondsAfterFinished and a deadline from the spec; schema Jobs are named by server version', () => {
     const jobs = byKind(objects, 'Job');
     expect(jobs.length).toBeGreaterThanOrEqual(2);
+    const deadlines = spec.jobs.activeDeadlineSeconds;
     for (const j of jobs) {
       expect(j.spec.backoffLimit).toBe(spec.jobs.backoffLimit);
       expect(j.spec.ttlSecondsAfterFinished).toBe(spec.jobs.ttlSecondsAfterFinished);
+      const expected = j.metadata.labels!['app.kubernetes.io/component'] === 'namespace-registration' ? deadlines?.namespaces : deadlines?.setup;
+      expect([j.metadata.name, j.spec.activeDeadlineSeconds]).toEqual([j.metadata.name, expected]);
+      expect(j.spec.activeDeadlineSeconds).toBeGreaterThanOrEqual(60);
       expect(j.metadata.name).toContain(spec.images.server.tag.replace(/\./g, '-'));
     }
+    // An unreachable database must fail a sync, not keep it Running: every Job has a deadline.
+    for (const c of byKind(objects, 'CronJob')) {
+      expect(c.spec.jobTemplate.spec).toMatchObject({ backoffLimit: spec.backup.backoffLimit, activeDeadlineSeconds: spec.backup.activeDeadlineSeconds });
+      expect(c.spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  test('Temporal role Deployments wait minReadySeconds from the spec before counting a new pod available', () => {
+    const roles: Record<string, keyof typeof spec.temporal> = {
+      frontend: 'frontend', 'internal-frontend': 'internalFrontend', history: 'history', matching: 'matching', worker: 'worker',
+    };
+    const deployments = byKind(objects, 'Deployment').filter((d) => roles[d.metadata.labels!['app.kubernetes.io/component']]);
+    expect(deployments.length).toBeGreaterThanOrEqual(4);
+    for (const d of deployments) {
+      const role = spec.temporal[roles[d.metadata.labels!['app.kubernetes.io/component']]] as { minReadySeconds?: number };
+      expect([d.metadata.name, d.spec.minReadySeconds]).toEqual([d.metadata.name, role.minReadySeconds]);
+      expect(d.spec.minReadySeconds).toBeGreaterThan(0);
+    }
+    // History and matching take shards and ring membership after their TCP port opens.
+    expect(find(objects, 'Deployment', 'temporal-history').spec.minReadySeconds).toBeGreaterThanOrEqual(30);
+    expect(find(objects, 'Deployment', 'temporal-matching').spec.minReadySeconds).toBeGreaterThanOrEqual(30);
   });
 
   test('the server config uses only real Temporal keys and matches the pods\' checksum', () => {

@@ -163,6 +163,10 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(env.TEMPORAL_AUTH_CALLBACK_URL).toBe(`https://${host}/auth/sso/callback`);
     expect(env.TEMPORAL_CORS_ORIGINS.split(',')[0]).toBe(`https://${host}`);
     expect(env.TEMPORAL_AUTH_CLIENT_SECRET).toEqual({ secretKeyRef: { name: spec.ui.auth.clientSecret!.name, key: spec.ui.auth.clientSecret!.key } });
+    // The OIDC session cookies overflow ingress-nginx's 4k buffer for upstream headers (502).
+    if (ingress.spec.ingressClassName === 'nginx') {
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-buffer-size']).toBe('16k');
+    }
   });
 
   test('outside development every credential comes from an ExternalSecret, a cert-manager Certificate, or a documented pre-created Secret', () => {

@@ -29,11 +29,11 @@ const script = (c: any): string => c.command[2];
 const tool = `temporal-dsql-tool --endpoint ${endpoint} --region eu-west-1`;
 
 describe('DsqlSchemaJob', () => {
-  test('minimal props: one step, backoffLimit 10, ttl 86400, uid 1000, schema dsql/v12/temporal at 1.12', () => {
+  test('minimal props: one step, backoffLimit 5, ttl 86400, a 15-minute deadline, uid 1000, schema dsql/v12/temporal at 1.12', () => {
     const { construct, job, pod, steps } = synth(minimal);
     expect(job.metadata.name).toMatch(/^temporal-schema-1-31-2-[0-9a-f]{8}$/);
     expect(construct.jobName).toBe(job.metadata.name);
-    expect(job.spec).toMatchObject({ backoffLimit: 10, ttlSecondsAfterFinished: 86400 });
+    expect(job.spec).toMatchObject({ backoffLimit: 5, ttlSecondsAfterFinished: 86400, activeDeadlineSeconds: 900 });
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-schema', automountServiceAccountToken: false });
     expect(pod).not.toHaveProperty('initContainers');
@@ -59,6 +59,7 @@ describe('DsqlSchemaJob', () => {
       schemaVersion: '1.13',
       backoffLimit: 3,
       ttlSecondsAfterFinished: 600,
+      activeDeadlineSeconds: 300,
       runAs: { user: 2000, group: 2001, fsGroup: 2002 },
     };
     const { objects, job, pod, steps } = synth(all);
@@ -68,7 +69,7 @@ describe('DsqlSchemaJob', () => {
     expect(sa.metadata.name).toBe('dsql-schema-sa');
     expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/r', 'example.com/team': 'platform' });
     expect(pod.serviceAccountName).toBe('dsql-schema-sa');
-    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600 });
+    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 300 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 2001, fsGroup: 2002 });
     expect(steps[0]).toMatchObject({ image: 'mirror/dsql-tools:1.31.3', imagePullPolicy: 'Always' });
     expect(steps[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } });

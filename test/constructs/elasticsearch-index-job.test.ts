@@ -30,11 +30,11 @@ const script = (c: any): string => c.command[2];
 const tool = 'temporal-elasticsearch-tool';
 
 describe('ElasticsearchIndexJob', () => {
-  test('minimal props: backoffLimit 10, ttl 86400, uid 1000, no credentials', () => {
+  test('minimal props: backoffLimit 5, ttl 86400, a 15-minute deadline, uid 1000, no credentials', () => {
     const { construct, job, pod, steps } = synth(minimal);
     expect(job.metadata.name).toMatch(/^temporal-es-index-1-31-2-[0-9a-f]{8}$/);
     expect(construct.jobName).toBe(job.metadata.name);
-    expect(job.spec).toMatchObject({ backoffLimit: 10, ttlSecondsAfterFinished: 86400 });
+    expect(job.spec).toMatchObject({ backoffLimit: 5, ttlSecondsAfterFinished: 86400, activeDeadlineSeconds: 900 });
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-es-index', automountServiceAccountToken: false });
     expect(steps.map((c) => c.name)).toEqual(['wait-for-elasticsearch', 'setup-visibility-index']);
@@ -55,6 +55,7 @@ describe('ElasticsearchIndexJob', () => {
       credentials: { username: 'temporal', password: { name: 'es-secret', key: 'pw' } },
       backoffLimit: 3,
       ttlSecondsAfterFinished: 600,
+      activeDeadlineSeconds: 300,
       runAs: { user: 2000, group: 2001, fsGroup: 2002 },
     };
     const { objects, job, pod, steps } = synth(all);
@@ -63,7 +64,7 @@ describe('ElasticsearchIndexJob', () => {
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/component'], 'es-index');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('es-index-sa');
     expect(pod.serviceAccountName).toBe('es-index-sa');
-    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600 });
+    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 300 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 2001, fsGroup: 2002 });
     expect(steps[0]).toMatchObject({ image: 'mirror/elasticsearch:8.16.0', imagePullPolicy: 'Never' });
     expect(script(steps[0])).toContain('-u "temporal:$ES_PWD" ');

@@ -27,10 +27,10 @@ const line = (n: string, settings: string, createOnly = '') =>
   + `else temporal operator namespace create --namespace ${n} ${settings}${createOnly ? ` ${createOnly}` : ''}; fi`;
 
 describe('NamespaceJob', () => {
-  test('minimal props: backoffLimit 10, ttl 86400, uid 1000; describe, then update or create with --retention <hours>h', () => {
+  test('minimal props: backoffLimit 5, ttl 86400, a 15-minute deadline, uid 1000; describe, then update or create with --retention <hours>h', () => {
     const { job, pod, register } = synth(minimal);
     expect(job.metadata.name).toMatch(/^temporal-namespaces-abc-[0-9a-f]{8}$/);
-    expect(job.spec).toMatchObject({ backoffLimit: 10, ttlSecondsAfterFinished: 86400 });
+    expect(job.spec).toMatchObject({ backoffLimit: 5, ttlSecondsAfterFinished: 86400, activeDeadlineSeconds: 900 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-namespace-registration', automountServiceAccountToken: false });
     expect(register.name).toBe('register-namespaces');
@@ -53,6 +53,7 @@ describe('NamespaceJob', () => {
       ],
       backoffLimit: 2,
       ttlSecondsAfterFinished: 60,
+      activeDeadlineSeconds: 120,
       runAs: { user: 3000, group: 3001, fsGroup: 3002 },
       archival: { historyUri: 's3://b/history', visibilityUri: 's3://b/visibility' },
     };
@@ -61,7 +62,7 @@ describe('NamespaceJob', () => {
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/component'], 'ns');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('ns-sa');
     expect(pod.serviceAccountName).toBe('ns-sa');
-    expect(job.spec).toMatchObject({ backoffLimit: 2, ttlSecondsAfterFinished: 60 });
+    expect(job.spec).toMatchObject({ backoffLimit: 2, ttlSecondsAfterFinished: 60, activeDeadlineSeconds: 120 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 3000, runAsGroup: 3001, fsGroup: 3002 });
     for (const c of [wait, register]) {
       expect(c).toMatchObject({ image: 'mirror/admin-tools:1.31.3', imagePullPolicy: 'Always' });

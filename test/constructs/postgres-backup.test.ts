@@ -77,11 +77,14 @@ describe('PostgresBackup', () => {
       tls: { sslMode: 'verify-full', caSecret: ca },
       maintenanceDatabase: 'template1',
       runAs: { user: 70, group: 71, fsGroup: 72 },
+      backoffLimit: 4,
+      activeDeadlineSeconds: 3600,
     };
     const { construct, objects, cronJob, pod, container } = synth(all);
     expect(construct.cronJobName).toBe('pg-backup');
     expect(cronJob.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '16.6');
     expect(cronJob.spec).toMatchObject({ schedule: '0 */6 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Forbid' });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 4, activeDeadlineSeconds: 3600 });
     expect(container).toMatchObject({ image: 'mirror/postgres:16.6', imagePullPolicy: 'Always' });
     expect(container.resources).toEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } });
     expect(envOf(container)).toEqual({

@@ -37,10 +37,11 @@ function synth(props: SchemaJobProps) {
 const script = (c: any): string => c.command[2];
 
 describe('SchemaJob', () => {
-  test('minimal props: backoffLimit 10, ttl 86400, uid 1000', () => {
+  test('minimal props: backoffLimit 5, ttl 86400, a 15-minute deadline, uid 1000', () => {
     const { job, pod } = synth(minimal);
     expect(job.metadata.name).toMatch(/^temporal-schema-1-31-2-[0-9a-f]{8}$/);
-    expect(job.spec.backoffLimit).toBe(10);
+    expect(job.spec.backoffLimit).toBe(5);
+    expect(job.spec.activeDeadlineSeconds).toBe(900);
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-schema', automountServiceAccountToken: false });
@@ -63,6 +64,7 @@ describe('SchemaJob', () => {
       stores: [stores[0]],
       backoffLimit: 3,
       ttlSecondsAfterFinished: 600,
+      activeDeadlineSeconds: 300,
       runAs: { user: 2000, group: 2001, fsGroup: 2002 },
       tls: { enableHostVerification: true, caSecret: { name: 'db-ca', key: 'root.pem' } },
     };
@@ -81,7 +83,7 @@ describe('SchemaJob', () => {
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('schema-sa');
     expect(pod.serviceAccountName).toBe('schema-sa');
-    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600 });
+    expect(job.spec).toMatchObject({ backoffLimit: 3, ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 300 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 2001, fsGroup: 2002 });
     expect(steps.map((c) => c.name)).toEqual(['wait-for-database', 'create-default-database', 'update-default-schema']);
     expect(steps[0]).toMatchObject({ image: 'mirror/postgres:17', imagePullPolicy: 'Never' });

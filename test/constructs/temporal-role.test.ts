@@ -65,6 +65,7 @@ describe('TemporalRole', () => {
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
     expect(pod.terminationGracePeriodSeconds).toBe(60);
+    expect(deployment.spec).not.toHaveProperty('minReadySeconds');
     expect(pod).not.toHaveProperty('topologySpreadConstraints');
     expect(pod).not.toHaveProperty('initContainers');
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -96,6 +97,7 @@ describe('TemporalRole', () => {
       runAs: { user: 2000, group: 3000, fsGroup: 4000 },
       terminationGracePeriodSeconds: 120,
       prometheusAnnotations: true,
+      minReadySeconds: 30,
     };
     new TemporalRole(chart, 'Role', all);
     const objects = synthChart(chart);
@@ -124,6 +126,7 @@ describe('TemporalRole', () => {
     expect(container.readinessProbe).not.toHaveProperty('grpc');
     expect(pod.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 3000, fsGroup: 4000 });
     expect(pod.terminationGracePeriodSeconds).toBe(120);
+    expect(deployment.spec.minReadySeconds).toBe(30);
     expect(deployment.spec.template.metadata.annotations).toEqual({
       'checksum/config': config.checksum,
       'prometheus.io/scrape': 'true',

@@ -108,6 +108,7 @@ describe('WebUi', () => {
     const ingress = only(objects, 'Ingress');
     expect(ingress.metadata.name).toBe('ui');
     expect(ingress.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/proxy-buffer-size': '16k',
       'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
       'cert-manager.io/cluster-issuer': 'letsencrypt-prod',
     });
@@ -183,6 +184,16 @@ describe('WebUi', () => {
     const { container } = synth({ ...minimal, extraCorsOrigins: ['https://b.example.com', 'https://a.example.com'] });
     expect(envOf(container).TEMPORAL_CORS_ORIGINS).toBe('http://localhost:8080,https://b.example.com,https://a.example.com');
     expect(envOf(container).TEMPORAL_CORS_ORIGINS.split(',')[0]).toBe('http://localhost:8080');
+  });
+
+  test('OIDC behind ingress-nginx: a 16k proxy buffer for the session cookies, unless an annotation sets another', () => {
+    const ingress = (props: Partial<WebUiProps>) => only(synth({ ...minimal, ...props }).objects, 'Ingress').metadata.annotations ?? {};
+    const nginx = { host: 'ui.example.com', className: 'nginx', tlsSecretName: 'ui-tls' };
+    expect(ingress({ ingress: nginx, auth: oidc })).toEqual({ 'nginx.ingress.kubernetes.io/proxy-buffer-size': '16k' });
+    expect(ingress({ ingress: nginx })).toEqual({});
+    expect(ingress({ ingress: { ...nginx, className: 'traefik' }, auth: oidc })).toEqual({});
+    const own = { 'nginx.ingress.kubernetes.io/proxy-buffer-size': '32k' };
+    expect(ingress({ ingress: { ...nginx, annotations: own }, auth: oidc })).toEqual(own);
   });
 
   test('certManagerClusterIssuer sets cert-manager.io/cluster-issuer, over an annotation of the same key', () => {

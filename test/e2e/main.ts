@@ -1,0 +1,146 @@
+/**
+ * `npm run e2e [-- --profile P]...`: boots each synthesized profile from dist/ with the real
+ * Temporal binaries, real PostgreSQL and real SDK workers, in the order of its Argo CD sync waves,
+ * and checks that it works. Prints a table per profile and writes it to .e2e/<profile>.md; exits
+ * non-zero on any failure; every process and network namespace is removed on exit.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Cluster } from './harness/cluster';
+import { Binaries, Images } from './harness/images';
+import { loadManifests, ofKind } from './harness/manifests';
+import { Network } from './harness/network';
+import { Report } from './harness/report';
+import { runScenario } from './scenario';
+
+/** The project checkout (this file runs from a bundle under .build/, so it is found, not assumed). */
+function projectRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cdk8s.yaml')) && fs.existsSync(path.join(dir, 'test', 'e2e'))) return dir;
+  }
+  throw new Error(`cannot find the project above ${__dirname}`);
+}
+
+const root = projectRoot();
+const e2eDir = path.join(root, 'test', 'e2e');
+const cacheDir = process.env.TEMPORAL_E2E_CACHE ?? path.join(process.env.HOME ?? '/root', '.cache', 'temporal-cdk8s-e2e');
+
+/** The temporal CLI each admin-tools image bundles (.github/actions/build-docker-images/scripts/main.go). */
+const ADMIN_TOOLS_CLI: Record<string, string> = { '1.31.2': '1.7.2' };
+
+function parseArgs(argv: string[]): { profiles: string[]; keep: boolean } {
+  const profiles: string[] = [];
+  let keep = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--profile' || a === '-p') profiles.push(...(argv[++i] ?? '').split(',').filter(Boolean));
+    else if (a.startsWith('--profile=')) profiles.push(...a.slice('--profile='.length).split(',').filter(Boolean));
+    else if (a === '--keep') keep = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run e2e -- [--profile dev|staging|production]... [--keep]\n'
+        + '  boots dist/<profile> with the real Temporal binaries and checks it; --keep leaves the run folder for inspection');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return { profiles: profiles.length ? profiles : ['dev', 'staging', 'production'], keep };
+}
+
+/** The image tag a profile deploys for a repository (the binaries are built at that version). */
+function tagOf(objects: { kind: string; spec?: any }[], repository: string): string {
+  const images = objects.flatMap((o) => {
+    const pod = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec;
+    return pod ? [...(pod.initContainers ?? []), ...pod.containers].map((c: { image: string }) => c.image) : [];
+  });
+  const tags = [...new Set(images.filter((i) => i.startsWith(`${repository}:`)).map((i) => i.slice(repository.length + 1)))];
+  if (tags.length !== 1) throw new Error(`expected one tag of ${repository}, found ${tags.join(', ') || 'none'}`);
+  return tags[0];
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }).toString().trim();
+}
+
+function postgresBin(): string {
+  const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+  const dir = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(path.join(d, 'initdb')));
+  if (!dir) throw new Error('no PostgreSQL server binaries (apt-get install postgresql)');
+  return dir;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (process.getuid?.() !== 0) throw new Error('the e2e harness needs root (network namespaces, bind mounts, setpriv)');
+  const outDir = path.join(root, '.e2e');
+  fs.mkdirSync(outDir, { recursive: true });
+  const reports: Report[] = [];
+  let cluster: Cluster | undefined;
+  const cleanup = () => { void cluster?.close(); Network.teardown(); };
+  process.once('SIGINT', () => { cleanup(); process.exit(130); });
+  process.once('SIGTERM', () => { cleanup(); process.exit(143); });
+
+  for (const profile of args.profiles) {
+    const manifests = loadManifests(path.join(root, 'dist'), profile);
+    const report = new Report(profile, (l) => console.log(l));
+    reports.push(report);
+    let bin: Binaries | undefined;
+    await report.step('build or reuse the binaries (cached per version)', 5400, async () => {
+      const server = tagOf(manifests.objects, 'temporalio/server');
+      const ui = tagOf(manifests.objects, 'temporalio/ui');
+      run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', server, '--ui', ui, '--cli', ADMIN_TOOLS_CLI[server] ?? ''], { TEMPORAL_E2E_CACHE: cacheDir });
+      const tsWorker = run('bash', [path.join(e2eDir, 'workers', 'ts-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir }).split('\n').pop()!;
+      const jvm = ofKind(manifests, 'Deployment').some((d) => d.spec.template.spec.initContainers?.some((c: { name: string }) => c.name === 'java-trust-store'));
+      const springJar = jvm ? run('bash', [path.join(e2eDir, 'workers', 'spring-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir }).split('\n').pop()! : undefined;
+      const cli = ADMIN_TOOLS_CLI[server];
+      if (!cli) throw new Error(`which temporal CLI the admin-tools ${server} image bundles is not recorded in ADMIN_TOOLS_CLI`);
+      const cliDir = path.join(cacheDir, `cli-${cli}`);
+      const javaHome = path.dirname(path.dirname(fs.realpathSync('/usr/bin/java')));
+      const tsApp = (args: string[] | undefined) => ({
+        argv: args ?? ['node', '/app/worker.js'],
+        binds: [{ src: tsWorker, dst: '/app' }],
+        env: { NODE_ENV: 'production' },
+        workingDir: '/app',
+      });
+      const springApp = (args: string[] | undefined) => ({
+        argv: args ?? ['java', '-jar', '/app/app.jar'],
+        binds: [{ src: path.dirname(springJar!), dst: '/app' }, { src: javaHome, dst: '/opt/java/openjdk' }],
+        env: { PATH: '/opt/java/openjdk/bin:/usr/bin:/bin', JAVA_HOME: '/opt/java/openjdk' },
+        workingDir: '/app',
+      });
+      bin = {
+        serverDir: path.join(cacheDir, `server-${server}`),
+        cliDir,
+        uiDir: path.join(cacheDir, `ui-server-${ui}`),
+        postgresBin: postgresBin(),
+        javaHome,
+        appImages: {
+          'ghcr.io/example-org/temporal-app-worker': jvm && springJar ? springApp : tsApp,
+          'ghcr.io/example-org/temporal-ruby-worker': tsApp,
+        },
+      };
+      return `server ${server}, ui ${ui}, CLI ${fs.readFileSync(path.join(cliDir, 'VERSION'), 'utf8').trim()}`;
+    });
+    if (!bin) continue;
+    const images = new Images(bin, path.join(e2eDir, 'harness', 'image-files'));
+    cluster = new Cluster(manifests, path.join('/var/tmp', 'temporal-cdk8s-e2e', profile), images, (l) => console.log(l));
+    try {
+      await runScenario(cluster, report, { tsWorkerDir: bin.appImages['ghcr.io/example-org/temporal-ruby-worker'](undefined).binds[0].src });
+    } finally {
+      report.notes.push(...images.substitutions);
+      await cluster.close();
+      cluster = undefined;
+      if (!args.keep) fs.rmSync(path.join('/var/tmp', 'temporal-cdk8s-e2e', profile), { recursive: true, force: true });
+    }
+    report.write(path.join(outDir, `${profile}.md`));
+    console.log(`\n${report.table()}`);
+  }
+  const failed = reports.filter((r) => r.failed).map((r) => r.profile);
+  console.log(failed.length ? `e2e FAILED: ${failed.join(', ')}` : `e2e passed: ${reports.map((r) => r.profile).join(', ')}`);
+  return failed.length ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => {
+  console.error(`e2e: ${(e as Error).message}`);
+  Network.teardown();
+  process.exitCode = 2;
+});

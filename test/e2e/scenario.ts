@@ -1,0 +1,240 @@
+/**
+ * One profile, start to finish, in the order of its Argo CD sync waves: datastores, schema and
+ * index Jobs, Temporal roles, the namespace Job, then UI, admin tools and worker pools (each step
+ * names the wave its objects carry); then the checks that only a running system can answer.
+ */
+import type { Cluster } from './harness/cluster';
+import { K8sObject, ofKind, wave } from './harness/manifests';
+import { Pod, sleep } from './harness/pod';
+import type { Report } from './harness/report';
+import { checkMetrics } from './checks/metrics';
+import { checkWebUi } from './checks/web-ui';
+
+export interface ScenarioOptions {
+  /** The built TypeScript worker app (its client runs the workflows). */
+  readonly tsWorkerDir: string;
+}
+
+const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';
+const SERVER_ROLES = ['frontend', 'internal-frontend', 'history', 'matching', 'worker'];
+
+export async function runScenario(cluster: Cluster, report: Report, opts: ScenarioOptions): Promise<void> {
+  const m = cluster.manifests;
+  const deployments = ofKind(m, 'Deployment');
+  const jobs = ofKind(m, 'Job').sort((a, b) => wave(a) - wave(b));
+  void opts;
+
+  const ok = await report.step(`wave ${Math.min(...ofKind(m, 'StatefulSet').map(wave))}: datastores ready (StatefulSets)`, 300, async () => {
+    const out: string[] = [];
+    for (const sts of ofKind(m, 'StatefulSet')) {
+      for (let i = 0; i < (sts.spec.replicas ?? 1); i++) {
+        const pod = cluster.newPod(sts, { ordinal: i });
+        await pod.run(120_000);
+        await pod.waitReady(240_000);
+        out.push(pod.name);
+      }
+    }
+    await cluster.refreshServices();
+    return out.join(', ');
+  });
+  if (!ok) return;
+
+  const roles = deployments.filter((d) => SERVER_ROLES.includes(component(d)));
+  const roleWave = Math.min(...roles.map(wave));
+  const clients = deployments.filter((d) => ['admin-tools', 'web', 'worker-pool'].includes(component(d)));
+  const clientWave = Math.min(...clients.map(wave));
+  const runJob = async (job: K8sObject, what: string) => {
+    const deadline = job.spec.activeDeadlineSeconds ?? 600;
+    return report.step(`wave ${wave(job)}: Job ${job.metadata.name}${what}`, deadline, () => cluster.newPod(job).complete(deadline * 1000));
+  };
+
+  for (const job of jobs.filter((j) => wave(j) < roleWave)) if (!(await runJob(job, ''))) return;
+
+  const rolePods = new Map<string, Pod[]>();
+  const rolesUp = await report.step(`wave ${roleWave}: Temporal roles ready (two history pods)`, 240, async () => {
+    for (const d of roles) {
+      // Two history processes so that shard ownership and membership are real.
+      const replicas = component(d) === 'history' ? Math.max(2, d.spec.replicas ?? 1) : 1;
+      const pods: Pod[] = [];
+      for (let i = 0; i < replicas; i++) {
+        const pod = cluster.newPod(d);
+        await pod.run(120_000);
+        pods.push(pod);
+      }
+      rolePods.set(component(d), pods);
+    }
+    await waitAllReady(cluster, [...rolePods.values()].flat(), 200_000);
+    return [...rolePods].map(([r, p]) => `${r}×${p.length}`).join(', ');
+  });
+  if (!rolesUp) return;
+
+  for (const job of jobs.filter((j) => wave(j) > roleWave && wave(j) <= clientWave)) if (!(await runJob(job, ' (real temporal CLI)'))) return;
+
+  const clientPods = new Map<string, Pod>();
+  const clientsUp = await report.step(`wave ${clientWave}: admin tools, Web UI and worker pools running`, 180, async () => {
+    for (const d of clients) {
+      const pod = cluster.newPod(d);
+      await pod.run(120_000);
+      clientPods.set(d.metadata.name, pod);
+    }
+    // The stand-in worker apps serve no actuator endpoints: their readiness is their poller's start.
+    await waitAllReady(cluster, [...clientPods.values()].filter((p) => p.labels['app.kubernetes.io/component'] !== 'worker-pool'), 150_000);
+    return [...clientPods.keys()].join(', ');
+  });
+  if (!clientsUp) return;
+
+  const adminTools = clientPods.get('temporal-admin-tools');
+  const admin = async (argv: string[], timeout = 60_000) => {
+    if (!adminTools) throw new Error('no admin-tools Deployment rendered');
+    const r = await adminTools.exec(adminTools.template.spec.containers[0], argv, timeout);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.output.trim().slice(-500)}`);
+    return r.output;
+  };
+
+  await report.step('cluster health (temporal operator cluster health)', 60, async () => (await admin(['temporal', 'operator', 'cluster', 'health'])).trim());
+
+  await report.step('every namespace exists with the retention and archival state its Job sets', 60, async () => {
+    const expected = namespacesFromJob(jobs.find((j) => component(j) === 'namespace-registration'));
+    const seen: string[] = [];
+    for (const ns of expected) {
+      const d = JSON.parse(await admin(['temporal', 'operator', 'namespace', 'describe', '--namespace', ns.name, '--output', 'json']));
+      const retention = durationSeconds(d.config?.workflowExecutionRetentionTtl);
+      if (retention !== ns.retentionSeconds) throw new Error(`${ns.name}: retention ${retention} s, expected ${ns.retentionSeconds} s`);
+      const history = d.config?.historyArchivalState;
+      if (ns.historyArchival && !String(history).toLowerCase().includes(ns.historyArchival)) throw new Error(`${ns.name}: history archival ${history}, expected ${ns.historyArchival}`);
+      seen.push(`${ns.name} ${ns.retentionSeconds / 3600}h${ns.historyArchival ? ` archival ${ns.historyArchival}` : ''}`);
+    }
+    return seen.join('; ');
+  });
+
+  // The TypeScript SDK stands in for pools that are not JVM pools with a trust store (those run the Spring worker).
+  const pools = deployments.filter((d) => component(d) === 'worker-pool');
+  const isJvmTls = (d: K8sObject) => Boolean(d.spec.template.spec.initContainers?.some((c: { name: string }) => c.name === 'java-trust-store'));
+  const tsPool = pools.find((d) => !isJvmTls(d));
+  if (!tsPool) return;
+  // A pod of the pool's own template runs the client: the same env, certificates and API key.
+  const clientPod = cluster.newPod(tsPool);
+  const client = async (...argv: string[]) => {
+    const r = await clientPod.exec({ ...clientPod.template.spec.containers[0], name: 'client' }, ['node', '/app/client.js', ...argv], 180_000);
+    const last = r.output.trim().split('\n').pop() ?? '';
+    if (r.code !== 0) throw new Error(`client ${argv.join(' ')} exited ${r.code}: ${r.output.trim().slice(-600)}`);
+    return JSON.parse(last);
+  };
+
+  await report.step(`workflow with an activity on pool ${tsPool.metadata.name} (TypeScript SDK worker configured from the pool env)`, 120, async () => {
+    const r = await client('run', 'greet', `e2e-greet-${Date.now()}`, 'e2e');
+    if (r.result !== 'Hello, e2e!') throw new Error(`unexpected result ${JSON.stringify(r)}`);
+    return `result ${JSON.stringify(r.result)}`;
+  });
+
+  for (const jvm of pools.filter(isJvmTls)) {
+    await report.step(`Spring Boot worker on pool ${jvm.metadata.name} (generated application.yaml, trust store, TLS/API-key files) completes an activity`, 150, async () => {
+      const env = clientPods.get(jvm.metadata.name)!.environment(jvm.spec.template.spec.containers[0]);
+      const out = await admin(['temporal', 'workflow', 'execute', '--type', 'GreetingWorkflow', '--task-queue', env.TEMPORAL_TASK_QUEUE,
+        '--namespace', env.TEMPORAL_NAMESPACE, '--workflow-id', `e2e-spring-${Date.now()}`, '--input', '"spring"', '--output', 'json'], 120_000);
+      if (!out.includes('Hello, spring!')) throw new Error(`unexpected output ${out.slice(-400)}`);
+      return 'result "Hello, spring!"';
+    });
+  }
+
+  await report.step('a Schedule fires (system worker role)', 90, async () => {
+    await client('schedule-create', 'e2e-schedule', '5');
+    for (let i = 0; i < 40; i++) {
+      const d = await client('schedule-describe', 'e2e-schedule');
+      if (d.numActionsTaken >= 2) return `${d.numActionsTaken} actions taken`;
+      await sleep(2000);
+    }
+    throw new Error('the Schedule did not take two actions in 80 s');
+  });
+
+  await report.step('dynamic config change is picked up without a restart', 120, () => checkDynamicConfig(cluster, rolePods, client));
+
+  await report.step('killing one history pod mid-workflow does not stop the workflow', 180, async () => {
+    const id = `e2e-sleeper-${Date.now()}`;
+    await client('start', 'sleepThenGreet', id, 'survivor', '15');
+    await sleep(3000);
+    const victim = rolePods.get('history')![0];
+    await cluster.removePod(victim, 'SIGKILL');
+    // The Deployment controller replaces it.
+    const replacement = cluster.newPod(cluster.workload('Deployment', 'temporal-history'));
+    await replacement.run(60_000);
+    const r = await client('result', id, '150');
+    if (r.result !== 'Hello, survivor!') throw new Error(`unexpected result ${JSON.stringify(r)}`);
+    return `${victim.name} killed mid-timer; workflow completed`;
+  });
+
+  await report.step('metrics endpoints serve the series the alerts and dashboards query', 120, () => checkMetrics(cluster, [...rolePods.values()].flat().filter((p) => cluster.pods.includes(p))));
+
+  const web = clientPods.get('temporal-web');
+  if (web) {
+    await report.step('Web UI lists the workflow; in Chromium a terminate succeeds', 240, () => checkWebUi(cluster, web, client));
+  }
+}
+
+/** Waits until every pod passes its readiness probe, pointing Services at ready pods as they come up. */
+async function waitAllReady(cluster: Cluster, pods: Pod[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await cluster.refreshServices();
+    const states = await Promise.all(pods.map(async (p) => {
+      const dead = p.template.spec.containers.find((c) => { const pr = p.processes.get(c.name); return pr && (pr.exitCode !== null || pr.signalCode !== null); });
+      if (dead) throw new Error(`pod ${p.name}: container ${dead.name} exited (log: ${cluster.logFile(`${p.name}.${dead.name}`)})`);
+      return p.ready();
+    }));
+    if (states.every(Boolean)) return;
+    if (Date.now() > deadline) throw new Error(`not ready: ${pods.filter((_, i) => !states[i]).map((p) => p.name).join(', ')}`);
+    await sleep(2000);
+  }
+}
+
+interface ExpectedNamespace { name: string; retentionSeconds: number; historyArchival?: string }
+
+/** The namespaces the registration Job creates, read from its rendered script. */
+function namespacesFromJob(job: K8sObject | undefined): ExpectedNamespace[] {
+  if (!job) throw new Error('no namespace-registration Job rendered');
+  const script = [...(job.spec.template.spec.initContainers ?? []), ...job.spec.template.spec.containers].map((c: { command?: string[] }) => (c.command ?? []).join(' ')).join('\n');
+  const out = new Map<string, ExpectedNamespace>();
+  for (const m of script.matchAll(/namespace create --namespace (\S+) --retention (\S+)(.*)/g)) {
+    const archival = /--history-archival-state (\w+)/.exec(m[3])?.[1];
+    out.set(m[1].replace(/'/g, ''), { name: m[1].replace(/'/g, ''), retentionSeconds: durationSeconds(m[2]), historyArchival: archival });
+  }
+  if (!out.size) throw new Error('could not read any namespace from the Job script');
+  return [...out.values()];
+}
+
+/** "24h", "72h0m0s", "86400s" → seconds. */
+function durationSeconds(d: string | undefined): number {
+  if (!d) return NaN;
+  let s = 0;
+  for (const [, n, u] of d.matchAll(/(\d+(?:\.\d+)?)(d|h|m|s)/g)) s += Number(n) * ({ d: 86400, h: 3600, m: 60, s: 1 } as Record<string, number>)[u];
+  return s;
+}
+
+/**
+ * Lowers `limit.maxIDLength` in the mounted dynamic-config file (as the kubelet updates a ConfigMap
+ * volume), waits for a workflow start with a longer id to be refused, then restores it.
+ */
+async function checkDynamicConfig(cluster: Cluster, rolePods: Map<string, Pod[]>, client: (...a: string[]) => Promise<any>): Promise<string> {
+  const cm = ofKind(cluster.manifests, 'ConfigMap').find((c) => Object.keys(c.data ?? {}).some((k) => k.startsWith('dynamic_config')));
+  if (!cm) throw new Error('no dynamic-config ConfigMap');
+  const key = Object.keys(cm.data).find((k) => k.startsWith('dynamic_config'))!;
+  const original = String(cm.data[key]);
+  const changed = `${original.trimEnd()}\nlimit.maxIDLength:\n  - value: 40\n`;
+  const files = [...rolePods.values()].flat().map((p) => `${p.dir}/volumes/dynamic-config/${key}`);
+  const fs = await import('fs');
+  for (const f of files) if (fs.existsSync(f)) fs.writeFileSync(f, changed);
+  const started = Date.now();
+  try {
+    for (;;) {
+      // A fresh id each time: one started before the change would be a duplicate on the next try.
+      const longId = `e2e-dynamic-config-${Date.now()}-${'x'.repeat(30)}`;
+      const refused = await client('run', 'greet', longId, 'too-long').then(() => false, (e: Error) => /length|exceeds|limit/i.test(e.message));
+      if (refused) break;
+      if (Date.now() - started > 90_000) throw new Error('limit.maxIDLength: 40 was not applied within 90 s');
+      await sleep(3000);
+    }
+  } finally {
+    for (const f of files) if (fs.existsSync(f)) fs.writeFileSync(f, original);
+  }
+  return `applied after ${((Date.now() - started) / 1000).toFixed(0)} s, no restart`;
+}

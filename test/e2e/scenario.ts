@@ -9,10 +9,13 @@ import { Pod, sleep } from './harness/pod';
 import type { Report } from './harness/report';
 import { checkMetrics } from './checks/metrics';
 import { checkWebUi } from './checks/web-ui';
+import { startIngress } from './harness/ingress';
 
 export interface ScenarioOptions {
   /** The built TypeScript worker app (its client runs the workflows). */
   readonly tsWorkerDir: string;
+  /** The temporal-server binary, whose metric definitions back the fault-only metrics. */
+  readonly serverBinary: string;
 }
 
 const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';
@@ -27,7 +30,9 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
   const ok = await report.step(`wave ${Math.min(...ofKind(m, 'StatefulSet').map(wave))}: datastores ready (StatefulSets)`, 300, async () => {
     const out: string[] = [];
     for (const sts of ofKind(m, 'StatefulSet')) {
-      for (let i = 0; i < (sts.spec.replicas ?? 1); i++) {
+      // The OpenSearch stand-in for Elasticsearch runs single-node (see the substitutions).
+      const replicas = component(sts) === 'visibility' ? 1 : sts.spec.replicas ?? 1;
+      for (let i = 0; i < replicas; i++) {
         const pod = cluster.newPod(sts, { ordinal: i });
         await pod.run(120_000);
         await pod.waitReady(240_000);
@@ -64,7 +69,8 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
       rolePods.set(component(d), pods);
     }
     await waitAllReady(cluster, [...rolePods.values()].flat(), 200_000);
-    return [...rolePods].map(([r, p]) => `${r}×${p.length}`).join(', ');
+    const restarts = [...rolePods.values()].flat().flatMap((p) => [...p.restarts].map(([c, n]) => `${p.name}/${c} restarted ${n}×`));
+    return [...rolePods].map(([r, p]) => `${r}×${p.length}`).join(', ') + (restarts.length ? `; ${restarts.join(', ')} (as the kubelet restarts a role that started before the frontend)` : '');
   });
   if (!rolesUp) return;
 
@@ -163,11 +169,26 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     return `${victim.name} killed mid-timer; workflow completed`;
   });
 
-  await report.step('metrics endpoints serve the series the alerts and dashboards query', 120, () => checkMetrics(cluster, [...rolePods.values()].flat().filter((p) => cluster.pods.includes(p))));
+  await report.step('metrics endpoints serve the series the alerts and dashboards query (after failures, timeouts, cancels, a backlog)', 180, async () => {
+    const provoked = await client('provoke-metrics', `e2e-metrics-${Date.now()}`);
+    // Matching reports backlog gauges periodically; give it one reporting interval.
+    await sleep(20_000);
+    const detail = await checkMetrics(cluster, [...rolePods.values()].flat().filter((p) => cluster.pods.includes(p)), opts.serverBinary);
+    return `${detail}; events: ${Object.keys(provoked.events ?? {}).join(', ')}`;
+  });
 
   const web = clientPods.get('temporal-web');
   if (web) {
-    await report.step('Web UI lists the workflow; in Chromium a terminate succeeds', 240, () => checkWebUi(cluster, web, client));
+    const ingress = ofKind(m, 'Ingress').find((i) => i.spec.tls?.length);
+    await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''} a terminate succeeds`, 240, async () => {
+      const endpoint = ingress ? await startIngress(cluster, ingress) : undefined;
+      if (endpoint) report.notes.push(`Ingress ${ingress!.metadata.name}: a TLS-terminating proxy on ${endpoint.address}:443 stands in for the ingress controller; Chromium maps ${endpoint.host} there and accepts its certificate (issued by the harness in place of the ClusterIssuer)`);
+      try {
+        return await checkWebUi(cluster, web, client, endpoint);
+      } finally {
+        await endpoint?.close();
+      }
+    });
   }
 }
 
@@ -177,8 +198,7 @@ async function waitAllReady(cluster: Cluster, pods: Pod[], timeoutMs: number): P
   for (;;) {
     await cluster.refreshServices();
     const states = await Promise.all(pods.map(async (p) => {
-      const dead = p.template.spec.containers.find((c) => { const pr = p.processes.get(c.name); return pr && (pr.exitCode !== null || pr.signalCode !== null); });
-      if (dead) throw new Error(`pod ${p.name}: container ${dead.name} exited (log: ${cluster.logFile(`${p.name}.${dead.name}`)})`);
+      p.checkCrashLoop();
       return p.ready();
     }));
     if (states.every(Boolean)) return;

@@ -326,6 +326,8 @@ It refuses to run as root; as root, map the user in a user namespace (file acces
     -Ehttp.port=9200 -Etransport.port=9300 -Epath.data=\$DATA -Epath.logs=\$LOGS$extra
 EOF
   echo "$group.distribution.integ-test-zip:$kind:$v:zip + $plugin_group:mapper-extras-client:$v" > "$STAGE/VERSION"
+  # The image's files belong to its non-root user; the harness runs the node as the pod's uid.
+  chmod -R a+rX "$STAGE/dist"
   finish "$kind" "$dir" "$start"
 }
 

@@ -111,7 +111,8 @@ export interface BrowserResult {
  * actions menu → Terminate → confirm sends the terminate, which must answer 200. On failure a
  * screenshot goes to `screenshotPath` and the error names it.
  */
-export async function terminateInBrowser(baseUrl: string, namespace: string, workflowId: string, screenshotPath: string, timeoutMs = 30_000): Promise<BrowserResult> {
+export async function terminateInBrowser(baseUrl: string, namespace: string, workflowId: string, screenshotPath: string, timeoutMs = 30_000,
+  extraArgs: readonly string[] = []): Promise<BrowserResult> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
@@ -123,7 +124,7 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
   const t0 = Date.now();
   try {
     // launchPersistentContext is launch() with an explicit (here fresh, throwaway) user-data dir.
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], timeout: timeoutMs });
     context.setDefaultTimeout(timeoutMs);
     page = context.pages()[0] ?? (await context.newPage());
     const ns = encodeURIComponent(namespace);
@@ -192,7 +193,13 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
  * Starts a long sleepThenGreet and runs a short greet, sees both through the ui-server's API, then
  * terminates the long one in Chromium and confirms with the SDK client that it is TERMINATED.
  */
-export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: string[]) => Promise<any>): Promise<string> {
+/**
+ * @param ingress where users open the UI when its Ingress has TLS (the harness's TLS-terminating
+ * stand-in for the ingress controller); the browser then maps the Ingress host to it and accepts the
+ * certificate the harness issued in place of the ClusterIssuer's. @default the pod, over plain HTTP
+ */
+export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: string[]) => Promise<any>,
+  ingress?: { url: string; host: string; address: string }): Promise<string> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
@@ -207,7 +214,9 @@ export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: s
 
     const listedMs = await listViaUiApi(baseUrl, namespace, { [longId]: 'RUNNING', [shortId]: 'COMPLETED' });
 
-    const b = await terminateInBrowser(baseUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'));
+    const browserUrl = ingress?.url ?? baseUrl;
+    const browserArgs = ingress ? [`--host-resolver-rules=MAP ${ingress.host} ${ingress.address}`, '--ignore-certificate-errors'] : [];
+    const b = await terminateInBrowser(browserUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'), 30_000, browserArgs);
 
     let status = '';
     const t0 = Date.now();
@@ -217,7 +226,7 @@ export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: s
       if (Date.now() - t0 > 20_000) throw new Error(`the UI answered the terminate with 200 but ${longId} is ${status || 'of unknown status'} after 20 s`);
       await sleep(1000);
     }
-    return `${namespace} listed via ${baseUrl}/api/v1 in ${secs(listedMs)}; in Chromium listed in ${secs(b.listedMs)}, terminated in ${secs(b.terminatedMs)}; client: TERMINATED`;
+    return `${namespace} listed via ${baseUrl}/api/v1 in ${secs(listedMs)}; in Chromium at ${browserUrl} listed in ${secs(b.listedMs)}, terminated in ${secs(b.terminatedMs)}; client: TERMINATED`;
   } catch (e) {
     // Do not leave a 10-minute workflow behind when the UI could not terminate it.
     await client('terminate', longId, 'e2e web-ui check failed').catch(() => undefined);

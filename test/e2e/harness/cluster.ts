@@ -42,6 +42,31 @@ export class Cluster {
     }
     for (const [name, data] of new CertManager(manifests.objects, path.join(runDir, 'pki')).issueAll()) this.secrets.set(name, data);
     this.materialiseExternalSecrets();
+    this.userSecrets = this.createUserSecrets();
+  }
+
+  /** Secrets the README tells the user to create before applying (referenced, provided by nothing rendered). */
+  readonly userSecrets: string[];
+
+  private createUserSecrets(): string[] {
+    const wanted = new Map<string, Set<string>>();
+    const want = (name: string, key?: string) => {
+      if (this.secrets.has(name)) return;
+      const keys = wanted.get(name) ?? new Set<string>();
+      if (key) keys.add(key);
+      wanted.set(name, keys);
+    };
+    for (const o of this.manifests.objects) {
+      const pod = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec;
+      if (!pod) continue;
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) want(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
+        for (const f of c.envFrom ?? []) if (f.secretRef && !f.secretRef.optional) want(f.secretRef.name);
+      }
+      for (const v of pod.volumes ?? []) if (v.secret && !v.secret.optional) for (const i of v.secret.items ?? [{ key: undefined }]) want(v.secret.secretName, i.key);
+    }
+    for (const [name, keys] of wanted) this.secrets.set(name, Object.fromEntries([...keys].map((k) => [k, Buffer.from(randomBytes(18).toString('base64url'))])));
+    return [...wanted].map(([name, keys]) => `${name} (${[...keys].join(', ') || 'no keys read'})`);
   }
 
   get namespace(): string {

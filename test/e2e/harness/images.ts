@@ -19,6 +19,8 @@ export interface ImageRuntime {
   readonly user?: number;
   /** /etc/passwd lines the image has (programs such as initdb look up their uid). */
   readonly passwd?: string[];
+  /** argv that replaces a container's own command, where the stand-in cannot run the image's script. */
+  override?(container: { name: string; command?: string[] }): string[] | undefined;
 }
 
 export interface Binaries {
@@ -28,6 +30,8 @@ export interface Binaries {
   readonly uiDir: string;
   /** Debian PostgreSQL's bin directory (initdb, postgres, pg_isready, psql, pg_dump). */
   readonly postgresBin: string;
+  /** OpenSearch distribution (dist/ of opensearch-<v> from build-binaries.sh --opensearch). */
+  readonly opensearchDir?: string;
   readonly javaHome: string;
   /** Worker-pool images → the app that stands in for them. */
   readonly appImages: Record<string, (args: string[] | undefined) => { argv: string[]; binds: { src: string; dst: string }[]; env: Record<string, string>; workingDir?: string }>;
@@ -87,6 +91,28 @@ export class Images {
           workingDir: '/home/ui-server',
           user: 1000,
         };
+      case 'docker.elastic.co/elasticsearch/elasticsearch': {
+        const os = this.bin.opensearchDir;
+        if (!os) throw new Error(`${image}: no OpenSearch stand-in built (build-binaries.sh --opensearch)`);
+        note(`${image}: OpenSearch ${path.basename(path.dirname(os))} (integ-test distribution from Maven Central with mapper-extras) on the machine's JDK, single node, no security plugin: `
+          + 'the image\'s config directory is OpenSearch\'s, so the copy-config init container runs as rendered but the rendered elasticsearch.yml and start command are not used; basic-auth credentials are accepted unchecked; only one node of a multi-node StatefulSet is started');
+        const argv = ['sh', '-c', 'OPENSEARCH_JAVA_OPTS="${ES_JAVA_OPTS:-}" exec /usr/share/elasticsearch/bin/opensearch -Ediscovery.type=single-node -Enetwork.host=0.0.0.0 '
+          + '-Ehttp.port=9200 -Epath.data=/usr/share/elasticsearch/data -Epath.logs=/usr/share/elasticsearch/logs'];
+        return {
+          // Laid out as the Elasticsearch image is (home /usr/share/elasticsearch), so relative paths
+          // in jvm.options (logs/gc.log) land in the mounted logs volume.
+          binds: [
+            ...['bin', 'lib', 'modules', 'plugins', 'config'].map((d) => ({ src: path.join(os, d), dst: `/usr/share/elasticsearch/${d}` })),
+            { src: this.bin.javaHome, dst: '/opt/java/openjdk' },
+          ],
+          env: { PATH: SYSTEM_PATH, JAVA_HOME: '/opt/java/openjdk', OPENSEARCH_HOME: '/usr/share/elasticsearch', OPENSEARCH_PATH_CONF: '/usr/share/elasticsearch/config', OPENSEARCH_TMPDIR: '/tmp' },
+          entrypoint: () => argv,
+          override: (c) => (c.name === 'elasticsearch' ? argv : undefined),
+          // The image's WORKDIR: the JVM's GC log goes to logs/ (the mounted logs volume).
+          workingDir: '/usr/share/elasticsearch',
+          user: 1000,
+        };
+      }
       case 'eclipse-temurin':
         note(`${image}: the machine's JDK (${this.bin.javaHome}) as the JRE with keytool`);
         return {

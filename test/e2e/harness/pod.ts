@@ -191,6 +191,8 @@ export class Pod {
     const image = this.cluster.images.runtime(c.image);
     const env = { ...image.env, ...this.environment(c) };
     const expand = (a: string[]) => a.map((x) => expandRefs(x, env));
+    const replaced = image.override?.(c);
+    if (replaced) return replaced;
     if (c.command) return expand([...c.command, ...(c.args ?? [])]);
     return expand(image.entrypoint(c.args));
   }
@@ -228,7 +230,23 @@ export class Pod {
       const code = await this.runToCompletion(c, initTimeoutMs);
       if (code !== 0) throw new Error(`pod ${this.name}: init container ${c.name} exited ${code} (log: ${this.cluster.logFile(`${this.name}.${c.name}`)})`);
     }
-    for (const c of this.template.spec.containers) this.start(c);
+    for (const c of this.template.spec.containers) this.keepRunning(c);
+  }
+
+  /** Container restarts so far (restartPolicy Always, with the kubelet's doubling back-off from 10 s). */
+  readonly restarts = new Map<string, number>();
+
+  private keepRunning(c: Container): void {
+    const child = this.start(c);
+    child.once('exit', () => {
+      if (this.stopped || this.processes.get(c.name) !== child) return;
+      const n = (this.restarts.get(c.name) ?? 0) + 1;
+      this.restarts.set(c.name, n);
+      const backoff = Math.min(10_000 * 2 ** (n - 1), 300_000);
+      setTimeout(() => {
+        if (!this.stopped && this.processes.get(c.name) === child) this.keepRunning(c);
+      }, backoff).unref();
+    });
   }
 
   /** A Job's pod: init containers, then every container, all to exit 0. */
@@ -266,12 +284,17 @@ export class Pod {
     return tcpOpen(this.ip, target, timeoutMs);
   }
 
+  /** Throws once a container has crash-looped `limit` times. */
+  checkCrashLoop(limit = 4): void {
+    for (const [name, n] of this.restarts) {
+      if (n >= limit) throw new Error(`pod ${this.name}: container ${name} restarted ${n} times (log: ${this.cluster.logFile(`${this.name}.${name}`)})`);
+    }
+  }
+
   async waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const exited = this.template.spec.containers.map((c) => [c.name, this.processes.get(c.name)] as const)
-        .find(([, p]) => p && (p.exitCode !== null || p.signalCode !== null)) as [string, ChildProcess] | undefined;
-      if (exited) throw new Error(`pod ${this.name}: container ${exited[0]} exited ${exited[1].exitCode} (log: ${this.cluster.logFile(`${this.name}.${exited[0]}`)})`);
+      this.checkCrashLoop();
       if (await this.allReady()) return;
       if (Date.now() > deadline) throw new Error(`pod ${this.name} not ready after ${timeoutMs / 1000} s`);
       await sleep(1000);
@@ -286,7 +309,7 @@ export class Pod {
   /** SIGTERM (or SIGKILL) every process of the pod. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10000): Promise<void> {
     if (this.stopped) return;
-    this.stopped = signal === 'SIGTERM';
+    this.stopped = true;
     const alive = [...this.processes.values()].filter((p) => p.exitCode === null && p.signalCode === null);
     this.processes.clear();
     for (const p of alive) killGroup(p, signal);

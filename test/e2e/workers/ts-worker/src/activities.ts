@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { emit } from './log';
 
 function context(): Record<string, unknown> {
@@ -14,4 +14,17 @@ export async function compose(name: string): Promise<string> {
 export async function ping(): Promise<string> {
   emit('activity.ping', context());
   return 'pong';
+}
+
+/** Always fails without retry: with the caller's single attempt the server counts activity_task_fail + activity_fail. */
+export async function failNonRetryable(reason: string): Promise<never> {
+  emit('activity.fail', { reason, ...context() });
+  throw ApplicationFailure.nonRetryable(reason, 'E2EActivityFailure');
+}
+
+/** Sleeps (cancellation-aware); callers give it a shorter startToCloseTimeout to provoke activity_timeout. */
+export async function sleepFor(seconds: number): Promise<string> {
+  emit('activity.sleep', { seconds, ...context() });
+  await Context.current().sleep(seconds * 1000);
+  return `slept ${seconds} s`;
 }

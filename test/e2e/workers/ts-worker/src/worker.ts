@@ -1,6 +1,7 @@
 /**
- * Long-running worker on TEMPORAL_TASK_QUEUE: workflows greet, sleepThenGreet, scheduledPing, nexusCaller;
- * activities compose, ping; Nexus service `greeting` (sync operation `say`).
+ * Long-running worker on TEMPORAL_TASK_QUEUE: workflows greet, sleepThenGreet, scheduledPing, nexusCaller,
+ * failing, activityFails, activityTimesOut, continueOnce, waitForever; activities compose, ping, failNonRetryable,
+ * sleepFor; Nexus service `greeting` (sync operation `say`).
  * One JSON line per event on stdout. SIGTERM/SIGINT: graceful worker.shutdown(), exit 0.
  */
 import { existsSync } from 'fs';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     identity: worker.options.identity,
     buildId: worker.options.buildId ?? null,
     workflowBundle: existsSync(bundlePath),
-    workflows: ['greet', 'sleepThenGreet', 'scheduledPing', 'nexusCaller'],
+    workflows: ['greet', 'sleepThenGreet', 'scheduledPing', 'nexusCaller', 'failing', 'activityFails', 'activityTimesOut', 'continueOnce', 'waitForever'],
     activities: Object.keys(activities),
     nexusServices: ['greeting'],
     // The effective slot counts (the SDK turns the max-concurrent options into fixed-size slot suppliers).

@@ -10,6 +10,7 @@ import type { Report } from './harness/report';
 import { checkMetrics } from './checks/metrics';
 import { checkWebUi } from './checks/web-ui';
 import { startIngress } from './harness/ingress';
+import { ExternalCa, Issuer, startExternalPostgres } from './harness/external';
 
 export interface ScenarioOptions {
   /** The built TypeScript worker app (its client runs the workflows). */
@@ -26,6 +27,47 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
   const deployments = ofKind(m, 'Deployment');
   const jobs = ofKind(m, 'Job').sort((a, b) => wave(a) - wave(b));
   void opts;
+
+  const config = String(ofKind(m, 'ConfigMap').find((c) => c.data?.['config.yaml'])?.data['config.yaml'] ?? '');
+  const db = /connectAddr: ([^:\s]+):(\d+)/.exec(config);
+  const externalDb = db && !db[1].endsWith('.svc.cluster.local') ? db[1] : undefined;
+  const jwksUrl = /keySourceURIs:\s*\n\s*- (\S+)/.exec(config)?.[1];
+  const issuer = jwksUrl ? new Issuer() : undefined;
+  if (externalDb || issuer) {
+    const outside = await report.step('outside world: managed PostgreSQL over TLS, JWKS over HTTPS, pool JWTs', 180, async () => {
+      const ca = new ExternalCa(`${cluster.runDir}/external`);
+      const done: string[] = [];
+      const role = deployments.find((d) => component(d) === 'frontend')!;
+      const roleEnv = role.spec.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+      if (externalDb) {
+        // The CA bundle and the password come from the secret store, as the provider hands them over.
+        const caVolume = (role.spec.template.spec.volumes as { name: string; secret?: { secretName: string; items?: { key: string }[] } }[])
+          .find((v) => v.name.endsWith('-ca') && v.secret);
+        if (caVolume) cluster.setExternalSecretValue(caVolume.secret!.secretName, caVolume.secret!.items?.[0]?.key ?? 'ca.crt', ca.pem);
+        const pw = roleEnv.find((e) => e.name === 'TEMPORAL_DEFAULT_STORE_PASSWORD')?.valueFrom?.secretKeyRef;
+        const user = /user: (\S+)/.exec(config)?.[1] ?? 'temporal';
+        await startExternalPostgres(cluster, ca, externalDb, user, pw ? cluster.secretValue(pw.name, pw.key) : 'postgres');
+        done.push(`PostgreSQL at ${externalDb} (TLS, CA via ${caVolume?.secret?.secretName ?? 'none'})`);
+        report.notes.push(`${externalDb}: a PostgreSQL run by the harness (the postgres stand-in with ssl=on) with a server certificate from a harness CA, handed to the profile through the secret store`);
+      }
+      if (issuer && jwksUrl) {
+        await issuer.serve(cluster, ca, jwksUrl);
+        cluster.onClose(() => issuer.close());
+        cluster.images.systemTrust = ca.systemBundle();
+        const claim = /permissionsClaimName: (\S+)/.exec(config)?.[1] ?? 'permissions';
+        for (const pool of deployments.filter((d) => component(d) === 'worker-pool')) {
+          const env = pool.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+          const ref = env.find((e) => e.name === 'TEMPORAL_API_KEY')?.valueFrom?.secretKeyRef;
+          const ns = env.find((e) => e.name === 'TEMPORAL_NAMESPACE')?.value ?? 'default';
+          if (ref) cluster.setExternalSecretValue(ref.name, ref.key, issuer.token({ sub: pool.metadata.name, [claim]: [`${ns}:writer`] }));
+        }
+        done.push(`JWKS at ${jwksUrl}; pool tokens with "${claim}": <namespace>:writer`);
+        report.notes.push(`${new URL(jwksUrl).hostname}: a JWKS endpoint run by the harness over HTTPS with a harness CA, added to the server image's system trust store (/etc/ssl/certs/ca-certificates.crt); pool API keys are JWTs it signs`);
+      }
+      return done.join('; ');
+    });
+    if (!outside) return;
+  }
 
   const ok = await report.step(`wave ${Math.min(...ofKind(m, 'StatefulSet').map(wave))}: datastores ready (StatefulSets)`, 300, async () => {
     const out: string[] = [];
@@ -143,6 +185,16 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     });
   }
 
+  const ife = deployments.some((d) => component(d) === 'internal-frontend');
+  await report.step(`a Nexus operation completes (history calls the ${ife ? 'internal-frontend' : 'frontend'}'s HTTP API)`, 150, async () => {
+    const env = clientPod.environment(tsPool.spec.template.spec.containers[0]);
+    const endpoint = `e2e-nexus-${Date.now()}`;
+    await admin(['temporal', 'operator', 'nexus', 'endpoint', 'create', '--name', endpoint, '--target-namespace', env.TEMPORAL_NAMESPACE, '--target-task-queue', env.TEMPORAL_TASK_QUEUE]);
+    const r = await client('nexus-call', `e2e-nexus-${Date.now()}`, endpoint, 'nexus', '120');
+    if (!String(r.result).includes('Hello, nexus')) throw new Error(`unexpected result ${JSON.stringify(r)}`);
+    return `result ${JSON.stringify(r.result)}`;
+  });
+
   await report.step('a Schedule fires (system worker role)', 90, async () => {
     await client('schedule-create', 'e2e-schedule', '5');
     for (let i = 0; i < 40; i++) {
@@ -169,16 +221,28 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     return `${victim.name} killed mid-timer; workflow completed`;
   });
 
-  await report.step('metrics endpoints serve the series the alerts and dashboards query (after failures, timeouts, cancels, a backlog)', 180, async () => {
+  await report.step('metrics endpoints serve the series the alerts and dashboards query (after failures, timeouts, cancels, a backlog)', 240, async () => {
     const provoked = await client('provoke-metrics', `e2e-metrics-${Date.now()}`);
-    // Matching reports backlog gauges periodically; give it one reporting interval.
-    await sleep(20_000);
-    const detail = await checkMetrics(cluster, [...rolePods.values()].flat().filter((p) => cluster.pods.includes(p)), opts.serverBinary);
-    return `${detail}; events: ${Object.keys(provoked.events ?? {}).join(', ')}`;
+    if (!provoked.ok) throw new Error(`provoke-metrics: ${JSON.stringify(provoked).slice(0, 400)}`);
+    // Matching reports the backlog gauges about a minute after it loads a task queue, then every minute.
+    const started = Date.now();
+    for (;;) {
+      try {
+        // Every running role pod, replacements included (the killed history pod took its counters with it).
+        const running = cluster.pods.filter((p) => SERVER_ROLES.includes(p.labels['app.kubernetes.io/component'] ?? ''));
+        const detail = await checkMetrics(cluster, running, opts.serverBinary);
+        return `${detail}; events: ${Object.keys(provoked.events ?? {}).join(', ')}`;
+      } catch (e) {
+        if (Date.now() - started > 150_000) throw e;
+        await sleep(10_000);
+      }
+    }
   });
 
   const web = clientPods.get('temporal-web');
-  if (web) {
+  const oidc = web && web.environment(web.template.spec.containers[0]).TEMPORAL_AUTH_ENABLED === 'true';
+  if (oidc) report.notes.push('Web UI: not driven in Chromium: its OIDC login needs an identity provider the harness does not stand up yet');
+  if (web && !oidc) {
     const ingress = ofKind(m, 'Ingress').find((i) => i.spec.tls?.length);
     await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''} a terminate succeeds`, 240, async () => {
       const endpoint = ingress ? await startIngress(cluster, ingress) : undefined;

@@ -12,14 +12,17 @@
 #   optional (need mvn + a JDK 17; Maven Central):
 #     opensearch-<v>/dist/             --opensearch 2.19.6   (integ-test-zip + mapper-extras module)
 #     elasticsearch-<v>/dist/          --elasticsearch 7.17.29 (same; 8.x lacks mapper-extras jars)
+#   optional (module proxy):
+#     s3-<v>/bin/s3-emulator           --s3: test/e2e/build/s3, a wrapper around gofakes3 <v> (the
+#                                       version its go.mod requires); S3 + STS stand-in for archival
 #
 # A component is rebuilt only when its folder lacks the `.complete` stamp. Each build happens in a
 # staging folder whose stamp is written last, then renamed into place (an interrupted build leaves
 # only a staging folder, removed on the next run; processes running an old copy are unaffected).
 #
 # Usage: build-binaries.sh [--server 1.31.2] [--ui 2.52.0] [--cli 1.7.2] [--cli-fallback 1.5.1]
-#          [--opensearch VER] [--elasticsearch VER] [--only server|cli|ui|opensearch|elasticsearch]
-#          [--force]
+#          [--opensearch VER] [--elasticsearch VER] [--s3]
+#          [--only server|cli|ui|opensearch|elasticsearch|s3] [--force]
 set -euo pipefail
 
 SERVER_VERSION=1.31.2
@@ -30,10 +33,11 @@ CLI_VERSION=1.7.2
 CLI_FALLBACK_VERSION=1.5.1
 OPENSEARCH_VERSION=""
 ELASTICSEARCH_VERSION=""
+S3=0
 ONLY=""
 FORCE=0
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -43,6 +47,7 @@ while [[ $# -gt 0 ]]; do
     --cli-fallback) CLI_FALLBACK_VERSION="${2#v}"; shift 2 ;;
     --opensearch) OPENSEARCH_VERSION="${2#v}"; shift 2 ;;
     --elasticsearch) ELASTICSEARCH_VERSION="${2#v}"; shift 2 ;;
+    --s3) S3=1; shift ;;
     --only) ONLY="$2"; shift 2 ;;
     --force) FORCE=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -331,17 +336,45 @@ EOF
   finish "$kind" "$dir" "$start"
 }
 
+# ---------------------------------------------------------------------------------------------
+# build_s3: the S3 emulator wrapper module of this repository (test/e2e/build/s3), built from a
+# copy (nothing is written into the repo). The folder is named after the gofakes3 version; the
+# wrapper's own source is part of the build, so a copy built from other source is rebuilt.
+build_s3() {
+  local src="$SCRIPT_DIR/s3" v dir start sum force="$FORCE"
+  v="$(awk -v m=github.com/johannesboyne/gofakes3 '$1=="require"&&$2==m{print $3; exit} $1==m{print $2; exit}' "$src/go.mod")"
+  v="${v#v}"
+  [[ -n "$v" ]] || { echo "$src/go.mod does not require github.com/johannesboyne/gofakes3" >&2; exit 1; }
+  dir="$CACHE/s3-$v"
+  sum="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$dir/.complete" && "$(cat "$dir/SOURCE_SHA256" 2>/dev/null)" != "$sum" ]]; then
+    log "s3: $dir was built from other wrapper source: rebuilding"; force=1
+  fi
+  FORCE="$force" begin s3 "$dir" || return 0
+  start=$(date +%s)
+  cp -R "$src" "$WORK/s3-src"
+  (
+    use_toolchain_for "$src/go.mod"
+    cd "$WORK/s3-src" && go build -trimpath -o "$STAGE/bin/s3-emulator" .
+  )
+  echo "github.com/johannesboyne/gofakes3 v$v (wrapper module test/e2e/build/s3)" > "$STAGE/VERSION"
+  echo "$sum" > "$STAGE/SOURCE_SHA256"
+  finish s3 "$dir" "$start"
+}
+
 TOTAL_START=$(date +%s)
 case "$ONLY" in
   "") build_server; build_cli; build_ui
       [[ -z "$OPENSEARCH_VERSION" ]] || build_search opensearch "$OPENSEARCH_VERSION"
-      [[ -z "$ELASTICSEARCH_VERSION" ]] || build_search elasticsearch "$ELASTICSEARCH_VERSION" ;;
+      [[ -z "$ELASTICSEARCH_VERSION" ]] || build_search elasticsearch "$ELASTICSEARCH_VERSION"
+      [[ $S3 -eq 0 ]] || build_s3 ;;
   server) build_server ;;
   cli) build_cli ;;
   ui|ui-server) build_ui ;;
   opensearch) build_search opensearch "${OPENSEARCH_VERSION:-2.19.6}" ;;
   elasticsearch) build_search elasticsearch "${ELASTICSEARCH_VERSION:-7.17.29}" ;;
-  *) echo "--only must be server, cli, ui, opensearch or elasticsearch" >&2; exit 2 ;;
+  s3) build_s3 ;;
+  *) echo "--only must be server, cli, ui, opensearch, elasticsearch or s3" >&2; exit 2 ;;
 esac
 
 echo "== timings (cache: $CACHE)"

@@ -77,8 +77,10 @@ export class Cluster {
    * Every ExternalSecret becomes the Secret it maps, with a generated value per remote key and
    * property (so two Secrets that read the same remote value agree), as the store would return it.
    */
+  private readonly remoteStore = new Map<string, string>();
+
   private materialiseExternalSecrets(): void {
-    const store = new Map<string, string>();
+    const store = this.remoteStore;
     const remote = (key: string, property?: string) => {
       const id = `${key}#${property ?? ''}`;
       if (!store.has(id)) store.set(id, randomBytes(18).toString('base64url'));
@@ -95,6 +97,18 @@ export class Cluster {
       }
       this.secrets.set(target, data);
     }
+  }
+
+  /**
+   * Puts a value into the secret store behind the ExternalSecret that fills `secretName`/`key` (a
+   * CA bundle, a minted JWT) and syncs it again, as external-secrets would after a store change.
+   */
+  setExternalSecretValue(secretName: string, key: string, value: string): void {
+    const es = ofKind(this.manifests, 'ExternalSecret').find((e) => (e.spec.target?.name ?? e.metadata.name) === secretName);
+    const ref = es?.spec.data?.find((d: { secretKey: string }) => d.secretKey === key)?.remoteRef;
+    if (!ref) throw new Error(`no ExternalSecret fills ${secretName}/${key}`);
+    this.remoteStore.set(`${ref.key}#${ref.property ?? ''}`, value);
+    this.materialiseExternalSecrets();
   }
 
   /** Remote values the harness chose for ExternalSecrets and generated Secrets: e.g. the DB password. */
@@ -182,8 +196,27 @@ export class Cluster {
     await this.refreshServices();
   }
 
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  /**
+   * Mutating admission the cluster would run (e.g. the EKS pod identity webhook): env added to
+   * every container of the pods it matches, by their ServiceAccount.
+   */
+  readonly envWebhooks: { serviceAccounts: (name: string) => boolean; env: Record<string, string> }[] = [];
+
+  /** The env a webhook injects into a pod of this ServiceAccount. */
+  injectedEnv(serviceAccount: string | undefined): Record<string, string> {
+    return Object.assign({}, ...this.envWebhooks.filter((w) => serviceAccount && w.serviceAccounts(serviceAccount)).map((w) => w.env));
+  }
+
+  /** Something of the harness's own to stop with the cluster (a JWKS server). */
+  onClose(fn: () => Promise<void>): void {
+    this.cleanups.push(fn);
+  }
+
   /** Stops every process and removes every namespace; safe to call twice. */
   async close(): Promise<void> {
+    for (const fn of this.cleanups.splice(0)) await fn().catch(() => undefined);
     await Promise.all([...this.pods].map((p) => p.stop('SIGTERM', 5000).catch(() => undefined)));
     for (const c of this.children) killGroup(c, 'SIGKILL');
     this.network.close();

@@ -45,6 +45,12 @@ export class Images {
   /** @param filesDir test/e2e/harness/image-files: the harness's stand-ins for image scripts */
   constructor(private readonly bin: Binaries, private readonly filesDir: string) {}
 
+  /**
+   * A CA bundle that replaces the system trust store in server pods, so the outside world the
+   * harness stands up (the JWKS endpoint) is trusted as a public CA would be. @default the image's
+   */
+  systemTrust?: string;
+
   runtime(image: string): ImageRuntime {
     const repo = image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^/:]+$/, '');
     const tag = image.slice(repo.length + 1);
@@ -53,7 +59,11 @@ export class Images {
       case 'temporalio/server':
         note(`${image}: temporal-server built from go.temporal.io/server (${path.basename(this.bin.serverDir)}); the image's /etc/temporal/entrypoint.sh is the module's docker/scripts/sh/entrypoint.sh, run by bash (it uses pipefail, which the image's busybox sh has and Debian's dash lacks)`);
         return {
-          binds: [{ src: path.join(this.bin.serverDir, 'bin'), dst: '/opt/temporal/bin' }, { src: path.join(this.bin.serverDir, 'entrypoint.sh'), dst: '/etc/temporal/entrypoint.sh' }],
+          binds: [
+            { src: path.join(this.bin.serverDir, 'bin'), dst: '/opt/temporal/bin' },
+            { src: path.join(this.bin.serverDir, 'entrypoint.sh'), dst: '/etc/temporal/entrypoint.sh' },
+            ...(this.systemTrust ? [{ src: this.systemTrust, dst: '/etc/ssl/certs/ca-certificates.crt' }] : []),
+          ],
           env: { PATH: `/opt/temporal/bin:${SYSTEM_PATH}` },
           entrypoint: (args) => (args ? args : ['bash', '/etc/temporal/entrypoint.sh']),
           workingDir: '/etc/temporal',

@@ -45,6 +45,15 @@ export class Network {
     try { ip('link', 'del', BRIDGE); } catch { /* none */ }
   }
 
+  private extra = 2;
+
+  /** One more address of the harness on the bridge, for a server of its own (a JWKS endpoint). */
+  addHostAddress(): string {
+    const address = `${PREFIX}.${this.extra++}`;
+    ip('addr', 'add', `${address}/24`, 'dev', BRIDGE);
+    return address;
+  }
+
   /** The address the harness itself (and the browser) uses to reach pods. */
   get hostAddress(): string {
     return `${PREFIX}.1`;

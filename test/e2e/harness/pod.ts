@@ -32,7 +32,7 @@ export interface Container {
 
 export interface PodTemplate {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: { containers: Container[]; initContainers?: Container[]; volumes?: any[]; securityContext?: any; hostname?: string; subdomain?: string };
+  spec: { containers: Container[]; initContainers?: Container[]; volumes?: any[]; securityContext?: any; hostname?: string; subdomain?: string; serviceAccountName?: string };
 }
 
 interface Bind { src: string; dst: string; readOnly: boolean; file: boolean }
@@ -121,7 +121,7 @@ export class Pod {
 
   /** The container's environment, resolved as the kubelet does (envFrom first, then env in order). */
   environment(c: Container): Record<string, string> {
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { ...this.cluster.injectedEnv(this.template.spec.serviceAccountName) };
     for (const from of c.envFrom ?? []) {
       const source = from.configMapRef ? this.cluster.configMap(from.configMapRef.name, from.configMapRef.optional)
         : this.cluster.secret(from.secretRef.name, from.secretRef.optional);

@@ -3,7 +3,7 @@
  * ({"ok":true,...} exit 0, or {"ok":false,"error":...} exit 1; usage errors also exit 1).
  * Connection: the same environment as the worker (see config.ts).
  */
-import { Client, Connection, WorkflowFailedError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, ScheduleOverlapPolicy, type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { describeConfig, loadConfig, requireTaskQueue, type Config } from './config';
 import { errorMessage, jsonSafe } from './log';
@@ -23,6 +23,10 @@ const USAGE = `usage: client.js <command> [args]
   namespace-describe <namespace>                           retention seconds, state
   pollers [taskQueue=$TEMPORAL_TASK_QUEUE]                 workflow/activity pollers of a task queue
   terminate <workflowId> [reason]
+  provoke-metrics <idPrefix> [backlogQueue=e2e-backlog-<idPrefix>]
+                                                           failed/timed-out/terminated/canceled/continued-as-new runs,
+                                                           a failed and a timed-out activity, a task left on a queue
+                                                           no worker polls (< 60 s)
   config                                                   what envconfig resolved (no connection)`;
 
 class UsageError extends Error {}
@@ -94,6 +98,165 @@ async function runAndWait(client: Client, cfg: Config, type: string, workflowId:
   } catch (err) {
     return { ok: false, ...base, ...failureFields(err) };
   }
+}
+
+// ---- provoke-metrics: every workflow/activity outcome the server counts, in parallel, in < 60 s ----
+
+const PROVOKE_DEADLINE_MS = 50_000;
+
+interface Scenario {
+  workflowType: string;
+  workflowId: string;
+  args: unknown[];
+  /** Status of the first run once it closed (RUNNING: not awaited). */
+  expected: string;
+  /** Server metrics this outcome makes history/matching emit. */
+  metrics: string[];
+  taskQueue: string;
+  options?: Partial<WorkflowStartOptions>;
+  /** Runs after the start, before the result is awaited. */
+  afterStart?: (handle: WorkflowHandle, client: Client, deadline: number) => Promise<void>;
+  /** The latest run's expected status when it differs from the first run's (continue-as-new). */
+  expectedLatest?: string;
+  /** Extra check of a successful result. */
+  checkResult?: (result: unknown) => boolean;
+  /** Don't await the result (the backlog workflow). */
+  noWait?: boolean;
+}
+
+async function statusOf(client: Client, workflowId: string, runId?: string): Promise<{ status: string; historyLength: number }> {
+  const d = await client.workflow.getHandle(workflowId, runId).describe();
+  return { status: d.status.name, historyLength: d.historyLength };
+}
+
+/** Waits until the first workflow task completed and the timer started (history: 5 events), at most 10 s. */
+async function waitForTimer(handle: WorkflowHandle, client: Client, deadline: number): Promise<void> {
+  const until = Math.min(deadline, Date.now() + 10_000);
+  while (Date.now() < until) {
+    if ((await statusOf(client, handle.workflowId, handle.firstExecutionRunId)).historyLength >= 5) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function runScenario(client: Client, sc: Scenario, deadline: number): Promise<Record<string, unknown>> {
+  const ev: Record<string, unknown> = { workflowId: sc.workflowId, workflowType: sc.workflowType, taskQueue: sc.taskQueue, expected: sc.expected, metrics: sc.metrics };
+  try {
+    const handle = await client.workflow.start(sc.workflowType, { ...sc.options, taskQueue: sc.taskQueue, workflowId: sc.workflowId, args: sc.args });
+    ev.runId = handle.firstExecutionRunId;
+    await sc.afterStart?.(handle, client, deadline);
+    let resultOk = true;
+    if (!sc.noWait) {
+      const left = Math.max(1, (deadline - Date.now()) / 1000);
+      try {
+        ev.result = await withTimeout(handle.result(), left, `workflow ${sc.workflowId}`);
+        if (sc.checkResult) resultOk = sc.checkResult(ev.result);
+      } catch (err) {
+        if (err instanceof Error && err.message.startsWith('timed out after')) throw err;
+        Object.assign(ev, failureFields(err)); // the expected outcome for failed/timed-out/canceled/terminated runs
+      }
+    }
+    const first = await statusOf(client, sc.workflowId, handle.firstExecutionRunId);
+    ev.status = first.status;
+    let latestOk = true;
+    if (sc.expectedLatest) {
+      ev.latestStatus = (await statusOf(client, sc.workflowId)).status;
+      latestOk = ev.latestStatus === sc.expectedLatest;
+    }
+    ev.ok = first.status === sc.expected && latestOk && resultOk;
+  } catch (err) {
+    Object.assign(ev, { ok: false, ...failureFields(err) });
+    try {
+      if (ev.runId) ev.status = (await statusOf(client, sc.workflowId, ev.runId as string)).status;
+    } catch {
+      // keep the first error
+    }
+  }
+  return ev;
+}
+
+/** Best effort: the backlog matching reports for the queue's workflow tasks (needs report_stats support). */
+async function backlogStats(client: Client, taskQueue: string, deadline: number): Promise<Record<string, unknown> | null> {
+  const until = Math.min(deadline, Date.now() + 5_000);
+  let stats: Record<string, unknown> | null = null;
+  try {
+    do {
+      const r = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        reportStats: true,
+      });
+      const age = r.stats?.approximateBacklogAge;
+      stats = {
+        approximateBacklogCount: r.stats ? Number(r.stats.approximateBacklogCount ?? 0) : null,
+        approximateBacklogAgeSeconds: age ? Number(age.seconds ?? 0) + (age.nanos ?? 0) / 1e9 : 0,
+        pollers: (r.pollers ?? []).length,
+      };
+      if ((stats.approximateBacklogCount as number) > 0) break;
+      await new Promise((res) => setTimeout(res, 500));
+    } while (Date.now() < until);
+  } catch (err) {
+    return { error: errorMessage(err) };
+  }
+  return stats;
+}
+
+async function provokeMetrics(client: Client, cfg: Config, args: string[]): Promise<Record<string, unknown>> {
+  const prefix = arg(args, 0, 'idPrefix');
+  const backlogQueue = args[1] || `e2e-backlog-${prefix}`;
+  const taskQueue = requireTaskQueue(cfg);
+  const started = Date.now();
+  const deadline = started + PROVOKE_DEADLINE_MS;
+  const scenarios: Record<string, Scenario> = {
+    failed: { workflowType: 'failing', workflowId: `${prefix}-failing`, args: [], expected: 'FAILED', metrics: ['workflow_failed'], taskQueue },
+    activityFailed: {
+      workflowType: 'activityFails', workflowId: `${prefix}-activity-fails`, args: [], expected: 'COMPLETED', metrics: ['activity_task_fail', 'activity_fail'], taskQueue,
+      checkResult: (r) => (r as { activity?: string })?.activity === 'failed',
+    },
+    activityTimedOut: {
+      workflowType: 'activityTimesOut', workflowId: `${prefix}-activity-times-out`, args: [], expected: 'COMPLETED', metrics: ['activity_task_timeout', 'activity_timeout'], taskQueue,
+      checkResult: (r) => (r as { activity?: string })?.activity === 'timedOut',
+    },
+    timedOut: {
+      workflowType: 'waitForever', workflowId: `${prefix}-timeout`, args: [], expected: 'TIMED_OUT', metrics: ['workflow_timeout'], taskQueue,
+      options: { workflowExecutionTimeout: '2 seconds' },
+    },
+    continuedAsNew: {
+      workflowType: 'continueOnce', workflowId: `${prefix}-continue-once`, args: [1], expected: 'CONTINUED_AS_NEW', expectedLatest: 'COMPLETED', metrics: ['workflow_continued_as_new'], taskQueue,
+      checkResult: (r) => (r as { runs?: number })?.runs === 2,
+    },
+    canceled: {
+      workflowType: 'waitForever', workflowId: `${prefix}-cancel`, args: [], expected: 'CANCELLED', metrics: ['workflow_cancel'], taskQueue,
+      afterStart: async (h, c, d) => {
+        await waitForTimer(h, c, d);
+        await h.cancel();
+      },
+    },
+    terminated: {
+      workflowType: 'waitForever', workflowId: `${prefix}-terminate`, args: [], expected: 'TERMINATED', metrics: ['workflow_terminate'], taskQueue,
+      afterStart: async (h) => {
+        await h.terminate('provoke-metrics (e2e)');
+      },
+    },
+    backlog: {
+      workflowType: 'greet', workflowId: `${prefix}-backlog`, args: [`backlog ${prefix}`], expected: 'RUNNING', noWait: true,
+      metrics: ['approximate_backlog_count', 'approximate_backlog_age_seconds'], taskQueue: backlogQueue,
+      options: { workflowIdConflictPolicy: 'USE_EXISTING' }, // a rerun with the same prefix keeps the waiting run
+    },
+  };
+  const keys = Object.keys(scenarios);
+  const results = await Promise.all(keys.map((k) => runScenario(client, scenarios[k], deadline)));
+  const events: Record<string, Record<string, unknown>> = {};
+  keys.forEach((k, i) => (events[k] = results[i]));
+  events.backlog.backlogStats = await backlogStats(client, backlogQueue, deadline);
+  return {
+    ok: results.every((r) => r.ok === true),
+    idPrefix: prefix,
+    taskQueue,
+    backlogQueue,
+    elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
+    events,
+  };
 }
 
 const commands: Record<string, Handler> = {
@@ -232,6 +395,8 @@ const commands: Record<string, Handler> = {
     await client.workflow.getHandle(workflowId).terminate(args[1] ?? 'terminated by client.js');
     return { ok: true, workflowId, terminated: true };
   },
+
+  'provoke-metrics': provokeMetrics,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -71,7 +71,7 @@ function activityOutcome(err: unknown, expected: 'failed' | 'timedOut'): Activit
     activityType: err.activityType,
     message: cause?.message ?? err.message,
     failureType: cause instanceof ApplicationFailure ? (cause.type ?? null) : (cause?.name ?? null),
-    timeoutType: cause instanceof TimeoutFailure ? cause.timeoutType : null,
+    timeoutType: cause instanceof TimeoutFailure ? (cause.timeoutType ?? null) : null,
   };
   log.info('activity outcome', { event: 'workflow.activity-outcome', workflowId: workflowInfo().workflowId, expected, ...outcome });
   return outcome;

@@ -11,12 +11,15 @@ import { checkMetrics } from './checks/metrics';
 import { checkWebUi } from './checks/web-ui';
 import { startIngress } from './harness/ingress';
 import { ExternalCa, Issuer, startExternalPostgres } from './harness/external';
+import { installPodIdentityWebhook, s3Archival, startS3 } from './harness/s3';
 
 export interface ScenarioOptions {
   /** The built TypeScript worker app (its client runs the workflows). */
   readonly tsWorkerDir: string;
   /** The temporal-server binary, whose metric definitions back the fault-only metrics. */
   readonly serverBinary: string;
+  /** The S3 (and STS) stand-in, for profiles that archive to S3. */
+  readonly s3Binary: string;
 }
 
 const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';
@@ -33,8 +36,9 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
   const externalDb = db && !db[1].endsWith('.svc.cluster.local') ? db[1] : undefined;
   const jwksUrl = /keySourceURIs:\s*\n\s*- (\S+)/.exec(config)?.[1];
   const issuer = jwksUrl ? new Issuer() : undefined;
-  if (externalDb || issuer) {
-    const outside = await report.step('outside world: managed PostgreSQL over TLS, JWKS over HTTPS, pool JWTs', 180, async () => {
+  const buckets = s3Archival(m).buckets;
+  if (externalDb || issuer || buckets.length) {
+    const outside = await report.step('outside world: managed PostgreSQL over TLS, JWKS over HTTPS, pool JWTs, S3', 180, async () => {
       const ca = new ExternalCa(`${cluster.runDir}/external`);
       const done: string[] = [];
       const role = deployments.find((d) => component(d) === 'frontend')!;
@@ -59,10 +63,17 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
           const env = pool.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
           const ref = env.find((e) => e.name === 'TEMPORAL_API_KEY')?.valueFrom?.secretKeyRef;
           const ns = env.find((e) => e.name === 'TEMPORAL_NAMESPACE')?.value ?? 'default';
-          if (ref) cluster.setExternalSecretValue(ref.name, ref.key, issuer.token({ sub: pool.metadata.name, [claim]: [`${ns}:writer`] }));
+          if (ref) cluster.setExternalSecretValue(ref.name, ref.key, issuer.token({ sub: pool.metadata.name, [claim]: [`${ns}:write`] }));
         }
-        done.push(`JWKS at ${jwksUrl}; pool tokens with "${claim}": <namespace>:writer`);
-        report.notes.push(`${new URL(jwksUrl).hostname}: a JWKS endpoint run by the harness over HTTPS with a harness CA, added to the server image's system trust store (/etc/ssl/certs/ca-certificates.crt); pool API keys are JWTs it signs`);
+        done.push(`JWKS at ${jwksUrl}; pool tokens with "${claim}": <namespace>:write`);
+        report.notes.push(`${new URL(jwksUrl).hostname}: a JWKS endpoint run by the harness over HTTPS with a harness CA, added to the system trust store of the server and UI images (/etc/ssl/certs/ca-certificates.crt); it also serves the issuer's OIDC discovery document; pool API keys are JWTs it signs`);
+      }
+      if (buckets.length) {
+        const s3 = await startS3(cluster, opts.s3Binary, buckets);
+        cluster.onClose(() => s3.close());
+        const accounts = installPodIdentityWebhook(cluster, s3);
+        done.push(`S3 and STS for ${buckets.join(', ')}; IRSA env for ${accounts.length} ServiceAccounts`);
+        report.notes.push(`AWS: S3 and STS stand-ins (gofakes3 in a wrapper, test/e2e/build/s3) answer at the AWS host names over HTTPS with a harness CA (AWS_CA_BUNDLE); the EKS pod identity webhook's env (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION) is injected into pods of ServiceAccounts annotated with eks.amazonaws.com/role-arn`);
       }
       return done.join('; ');
     });
@@ -131,10 +142,14 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
   });
   if (!clientsUp) return;
 
-  const adminTools = clientPods.get('temporal-admin-tools');
+  // Operator commands run where an operator would: the admin-tools pod, or (when the profile renders
+  // none) a pod of the namespace Job's template, which has the same image, address and certificates.
+  const nsJob = jobs.find((j) => component(j) === 'namespace-registration');
+  const adminPod = clientPods.get('temporal-admin-tools') ?? (nsJob ? cluster.newPod(nsJob) : undefined);
+  const adminContainer = adminPod && adminPod.template.spec.containers[adminPod.template.spec.containers.length - 1];
   const admin = async (argv: string[], timeout = 60_000) => {
-    if (!adminTools) throw new Error('no admin-tools Deployment rendered');
-    const r = await adminTools.exec(adminTools.template.spec.containers[0], argv, timeout);
+    if (!adminPod || !adminContainer) throw new Error('neither admin tools nor a namespace Job is rendered');
+    const r = await adminPod.exec(adminContainer, argv, timeout);
     if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.output.trim().slice(-500)}`);
     return r.output;
   };

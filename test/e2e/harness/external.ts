@@ -108,9 +108,20 @@ export class Issuer {
     const { cert, key } = ca.issue(url.hostname);
     const jwk = { ...createPrivateKey(this.key.export({ format: 'pem', type: 'pkcs8' })).export({ format: 'jwk' }) };
     const pub = { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: this.kid, alg: 'RS256', use: 'sig' };
+    const origin = `${url.protocol}//${url.host}`;
     this.server = https.createServer({ cert, key }, (req, res) => {
-      if (req.url?.split('?')[0] === url.pathname) {
+      const reqPath = req.url?.split('?')[0] ?? '';
+      const discovery = '/.well-known/openid-configuration';
+      if (reqPath === url.pathname) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [pub] }));
+      } else if (reqPath.endsWith(discovery)) {
+        // OIDC discovery for the issuer at that path (the Web UI server reads it at start).
+        const issuer = `${origin}${reqPath.slice(0, -discovery.length)}`;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+          issuer, jwks_uri: jwksUrl, authorization_endpoint: `${issuer}/protocol/openid-connect/auth`, token_endpoint: `${issuer}/protocol/openid-connect/token`,
+          userinfo_endpoint: `${issuer}/protocol/openid-connect/userinfo`, response_types_supported: ['code'], subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        }));
       } else {
         res.writeHead(404).end();
       }

@@ -95,7 +95,7 @@ export class Images {
       case 'temporalio/ui':
         note(`${image}: ui-server built from github.com/temporalio/ui-server/v2 (${path.basename(this.bin.uiDir)}), run as the image does: ./ui-server --env docker start in a folder with config/docker.yaml`);
         return {
-          binds: [{ src: this.bin.uiDir, dst: '/home/ui-server' }],
+          binds: [{ src: this.bin.uiDir, dst: '/home/ui-server' }, ...(this.systemTrust ? [{ src: this.systemTrust, dst: '/etc/ssl/certs/ca-certificates.crt' }] : [])],
           env: { PATH: SYSTEM_PATH },
           entrypoint: (args) => args ?? ['./bin/ui-server', '--env', 'docker', 'start'],
           workingDir: '/home/ui-server',

@@ -8,9 +8,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const BRIDGE = 'te2e0';
-const PREFIX = '10.244.0';
-const NS_PREFIX = 'te2e-';
+// TEMPORAL_E2E_NET (0–200) separates concurrent runs on one machine: its own bridge, subnet and namespaces.
+const NET = Number(process.env.TEMPORAL_E2E_NET ?? 0);
+const BRIDGE = `te2e${NET}`;
+const PREFIX = `10.244.${NET}`;
+const NS_PREFIX = `te2e${NET}-`;
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
@@ -63,7 +65,7 @@ export class Network {
     const n = this.next++;
     if (n > 250) throw new Error('out of pod addresses');
     const netns = `${NS_PREFIX}${n}`;
-    const veth = `te2ev${n}`;
+    const veth = `te2e${NET}v${n}`;
     ip('netns', 'add', netns);
     ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
     ip('link', 'set', veth, 'master', BRIDGE, 'up');

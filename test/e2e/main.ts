@@ -100,7 +100,10 @@ async function main(): Promise<number> {
       run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', server, '--ui', ui, '--cli', ADMIN_TOOLS_CLI[server] ?? '',
         ...(elasticsearch ? ['--opensearch', OPENSEARCH_VERSION] : []), ...(s3Archival(manifests).buckets.length ? ['--s3'] : [])], { TEMPORAL_E2E_CACHE: cacheDir });
       const tsWorker = run('bash', [path.join(e2eDir, 'workers', 'ts-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir }).split('\n').pop()!;
-      const jvm = ofKind(manifests, 'Deployment').some((d) => d.spec.template.spec.initContainers?.some((c: { name: string }) => c.name === 'java-trust-store'));
+      const jvm = ofKind(manifests, 'Deployment').some((d) => {
+        const env = (d.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];
+        return env.some((e) => e.name === 'JAVA_TOOL_OPTIONS') && env.some((e) => e.name === 'TEMPORAL_TLS' && e.value === 'true');
+      });
       const springJar = jvm ? run('bash', [path.join(e2eDir, 'workers', 'spring-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir }).split('\n').pop()! : undefined;
       const cli = ADMIN_TOOLS_CLI[server];
       if (!cli) throw new Error(`which temporal CLI the admin-tools ${server} image bundles is not recorded in ADMIN_TOOLS_CLI`);

@@ -172,7 +172,11 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
 
   // The TypeScript SDK stands in for pools that are not JVM pools with a trust store (those run the Spring worker).
   const pools = deployments.filter((d) => component(d) === 'worker-pool');
-  const isJvmTls = (d: K8sObject) => Boolean(d.spec.template.spec.initContainers?.some((c: { name: string }) => c.name === 'java-trust-store'));
+  // A JVM pool (JAVA_TOOL_OPTIONS) of a TLS profile: the Spring worker's trust path is what it tests.
+  const isJvmTls = (d: K8sObject) => {
+    const env = (d.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];
+    return env.some((e) => e.name === 'JAVA_TOOL_OPTIONS') && env.some((e) => e.name === 'TEMPORAL_TLS' && e.value === 'true');
+  };
   const tsPool = pools.find((d) => !isJvmTls(d));
   if (!tsPool) return;
   // A pod of the pool's own template runs the client: the same env, certificates and API key.

@@ -153,6 +153,8 @@ function checkShardCount(profile: string, spec: Spec, profileDir: string, source
 /** Runs the CLI; returns the process exit code. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }, env = process.env): number {
   let tmp: string | undefined;
+  /** The profile being loaded or built, for an error that is not a SpecError. */
+  let current: string | undefined;
   try {
     const args = parseArgs(argv);
     if (args.overlaysDir !== undefined) checkOverlaysDir(args.overlaysDir);
@@ -160,7 +162,8 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     const known = listProfiles(args.overlaysDir);
     const profiles = args.profiles.length ? args.profiles : known;
     const loadOptions = { overlaysDir: args.overlaysDir, extraOverlays: args.overlays.map((f) => path.resolve(f)) };
-    const specs = profiles.map((profile) => ({ profile, spec: loadSpec(profile, loadOptions) }));
+    const specs = profiles.map((profile) => ({ profile: (current = profile), spec: loadSpec(profile, loadOptions) }));
+    current = undefined;
     // Profiles not being built claim first, so the message blames the one being changed.
     checkDistinctProfiles([...otherProfiles(known, profiles, args.overlaysDir), ...specs], loadOptions);
     for (const { profile, spec } of specs) {
@@ -172,12 +175,14 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     fs.chmodSync(tmp, 0o755);
     const rendered: { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[] = [];
     for (const { profile, spec } of specs) {
+      current = profile;
       const started = process.hrtime.bigint();
       const objects = synthProfile(spec, path.join(tmp, profile));
       rendered.push({ profile, spec, objects });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (!args.quiet) io.out(`${profile}: ${objects.length} objects → ${path.join(args.outdir, profile)}/ (${ms.toFixed(0)} ms)`);
     }
+    current = undefined;
     // The Argo CD objects describe every profile, so they are written only when all were built.
     const whole = args.profiles.length === 0;
     if (whole) synthArgoCd(rendered, path.join(tmp, ARGOCD_DIR));
@@ -191,7 +196,10 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     if (e instanceof SpecError || e instanceof OutputFolderError) {
       io.err(`synth failed: ${e.message}`);
     } else {
-      io.err(`synth failed: ${(e as Error).stack ?? String(e)}`);
+      // A construct refused what the schema let through: one line naming the profile, no stack trace.
+      const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      io.err(`synth failed: ${current ? `profile "${current}": ${reason} (unexpected: overlays/schema.ts lacks a rule for this input; please report it)` : reason}`);
+      if (env.SYNTH_DEBUG) io.err(String((e as Error).stack));
     }
     io.err('dist/ was left unchanged.');
     return 1;

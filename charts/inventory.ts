@@ -123,16 +123,31 @@ function sumResources(containers: Container[]): Resources {
   return r;
 }
 
-function scaleOf(o: K8s, objects: K8s[]): Scale {
-  const targets = (t: { kind?: string; name?: string } | undefined, defaultKind: string, a: K8s) =>
-    nsOf(a) === nsOf(o) && t?.name === o.metadata.name && (t?.kind ?? defaultKind) === o.kind;
-  const keda = objects.find((a) => a.kind === 'ScaledObject' && a.apiVersion.startsWith('keda.sh/') && targets(a.spec?.scaleTargetRef, 'Deployment', a));
+/** KEDA ScaledObjects and HPAs by the workload they scale (`namespace/kind/name`), the first of each kind winning. */
+function scalersByTarget(objects: K8s[]): { keda: Map<string, K8s>; hpa: Map<string, K8s> } {
+  const keda = new Map<string, K8s>();
+  const hpa = new Map<string, K8s>();
+  const add = (m: Map<string, K8s>, a: K8s, defaultKind: string) => {
+    const t = a.spec?.scaleTargetRef as { kind?: string; name?: string } | undefined;
+    const key = `${nsOf(a)}/${t?.kind ?? defaultKind}/${t?.name}`;
+    if (!m.has(key)) m.set(key, a);
+  };
+  for (const a of objects) {
+    if (a.kind === 'ScaledObject' && a.apiVersion.startsWith('keda.sh/')) add(keda, a, 'Deployment');
+    else if (a.kind === 'HorizontalPodAutoscaler') add(hpa, a, '');
+  }
+  return { keda, hpa };
+}
+
+function scaleOf(o: K8s, scalers: ReturnType<typeof scalersByTarget>): Scale {
+  const key = `${nsOf(o)}/${o.kind}/${o.metadata.name}`;
+  const keda = scalers.keda.get(key);
   if (keda) {
     const min = Number(keda.spec?.minReplicaCount ?? 0);
     const max = Number(keda.spec?.maxReplicaCount ?? 100);
     return { text: `KEDA ${min}–${max}`, min, max };
   }
-  const hpa = objects.find((a) => a.kind === 'HorizontalPodAutoscaler' && targets(a.spec?.scaleTargetRef, '', a));
+  const hpa = scalers.hpa.get(key);
   if (hpa) {
     const min = Number(hpa.spec?.minReplicas ?? 1);
     const max = Number(hpa.spec?.maxReplicas);
@@ -157,6 +172,7 @@ function scaleOf(o: K8s, objects: K8s[]): Scale {
 }
 
 function workloadsOf(objects: K8s[]): Workload[] {
+  const scalers = scalersByTarget(objects);
   return objects
     .filter((o) => WORKLOAD_ORDER.includes(o.kind))
     .map((o) => {
@@ -168,7 +184,7 @@ function workloadsOf(objects: K8s[]): Workload[] {
         name: o.metadata.name,
         namespace: nsOf(o),
         podLabels: (template?.metadata?.labels ?? {}) as Labels,
-        scale: scaleOf(o, objects),
+        scale: scaleOf(o, scalers),
         resources: sumResources(runningContainers(template?.spec)),
         images: [...new Set(main.map((c) => c.image).filter((i): i is string => typeof i === 'string'))],
         running: !BATCH_KINDS.has(o.kind) && o.kind !== 'DaemonSet',

@@ -4,6 +4,7 @@ import { AlertRules } from '../constructs/alert-rules';
 import { recommendedLabels, selectorLabels } from '../constructs/labels';
 import { GrafanaDashboards } from '../constructs/grafana-dashboard';
 import { MetricsScrape } from '../constructs/metrics-scrape';
+import { dashboardUidPrefix } from '../overlays/names';
 import type { Spec } from '../overlays/schema';
 import { temporalAlerts } from './observability/alerts';
 import { temporalDashboards } from './observability/dashboards';
@@ -45,7 +46,7 @@ export class ObservabilityChart extends Chart {
         sidecarLabels: m.dashboardLabels,
         folder: 'Temporal',
         // Several deployments in one Grafana stay apart by uid.
-        dashboards: temporalDashboards({ k8sNamespace: topo.namespace, workerPools: spec.workerPools, uidPrefix: `${spec.instance}-` }),
+        dashboards: temporalDashboards({ k8sNamespace: topo.namespace, workerPools: spec.workerPools, uidPrefix: dashboardUidPrefix(spec.instance) }),
       });
     }
     if (m.alerts) {

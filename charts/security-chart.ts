@@ -4,6 +4,7 @@ import { CertificateAuthority } from '../constructs/certificate-authority';
 import { recommendedLabels } from '../constructs/labels';
 import { SyncedSecret } from '../constructs/synced-secret';
 import { IssuerRef, TlsCertificate } from '../constructs/tls-certificate';
+import { caCommonName } from '../overlays/names';
 import type { Spec } from '../overlays/schema';
 import { operatorCredentials, tlsClients } from './credentials';
 import type { Topology } from './topology';
@@ -40,8 +41,8 @@ export class SecuritySecretsChart extends Chart {
     const ca = (name: string, commonName: string): IssuerRef => (tls.issuer!.type === 'clusterIssuer'
       ? { name: tls.issuer!.name, kind: 'ClusterIssuer' }
       : new CertificateAuthority(this, name, { name, labels, commonName }).issuer);
-    const internodeCa = ca(topo.names.tls.internodeCa, `Temporal ${spec.instance} internode CA`);
-    const frontendCa = ca(topo.names.tls.frontendCa, `Temporal ${spec.instance} frontend CA`);
+    const internodeCa = ca(topo.names.tls.internodeCa, caCommonName(spec.instance, 'internode'));
+    const frontendCa = ca(topo.names.tls.frontendCa, caCommonName(spec.instance, 'frontend'));
     const cert = (name: string, issuer: IssuerRef, commonName: string, usage: 'server' | 'client' | 'both', dnsNames?: readonly string[]) =>
       new TlsCertificate(this, name, {
         name, labels, issuer, commonName, usage, dnsNames, duration: tls.certificateDuration, renewBefore: tls.renewBefore,

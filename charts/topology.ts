@@ -5,6 +5,7 @@
 import type { ComponentIdentity } from '../constructs/labels';
 import type { RolePorts } from '../constructs/server-config';
 import type { TemporalRoleName } from '../constructs/temporal-config/model';
+import { clientTlsName, jobPrefixes } from '../overlays/names';
 import { durationHours } from '../overlays/quantities';
 import { Spec, TEMPORAL_ROLE_NAMES } from '../overlays/schema';
 
@@ -32,8 +33,6 @@ export const SCHEMA_DIRS = {
   default: '/etc/temporal/schema/postgresql/v12/temporal/versioned',
   visibility: '/etc/temporal/schema/postgresql/v12/visibility/versioned',
 } as const;
-
-const dashed = (version: string) => version.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 
 export interface Topology {
   readonly namespace: string;
@@ -93,6 +92,7 @@ export function topology(spec: Spec): Topology {
   const serverRoles: TemporalRoleName[] = [...TEMPORAL_ROLES];
   if (spec.authorization.enabled) serverRoles.splice(1, 0, 'internal-frontend');
   const internalHost = fqdn('temporal-internal-frontend');
+  const jobs = jobPrefixes(serverVersion);
   return {
     namespace: ns,
     serverRoles,
@@ -103,9 +103,9 @@ export function topology(spec: Spec): Topology {
       postgres: 'temporal-postgres',
       web: 'temporal-web',
       adminTools: 'temporal-admin-tools',
-      schemaJob: `temporal-schema-${dashed(serverVersion)}`,
-      indexJob: `temporal-es-index-${dashed(serverVersion)}`,
-      namespaceJob: `temporal-namespaces-${dashed(serverVersion)}`,
+      schemaJob: jobs.schema,
+      indexJob: jobs.index,
+      namespaceJob: jobs.namespaces,
       elasticsearch: 'temporal-elasticsearch',
       backup: 'temporal-postgres-backup',
       archivalClaim: 'temporal-archival',
@@ -115,7 +115,7 @@ export function topology(spec: Spec): Topology {
         elasticsearchCa: 'temporal-elasticsearch-ca',
         internode: 'temporal-internode-tls',
         frontend: 'temporal-frontend-tls',
-        client: (component) => `${component}-client-tls`,
+        client: clientTlsName,
       },
       role: (role) => `temporal-${role}`,
     },

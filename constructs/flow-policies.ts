@@ -78,10 +78,12 @@ export class FlowPolicies extends Construct {
       },
     });
 
+    const into = groupBy(props.flows, (f) => f.to.id);
+    const outOf = groupBy(props.flows, (f) => f.from.id);
     for (const c of props.components) {
       if (!c.pods) throw new Error(`FlowPolicies: component ${c.id} must select pods`);
-      const ingress = props.flows.filter((f) => f.to.id === c.id).map((f) => ({ from: peerTerm(f.from), ports: portTerms(f.ports) }));
-      const egress = props.flows.filter((f) => f.from.id === c.id).map((f) => ({ to: peerTerm(f.to), ports: portTerms(f.ports) }));
+      const ingress = (into.get(c.id) ?? []).map((f) => ({ from: peerTerm(f.from), ports: portTerms(f.ports) }));
+      const egress = (outOf.get(c.id) ?? []).map((f) => ({ to: peerTerm(f.to), ports: portTerms(f.ports) }));
       new k8s.KubeNetworkPolicy(this, c.id, {
         metadata: { name: c.id, labels: props.labels },
         spec: {
@@ -93,6 +95,16 @@ export class FlowPolicies extends Construct {
       });
     }
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const group = out.get(key(item));
+    if (group) group.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
 }
 
 /** Drop repeated rules (e.g. the same peer and port reached for two purposes). */

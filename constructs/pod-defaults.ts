@@ -38,11 +38,13 @@ export function restrictedContainerSecurityContext(readOnlyRootFilesystem = true
 export interface ImageProps {
   readonly repository: string;
   readonly tag: string;
+  /** `sha256:<hex>`: the runtime pulls by digest, the tag stays for people. @default none */
+  readonly digest?: string;
   readonly pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
 }
 
 export function imageRef(image: ImageProps): string {
-  return `${image.repository}:${image.tag}`;
+  return `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`;
 }
 
 export interface ResourceProps {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
+import { jobName } from '../overlays/names';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, resourceRequirements,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
@@ -108,8 +109,7 @@ export class SetupJob extends Construct {
         volumes: [scratchVolume('tmp'), ...(props.volumes ?? [])],
       },
     };
-    const digest = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8);
-    this.jobName = `${props.name}-${digest}`;
+    this.jobName = jobName(props.name, createHash('sha256').update(JSON.stringify(template)).digest('hex'));
     new k8s.KubeJob(this, 'Resource', {
       metadata: { name: this.jobName, labels: props.labels },
       spec: {

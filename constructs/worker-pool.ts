@@ -7,6 +7,7 @@ import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
+import { workerPoolNames } from '../overlays/names';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { javaTrustStore } from './java-trust-store';
 import { WorkloadServiceAccount } from './service-account';
@@ -95,7 +96,8 @@ export class WorkerPool extends Construct {
     if (props.autoscaling && props.backlogScaling) throw new Error(`WorkerPool ${props.name}: an HPA and KEDA cannot both scale it`);
     const labels = recommendedLabels(props.identity);
     this.selector = selectorLabels(props.identity);
-    this.configMapName = `${props.name}-config`;
+    const names = workerPoolNames(props.name);
+    this.configMapName = names.configMap;
     const config = props.config ?? {};
     const mountPath = props.configMountPath ?? '/etc/app';
     const envFromConfigMaps = [...(props.envFrom?.configMaps ?? [])];
@@ -126,7 +128,7 @@ export class WorkerPool extends Construct {
     if (props.prometheusAnnotations && props.metricsPort !== undefined) {
       Object.assign(annotations, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(props.metricsPort), 'prometheus.io/path': metricsPath });
     }
-    const claimName = `${props.name}-data`;
+    const claimName = names.claim;
     if (props.volume) {
       new k8s.KubePersistentVolumeClaim(this, 'Data', {
         metadata: { name: claimName, labels },
@@ -215,7 +217,7 @@ export class WorkerPool extends Construct {
     }
 
     if (props.metricsPort !== undefined) {
-      this.metricsServiceName = `${props.name}-metrics`;
+      this.metricsServiceName = names.metricsService;
       new k8s.KubeService(this, 'MetricsService', {
         metadata: { name: this.metricsServiceName, labels },
         spec: {

@@ -4,6 +4,7 @@
  * Cross-field rules live in `checkDatastores`, called from the spec's superRefine.
  */
 import { z } from 'zod';
+import { cronProblem, isTimeZone } from './cron';
 import { cidr, deadlineSeconds, dnsLabel as name, goDuration, port, positiveInt, resourcesSchema, storageSchema } from './primitives';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -11,7 +12,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const host = z.string().refine((h) => HOSTNAME.test(h) || IPV4.test(h), 'must be a DNS name such as "db.example.com" or an IPv4 address');
-const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier');
+const sqlIdentifier = z.string().max(63, 'must be at most 63 characters (a PostgreSQL identifier)').regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier');
+const MAX_ELASTICSEARCH_NODES = 99;
 const secretKeyRef = z.strictObject({ name, key: z.string().min(1) });
 
 /** One connection pool; every Temporal pod opens one per SQL store. */
@@ -28,7 +30,7 @@ export const externalDatabaseSchema = z.strictObject({
   host,
   port,
   /** Where the database lives, for NetworkPolicy egress (e.g. the VPC subnets of RDS). */
-  egressCidrs: z.array(cidr).min(1, 'list at least one CIDR that contains the database'),
+  egressCidrs: z.array(cidr).min(1, 'list at least one CIDR that contains the database').max(100, 'must list at most 100 CIDRs'),
   tls: z.strictObject({
     enabled: z.boolean(),
     /** Secret holding the CA bundle that signed the server certificate. @default the image's system CAs */
@@ -83,13 +85,15 @@ export const elasticsearchSchema = z.strictObject({
   /** Needed when persistence.visibilityStore is `elasticsearch`. */
   enabled: z.boolean(),
   /** Nodes, each master-eligible and data: 1 (single-node discovery) or an odd number ≥ 3. */
-  replicas: z.number().int().refine((n) => n === 1 || (n >= 3 && n % 2 === 1), 'must be 1 or an odd number ≥ 3 (a master quorum)'),
+  replicas: z.number().int('must be a whole number')
+    .refine((n) => n === 1 || (n >= 3 && n % 2 === 1), 'must be 1 or an odd number ≥ 3 (a master quorum)')
+    .refine((n) => n <= MAX_ELASTICSEARCH_NODES, `must be at most ${MAX_ELASTICSEARCH_NODES} (every node is listed in cluster.initial_master_nodes)`),
   resources: resourcesSchema,
   /** JVM heap as a percentage of the memory limit (Elastic advises at most 50). */
   heapPercent: z.number().int().min(25).max(75),
   storage: storageSchema,
   /** The visibility index Temporal writes (`indices.visibility`). */
-  index: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case Elasticsearch index name'),
+  index: z.string().max(255, 'must be at most 255 characters').regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case Elasticsearch index name'),
   security: z.strictObject({
     /** xpack security: the `elastic` user's password comes from `credentialsSecret`. */
     enabled: z.boolean(),
@@ -101,9 +105,13 @@ export const elasticsearchSchema = z.strictObject({
 
 export const backupSchema = z.strictObject({
   enabled: z.boolean(),
-  /** Cron schedule in the CronJob's time zone. */
-  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "15 2 * * *"'),
-  timeZone: z.string().min(1),
+  /** Cron schedule in the CronJob's time zone: five fields or a macro such as `@daily`. */
+  schedule: z.string().superRefine((s, ctx) => {
+    const problem = cronProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (e.g. "15 2 * * *" or "@daily")` });
+  }),
+  /** An IANA time zone, e.g. `Etc/UTC` or `Europe/Berlin`. */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Etc/UTC" or "Europe/Berlin"'),
   /** Dumps older than this many days are deleted after each successful run. */
   retentionDays: positiveInt,
   storage: storageSchema,

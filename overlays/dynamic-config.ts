@@ -157,7 +157,7 @@ const constrained = z.strictObject({
     taskQueueName: z.string().optional(),
     taskType: z.enum(['Workflow', 'Activity']).optional(),
     historyTaskType: z.string().optional(),
-    shardID: z.number().int().optional(),
+    shardID: z.number().int().min(1).max(2 ** 31 - 1).optional(),
     destination: z.string().optional(),
     chasmTaskType: z.string().optional(),
   }).optional(),
@@ -170,7 +170,7 @@ const CANONICAL = new Map(Object.keys(DYNAMIC_CONFIG_KEYS).map((k) => [k.toLower
 
 function typeError(type: ValueType, v: unknown): string | undefined {
   switch (type) {
-    case 'int': return Number.isInteger(v) ? undefined : 'must be a whole number';
+    case 'int': return !Number.isInteger(v) ? 'must be a whole number' : Number.isSafeInteger(v) ? undefined : `must be between ±${Number.MAX_SAFE_INTEGER}`;
     case 'float': return typeof v === 'number' ? undefined : 'must be a number';
     case 'bool': return typeof v === 'boolean' ? undefined : 'must be true or false';
     case 'duration': return typeof v === 'string' && GO_DURATION.test(v) ? undefined : 'must be a Go duration string such as "10s" or "1h"';
@@ -179,7 +179,7 @@ function typeError(type: ValueType, v: unknown): string | undefined {
 }
 
 export const dynamicConfigSchema = z
-  .record(z.string(), z.union([scalar, z.array(constrained).min(1)]))
+  .record(z.string(), z.union([scalar, z.array(constrained).min(1).max(100, 'must list at most 100 constrained values')]))
   .superRefine((values, ctx) => {
     const seen = new Map<string, string>();
     for (const [key, value] of Object.entries(values)) {

@@ -5,10 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { load, YAMLException } from 'js-yaml';
+import { loadAll, YAMLException } from 'js-yaml';
 import { base, workerPoolDefaults } from './base';
 import { dev } from './dev';
 import { deepMerge, isPlainObject } from './merge';
+import { decodeOverlay, readBounded, structureProblem } from './overlay-input';
 import { production } from './production';
 import type { ProfileOverlay } from './profile';
 import { Spec, specSchema } from './schema';
@@ -75,23 +76,32 @@ export function listProfiles(overlaysDir = DEFAULT_OVERLAYS_DIR): string[] {
 }
 
 export function readYamlOverlay(profile: string, file: string): unknown {
-  let text: string;
+  const shown = displayPath(file);
+  const fail = (problem: string) => new SpecError(profile, `profile "${profile}": ${shown}${problem}. Fix the file and run the synth again.`);
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = readBounded(file);
   } catch (e) {
-    throw new SpecError(profile, `profile "${profile}": cannot read overlay ${file}: ${(e as Error).message}`);
+    throw new SpecError(profile, `profile "${profile}": cannot read overlay ${shown}: ${(e as Error).message}`);
   }
-  let doc: unknown;
+  const decoded = decodeOverlay(bytes);
+  if ('problem' in decoded) throw fail(` ${decoded.problem}`);
+  let docs: unknown[];
   try {
-    doc = load(text);
+    docs = loadAll(decoded.text);
   } catch (e) {
     const reason = e instanceof YAMLException ? e.message : String(e);
-    throw new SpecError(profile, `profile "${profile}": ${file} is not valid YAML:\n  ${reason.split('\n').join('\n  ')}\nFix the syntax and run the synth again.`);
+    throw new SpecError(profile, `profile "${profile}": ${shown} is not valid YAML:\n  ${reason.split('\n').join('\n  ')}\nFix the syntax and run the synth again.`);
   }
+  if (docs.length > 1) throw fail(` holds ${docs.length} YAML documents; an overlay is one mapping: merge them or remove the "---" lines`);
+  const doc = docs[0];
+  // A file of comments only (or an empty one) changes nothing.
   if (doc === undefined || doc === null) return {};
   if (!isPlainObject(doc)) {
-    throw new SpecError(profile, `profile "${profile}": ${file} must contain a mapping of spec fields (like overlays/base.ts), not a ${Array.isArray(doc) ? 'list' : typeof doc}.`);
+    throw new SpecError(profile, `profile "${profile}": ${shown} must contain a mapping of spec fields (like overlays/base.ts), not a ${Array.isArray(doc) ? 'list' : typeof doc}.`);
   }
+  const problem = structureProblem(doc);
+  if (problem) throw fail(`: ${formatPath(problem.path, doc)}: ${problem.message}`);
   return doc;
 }
 
@@ -170,8 +180,12 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
+const MAX_LISTED_ISSUES = 50;
+
 function formatIssues(profile: string, issues: readonly Issue[], yamlFiles: readonly string[], merged: Record<string, unknown>): string {
-  const lines = issues.flatMap(flattenUnion).map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
+  const all = issues.flatMap(flattenUnion);
+  const lines = all.slice(0, MAX_LISTED_ISSUES).map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
+  if (all.length > MAX_LISTED_ISSUES) lines.push(`  - … and ${all.length - MAX_LISTED_ISSUES} more`);
   const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
   const sources = [...typed, ...yamlFiles.map(displayPath)].join(' or ');
   return [

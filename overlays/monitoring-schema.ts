@@ -3,6 +3,8 @@
  * sidecar, or plain prometheus.io annotations for clusters without the operator.
  */
 import { z } from 'zod';
+import { labels } from './metadata-schema';
+import { positiveInt } from './primitives';
 
 /** A Prometheus duration (one unit), e.g. `30s`, `5m`. */
 const promDuration = z.string().regex(/^\d+(s|m|h)$/, 'must be a duration such as "30s" or "5m"');
@@ -18,17 +20,17 @@ export const monitoringSchema = z.strictObject({
   /** prometheus.io/scrape, port and path annotations on pods, for Prometheus without the operator. */
   prometheusAnnotations: z.boolean(),
   /** Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. release: kube-prometheus-stack). */
-  selectorLabels: z.record(z.string(), z.string()),
+  selectorLabels: labels,
   scrapeInterval: promDuration,
   /** Labels the Grafana sidecar looks for on dashboard ConfigMaps. */
-  dashboardLabels: z.record(z.string(), z.string()),
+  dashboardLabels: labels,
   thresholds: z.strictObject({
     /** A role with no target up for this long is down. */
     serviceDownFor: promDuration,
     /** Failed share of closed workflows over 10 minutes. */
     workflowFailureRatio: ratio,
     /** Workflow execution timeouts in 10 minutes. */
-    workflowTimeoutsPer10m: z.number().int().min(1),
+    workflowTimeoutsPer10m: positiveInt,
     /** p99 latency of non-long-poll requests. */
     requestLatencyP99Seconds: z.number().positive(),
     /** p95 time activity tasks wait for a worker. */
@@ -36,7 +38,7 @@ export const monitoringSchema = z.strictObject({
     /** Failed share of persistence requests over 5 minutes. */
     persistenceErrorRatio: ratio,
     /** History shards acquired in 10 minutes (ownership churn). */
-    shardMovesPer10m: z.number().int().min(1),
+    shardMovesPer10m: positiveInt,
   }),
 });
 

@@ -11,7 +11,11 @@ import { gitopsSchema } from './gitops-schema';
 import { checkWorkerPools, workerPoolSchema } from './worker-pool-schema';
 import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
-import { cidr, deadlineSeconds, dnsLabel, dnsSubdomain, imageSchema, port, positiveInt, resourcesSchema, scaledWorkload, storageSchema } from './primitives';
+import { annotations, labels } from './metadata-schema';
+import { generatedNameProblems } from './names';
+import {
+  cidr, deadlineSeconds, dnsLabel, dnsSubdomain, imageSchema, int32, nonNegativeInt, port, portList, positiveInt, resourcesSchema, scaledWorkload, storageSchema,
+} from './primitives';
 
 export { dnsLabel, imageSchema, resourcesSchema } from './primitives';
 
@@ -27,7 +31,7 @@ export const temporalRoleSchema = z.strictObject({
 
 const retention = z
   .string()
-  .refine((v) => durationHours(v) !== undefined, 'must be a duration in days or hours such as "1d", "30d" or "72h"')
+  .refine((v) => durationHours(v) !== undefined, 'must be a duration in days or hours such as "1d", "30d" or "72h" (at most 106751d)')
   .refine((v) => (durationHours(v) ?? 0) >= 24, 'must be at least 1 day ("1d"); the server rejects shorter retention for namespaces');
 
 export const temporalNamespaceSchema = z.strictObject({
@@ -37,20 +41,27 @@ export const temporalNamespaceSchema = z.strictObject({
 });
 
 /** A non-empty set of labels: `{}` would select every namespace. */
-const namespaceLabels = z
-  .record(z.string(), z.string())
+const namespaceLabels = labels
   .refine((l) => Object.keys(l).length > 0, 'must name at least one label (e.g. kubernetes.io/metadata.name: my-apps); an empty selector matches every namespace');
 
 /** The Temporal server roles this project deploys (one Deployment each). */
 export const TEMPORAL_ROLE_NAMES = ['frontend', 'history', 'matching', 'worker'] as const;
+
+/** Namespaces Kubernetes itself uses: Temporal's objects, and its NetworkPolicies, do not belong there. */
+export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** PostgreSQL's own ceiling on max_connections (MAX_BACKENDS). */
+const MAX_POSTGRES_CONNECTIONS = 262143;
+const MAX_WORKER_POOLS = 100;
+const MAX_TEMPORAL_NAMESPACES = 200;
 
 const specObject = z
   .strictObject({
     /** Class of environment; rules that only relax in development (generated secrets, `latest`). */
     environment: z.enum(['development', 'staging', 'production']),
     namespace: z.strictObject({
-      name: dnsLabel,
-      labels: z.record(z.string(), z.string()),
+      name: dnsLabel.refine((n) => !RESERVED_NAMESPACES.includes(n), `must not be one of ${RESERVED_NAMESPACES.join(', ')} (reserved for Kubernetes); use a namespace of its own such as "temporal"`),
+      labels,
     }),
     /** `app.kubernetes.io/instance` of every object. */
     instance: dnsLabel,
@@ -67,10 +78,7 @@ const specObject = z
     topologySpread: z.boolean(),
     temporal: z.strictObject({
       /** Immutable after the cluster's first start: the server keeps the persisted value. */
-      numHistoryShards: z
-        .number()
-        .int()
-        .min(1)
+      numHistoryShards: int32(1)
         .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (e.g. 4, 512, 1024); it is fixed at first start, so size it for peak load'),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']),
       clusterName: dnsLabel,
@@ -80,18 +88,18 @@ const specObject = z
       worker: temporalRoleSchema,
       /** Only deployed with authorization: serves the server's own callers without JWTs. */
       internalFrontend: temporalRoleSchema,
-      namespaces: z.array(temporalNamespaceSchema).min(1),
+      namespaces: z.array(temporalNamespaceSchema).min(1).max(MAX_TEMPORAL_NAMESPACES, `must list at most ${MAX_TEMPORAL_NAMESPACES} namespaces`),
       dynamicConfig: dynamicConfigSchema,
       /** The server's dynamic-config poll interval in seconds (the server requires ≥ 5). */
-      dynamicConfigPollIntervalSeconds: z.number().int().min(5, 'must be at least 5 (the server rejects shorter poll intervals)'),
+      dynamicConfigPollIntervalSeconds: int32(5, 'must be at least 5 (the server rejects shorter poll intervals)'),
       /** Annotations on the server roles' ServiceAccounts, e.g. the cloud IAM role for S3 archival or DSQL. */
-      serviceAccountAnnotations: z.record(z.string(), z.string()),
+      serviceAccountAnnotations: annotations,
     }),
     persistence: persistenceSchema,
     postgres: z.strictObject({
       port,
       /** `max_connections`; must cover every pod's pools (validated below). */
-      maxConnections: positiveInt,
+      maxConnections: positiveInt.max(MAX_POSTGRES_CONNECTIONS, `must be at most ${MAX_POSTGRES_CONNECTIONS} (PostgreSQL's limit)`),
       resources: resourcesSchema,
       storage: storageSchema,
     }),
@@ -105,7 +113,7 @@ const specObject = z
     archival: archivalSchema,
     jobs: z.strictObject({
       /** Container restarts before a Job fails; the back-offs (10 s doubling) should fit the deadlines. */
-      backoffLimit: z.number().int().min(0),
+      backoffLimit: nonNegativeInt,
       /** Bounds on each Job, waits included, so an unreachable store fails the Job (and an Argo CD sync) instead of hanging. */
       activeDeadlineSeconds: z.strictObject({
         /** Schema and index Jobs. */
@@ -113,7 +121,7 @@ const specObject = z
         /** The namespace-registration Job. */
         namespaces: deadlineSeconds,
       }),
-      ttlSecondsAfterFinished: z.number().int().min(0),
+      ttlSecondsAfterFinished: nonNegativeInt,
       resources: resourcesSchema,
     }),
     ui: z.strictObject({
@@ -127,23 +135,23 @@ const specObject = z
         tlsSecretName: dnsLabel.optional(),
         /** cert-manager ClusterIssuer that fills `tlsSecretName` (e.g. letsencrypt). @default the operator creates the Secret */
         certManagerClusterIssuer: dnsSubdomain.optional(),
-        annotations: z.record(z.string(), z.string()),
+        annotations,
       }),
       /** OIDC login. */
       auth: uiAuthSchema,
       /** Extra origins allowed by CORS besides the Ingress URL. */
-      extraCorsOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'must be an origin such as "https://tools.example.com"')),
+      extraCorsOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/,]+$/, 'must be an origin such as "https://tools.example.com"')).max(50, 'must list at most 50 origins'),
     }),
     adminTools: z.strictObject({
       enabled: z.boolean(),
       resources: resourcesSchema,
     }),
-    workerPools: z.array(workerPoolSchema),
+    workerPools: z.array(workerPoolSchema).max(MAX_WORKER_POOLS, `must list at most ${MAX_WORKER_POOLS} pools`),
     /** Least-privilege NetworkPolicies generated from the flow table in charts/flows.ts. */
     networkPolicies: z.strictObject({
       enabled: z.boolean(),
       /** Namespaces (each a set of namespace labels) whose pods may call the frontend on 7233/7243. */
-      clientNamespaces: z.array(namespaceLabels),
+      clientNamespaces: z.array(namespaceLabels).max(100, 'must list at most 100 selectors'),
       /** The ingress controller's namespace: the only way into the Web UI. */
       ingressControllerNamespace: namespaceLabels,
       /** The monitoring namespace: the only one that may scrape metrics. */
@@ -153,9 +161,9 @@ const specObject = z
       /** Where cluster DNS runs (every pod may query it on 53/UDP and 53/TCP). */
       dns: z.strictObject({ namespace: namespaceLabels, pods: namespaceLabels }),
       /** The Kubernetes API server, for pods that mount a token: its address range and ports. */
-      apiServer: z.strictObject({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }),
+      apiServer: z.strictObject({ cidrs: z.array(cidr).min(1).max(100, 'must list at most 100 CIDRs'), ports: portList.min(1).max(16, 'must list at most 16 ports') }),
       /** HTTPS (443) destinations outside the cluster: S3, AWS STS, JWKS, the OIDC provider. */
-      httpsEgressCidrs: z.array(cidr),
+      httpsEgressCidrs: z.array(cidr).max(100, 'must list at most 100 CIDRs'),
     }),
   });
 
@@ -165,7 +173,7 @@ export const specSchema = specObject
     const images = Object.entries(spec.images).map(([k, img]) => ({ path: ['images', k], img }));
     spec.workerPools.forEach((p, i) => images.push({ path: ['workerPools', String(i), 'image'], img: p.image }));
     for (const { path, img } of images) {
-      if (!dev && img.tag === 'latest') {
+      if (!dev && img.tag === 'latest' && !img.digest) {
         ctx.addIssue({ code: 'custom', path: [...path, 'tag'], message: '"latest" is only allowed in development; pin a version such as "1.31.2"' });
       }
     }
@@ -181,6 +189,7 @@ export const specSchema = specObject
     checkWorkerPools(spec, ctx);
     checkMonitoring(spec, ctx);
     checkConnectionBudget(spec, ctx);
+    for (const p of generatedNameProblems(spec)) ctx.addIssue({ code: 'custom', ...p });
     const minRetention = spec.temporal.dynamicConfig['system.namespaceMinRetentionLocal'];
     if (typeof minRetention === 'string') {
       const minHours = goDurationHours(minRetention);
@@ -215,10 +224,11 @@ function checkConnectionBudget(spec: SpecShape, ctx: z.RefinementCtx): void {
   if (spec.persistence.mode !== 'inCluster') return;
   const pools = spec.persistence.pools;
   const sized = [...TEMPORAL_ROLE_NAMES.map((r) => spec.temporal[r]), ...(spec.authorization.enabled ? [spec.temporal.internalFrontend] : [])];
-  const rolePods = sized.reduce((n, r) => n + (r.autoscaling?.maxReplicas ?? r.replicas), 0);
-  const perPod = pools.default.maxConns + (spec.persistence.visibilityStore === 'sql' ? pools.visibility.maxConns : 0);
-  const needed = rolePods * perPod + 10;
-  if (needed > spec.postgres.maxConnections) {
+  // BigInt: int32 replicas times int32 pool sizes can exceed Number's exact range.
+  const rolePods = sized.reduce((n, r) => n + BigInt(r.autoscaling?.maxReplicas ?? r.replicas), 0n);
+  const perPod = BigInt(pools.default.maxConns) + BigInt(spec.persistence.visibilityStore === 'sql' ? pools.visibility.maxConns : 0);
+  const needed = rolePods * perPod + 10n;
+  if (needed > BigInt(spec.postgres.maxConnections)) {
     ctx.addIssue({
       code: 'custom',
       path: ['postgres', 'maxConnections'],

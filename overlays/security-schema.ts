@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dnsLabel, dnsSubdomain, goDuration } from './primitives';
+import { goDurationSeconds } from './quantities';
 
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
 
@@ -34,7 +35,7 @@ export const authorizationSchema = z.strictObject({
   /** JWT authorization on the frontend (`authorizer: default`, `claimMapper: default`). */
   enabled: z.boolean(),
   /** JWKS URLs the frontend fetches signing keys from. */
-  jwtKeySourceURIs: z.array(httpsUrl),
+  jwtKeySourceURIs: z.array(httpsUrl).max(20, 'must list at most 20 URLs'),
   refreshInterval: goDuration,
   /** The claim that holds `<namespace>:<role>` permissions. */
   permissionsClaimName: z.string().min(1),
@@ -49,7 +50,7 @@ export const uiAuthSchema = z.strictObject({
   clientId: z.string().min(1).optional(),
   /** Secret (name, key) with the OIDC client secret. */
   clientSecret: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).nullable().optional().transform((s) => s ?? undefined),
-  scopes: z.array(z.string().min(1)).min(1),
+  scopes: z.array(z.string().min(1)).min(1).max(50, 'must list at most 50 scopes'),
   /** Send the ID token (not the access token) to the frontend as the bearer token. */
   useIdTokenAsBearer: z.boolean(),
 });
@@ -77,6 +78,13 @@ export function checkSecurity(spec: SecurityRuleInput, ctx: z.RefinementCtx): vo
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (spec.tls.enabled && !spec.tls.issuer) {
     issue(['tls', 'issuer'], 'is required when TLS is on: {type: selfSignedCA} (a CA in the namespace) or {type: clusterIssuer, name: <your ClusterIssuer>}');
+  }
+  const duration = goDurationSeconds(spec.tls.certificateDuration)!;
+  const renew = goDurationSeconds(spec.tls.renewBefore)!;
+  // cert-manager refuses a Certificate shorter than an hour, or renewed only after it expired.
+  if (spec.tls.enabled && duration < 3600) issue(['tls', 'certificateDuration'], 'must be at least 1h (cert-manager\'s minimum)');
+  if (spec.tls.enabled && renew >= duration) {
+    issue(['tls', 'renewBefore'], `must be shorter than certificateDuration (${spec.tls.certificateDuration}), e.g. a third of it`);
   }
   if (spec.environment !== 'development' && !spec.tls.enabled) {
     issue(['tls', 'enabled'], `must be true in ${spec.environment}; only development may run without TLS`);

@@ -3,15 +3,20 @@
  * (an HPA on CPU/memory, or KEDA on the task-queue backlog, never both).
  */
 import { z } from 'zod';
-import { dnsLabel, imageSchema, port, positiveInt, scaledWorkload, storageSchema } from './primitives';
+import { MAX_MAP_ENTRIES, dnsLabel, imageSchema, nonNegativeInt, port, positiveInt, scaledWorkload, storageSchema } from './primitives';
 
 const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
   z.strictObject({ type: z.literal('tcp'), port }),
-  z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1) }),
+  z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1).max(64, 'must have at most 64 arguments') }),
 ]);
 
-const configFiles = z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string());
+/** Joined with "," into TEMPORAL_TASK_QUEUES, and offered in a Grafana variable (whose syntax uses " : "). */
+const taskQueue = z.string().min(1).max(1000, 'must be at most 1000 characters (the server\'s limit)')
+  .refine((q) => !q.includes(',') && !q.includes(' : '), 'must not contain "," (TEMPORAL_TASK_QUEUES is comma-separated) or " : " (Grafana variable syntax)');
+
+const configFiles = z.record(z.string().max(253, 'must be at most 253 characters').regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key (a file name)'), z.string())
+  .refine((m) => Object.keys(m).length <= MAX_MAP_ENTRIES, `must have at most ${MAX_MAP_ENTRIES} files`);
 
 /** Set by the app from the spec; a pool's `env` may not override them. */
 export const RESERVED_POOL_ENV = [
@@ -22,12 +27,12 @@ export const RESERVED_POOL_ENV = [
 /** KEDA's `temporal` scaler: replicas follow the task-queue backlog. */
 export const kedaSchema = z.strictObject({
   /** 0 lets KEDA scale the pool to zero when the queue is empty. */
-  minReplicas: z.number().int().min(0),
+  minReplicas: nonNegativeInt,
   maxReplicas: positiveInt,
   /** Backlog per replica KEDA aims for. */
   targetQueueSize: positiveInt,
   /** Backlog above which KEDA wakes a pool that is at zero. */
-  activationTargetQueueSize: z.number().int().min(0),
+  activationTargetQueueSize: nonNegativeInt,
   queueTypes: z.array(z.enum(['workflow', 'activity', 'nexus'])).min(1),
   pollingIntervalSeconds: positiveInt,
   cooldownPeriodSeconds: positiveInt,
@@ -38,7 +43,7 @@ export const workerPoolSchema = z.strictObject({
   image: imageSchema,
   temporalNamespace: z.string().min(1),
   /** Task queues the pool polls: TEMPORAL_TASK_QUEUE (the first) and TEMPORAL_TASK_QUEUES (all, comma-separated). */
-  taskQueues: z.array(z.string().min(1)).min(1, 'list at least one task queue the pool polls'),
+  taskQueues: z.array(taskQueue).min(1, 'list at least one task queue the pool polls').max(50, 'must list at most 50 task queues'),
   /** Passed as TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS / TEMPORAL_MAX_CONCURRENT_ACTIVITIES. @default the SDK's */
   maxConcurrentWorkflowTasks: positiveInt.optional(),
   maxConcurrentActivities: positiveInt.optional(),
@@ -51,9 +56,9 @@ export const workerPoolSchema = z.strictObject({
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
       .refine((k) => !RESERVED_POOL_ENV.includes(k), 'is set by the app from the spec (temporalNamespace, taskQueues, maxConcurrent*, jvmOptions)'),
     z.string(),
-  ),
+  ).refine((m) => Object.keys(m).length <= MAX_MAP_ENTRIES, `must have at most ${MAX_MAP_ENTRIES} variables`),
   /** Pre-existing ConfigMaps and Secrets loaded with envFrom; the pool's Role may read exactly these. */
-  envFrom: z.strictObject({ configMaps: z.array(dnsLabel), secrets: z.array(dnsLabel) }),
+  envFrom: z.strictObject({ configMaps: z.array(dnsLabel).max(50, 'must list at most 50 ConfigMaps'), secrets: z.array(dnsLabel).max(50, 'must list at most 50 Secrets') }),
   /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
   config: configFiles,
   /** More files for that ConfigMap, only when the profile runs TLS (e.g. the app's mTLS settings). */
@@ -64,7 +69,7 @@ export const workerPoolSchema = z.strictObject({
   apiKeySecret: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).nullable().optional().transform((s) => s ?? undefined),
   configMountPath: z.string().startsWith('/'),
   /** JVM flags (JAVA_TOOL_OPTIONS) for JVM images; [] for others. */
-  jvmOptions: z.array(z.string().min(1)),
+  jvmOptions: z.array(z.string().min(1)).max(100, 'must list at most 100 options'),
   liveness: probeSchema,
   readiness: probeSchema,
   /** A PersistentVolumeClaim mounted at `mountPath`. @default none */

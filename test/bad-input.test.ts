@@ -3,56 +3,14 @@
  * the fix, and leaves the output folder byte-for-byte as it was.
  */
 import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { run } from '../main';
+import { badInputHarness } from './bad-input-harness';
 
-let work: string;
-let outdir: string;
-let before: string;
-
-function treeDigest(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      hash.update(path.relative(dir, p));
-      if (e.isDirectory()) walk(p);
-      else hash.update(fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return hash.digest('hex');
-}
-
-function synth(args: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = run(['--outdir', outdir, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, {});
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-function overlay(name: string, text: string): string {
-  const file = path.join(work, `${name}.yaml`);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
-  outdir = path.join(work, 'dist');
-  expect(synth(['--quiet']).code).toBe(0);
-  before = treeDigest(outdir);
-});
-
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-afterEach(() => {
-  expect(treeDigest(outdir)).toBe(before);
-  expect(fs.readdirSync(work).filter((f) => f.startsWith('.dist-tmp-'))).toEqual([]);
-});
+const h = badInputHarness();
+const synth = h.synth;
+const overlay = h.overlay;
 
 const cases: Array<[string, string, string, string[]]> = [
   ['an unknown key', 'staging', 'temporal:\n  frontend:\n    replica: 3\n',
@@ -178,7 +136,7 @@ test('one bad profile stops every profile from being written', () => {
 });
 
 test('`autoscaling: null` in an overlay removes an inherited HPA and pins replicas', () => {
-  const other = path.join(work, 'pinned-dist');
+  const other = path.join(h.work(), 'pinned-dist');
   const file = overlay('pinned', 'temporal:\n  history:\n    replicas: 3\n    autoscaling: null\n');
   expect(run(['--outdir', other, '--profile', 'staging', '--overlay', file, '--quiet'], { out: () => undefined, err: () => undefined }, {})).toBe(0);
   const serverFile = fs.readdirSync(path.join(other, 'staging')).find((f) => f.endsWith('-temporal-server.k8s.yaml'))!;
@@ -202,10 +160,10 @@ test('rejects an unknown command-line argument', () => {
 });
 
 test('accepts latest in development, and a YAML-only profile from the overlays folder', () => {
-  const dir = path.join(work, 'overlays');
+  const dir = path.join(h.work(), 'overlays');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'qa.yaml'), 'environment: staging\nnamespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: temporal.qa.example.com\n');
-  const other = path.join(work, 'other-dist');
+  const other = path.join(h.work(), 'other-dist');
   const out: string[] = [];
   const code = run(['--outdir', other, '--overlays-dir', dir, '--profile', 'dev,qa', '--overlay', overlay('latest', 'images:\n  ui:\n    tag: latest\n')],
     { out: (l) => out.push(l), err: (l) => out.push(l) }, {});
@@ -220,7 +178,7 @@ test('accepts latest in development, and a YAML-only profile from the overlays f
 
 test('the real entry point exits 1 and prints the message on stderr', () => {
   const file = overlay('e2e', 'temporal:\n  numHistoryShards: 500\n');
-  const res = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'synth.js'), '--outdir', outdir, '--profile', 'staging', '--overlay', file], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'synth.js'), '--outdir', path.join(h.work(), 'dist'), '--profile', 'staging', '--overlay', file], { encoding: 'utf8' });
   expect(res.status).toBe(1);
   expect(res.stderr).toContain('profile "staging": invalid spec');
   expect(res.stderr).toContain('temporal.numHistoryShards: must be a power of two');

@@ -6,6 +6,7 @@
  * histograms in seconds, used through `<name>_bucket`.
  */
 import type { DashboardPanel, DashboardProps } from '../../constructs/grafana-dashboard';
+import { DASHBOARD_UIDS } from '../../overlays/names';
 import { LONG_POLL_OPERATIONS, TemporalMetric, metric } from './metrics';
 
 export interface DashboardWorkerPool {
@@ -78,7 +79,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
   };
 
   const overview: DashboardProps = {
-    uid: `${prefix}temporal-overview`,
+    uid: `${prefix}${DASHBOARD_UIDS.overview}`,
     title: title('cluster overview'),
     tags,
     panels: [
@@ -140,7 +141,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
 
   const closedTotal = CLOSED.map((m) => rateOr0(m)).join(' + ');
   const workflows: DashboardProps = {
-    uid: `${prefix}temporal-workflows`,
+    uid: `${prefix}${DASHBOARD_UIDS.workflows}`,
     title: title('workflow throughput'),
     tags,
     panels: [
@@ -188,7 +189,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
   const activity = ', task_type="Activity"';
   const activityClosed = `${rateOr0('activity_success')} + ${rateOr0('activity_fail')} + ${rateOr0('activity_timeout')}`;
   const activities: DashboardProps = {
-    uid: `${prefix}temporal-activities`,
+    uid: `${prefix}${DASHBOARD_UIDS.activities}`,
     title: title('activities'),
     tags,
     panels: [
@@ -236,7 +237,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
 
   const up = `up{${ns}, service=~"temporal-.*"}`;
   const services: DashboardProps = {
-    uid: `${prefix}temporal-services`,
+    uid: `${prefix}${DASHBOARD_UIDS.services}`,
     title: title('service health'),
     tags,
     panels: [
@@ -292,7 +293,7 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     },
   ];
   const workerPools: DashboardProps = {
-    uid: `${prefix}temporal-worker-pools`,
+    uid: `${prefix}${DASHBOARD_UIDS.workerPools}`,
     title: title('worker pools'),
     tags,
     variables: pools.length ? [{ name: 'pool', label: 'Worker pool', options: pools.map((p) => ({ text: p.name, value: alternation(p.taskQueues) })) }] : undefined,

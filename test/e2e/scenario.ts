@@ -3,6 +3,7 @@
  * index Jobs, Temporal roles, the namespace Job, then UI, admin tools and worker pools (each step
  * names the wave its objects carry); then the checks that only a running system can answer.
  */
+import * as fs from 'fs';
 import type { Cluster } from './harness/cluster';
 import { K8sObject, ofKind, wave } from './harness/manifests';
 import { Pod, sleep } from './harness/pod';
@@ -198,7 +199,13 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     await report.step(`Spring Boot worker on pool ${jvm.metadata.name} (generated application.yaml, trust store, TLS/API-key files) completes an activity`, 150, async () => {
       const env = clientPods.get(jvm.metadata.name)!.environment(jvm.spec.template.spec.containers[0]);
       const out = await admin(['temporal', 'workflow', 'execute', '--type', 'GreetingWorkflow', '--task-queue', env.TEMPORAL_TASK_QUEUE,
-        '--namespace', env.TEMPORAL_NAMESPACE, '--workflow-id', `e2e-spring-${Date.now()}`, '--input', '"spring"', '--output', 'json'], 120_000);
+        '--namespace', env.TEMPORAL_NAMESPACE, '--workflow-id', `e2e-spring-${Date.now()}`, '--input', '"spring"', '--output', 'json'], 120_000)
+        .catch((e: Error) => {
+          // Say why the worker never took the task: its own log (e.g. a PKIX trust failure).
+          const log = fs.readFileSync(cluster.logFile(`${clientPods.get(jvm.metadata.name)!.name}.worker`), 'utf8');
+          const cause = log.split('\n').filter((l) => /PKIX|SSLHandshake|UNAVAILABLE|Exception/.test(l)).slice(0, 2).join(' | ');
+          throw new Error(`${e.message}${cause ? `; worker log: ${cause.slice(0, 400)}` : ''}`);
+        });
       if (!out.includes('Hello, spring!')) throw new Error(`unexpected output ${out.slice(-400)}`);
       return 'result "Hello, spring!"';
     });

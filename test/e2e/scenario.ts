@@ -190,9 +190,19 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
   };
 
   await report.step(`workflow with an activity on pool ${tsPool.metadata.name} (TypeScript SDK worker configured from the pool env)`, 120, async () => {
-    const r = await client('run', 'greet', `e2e-greet-${Date.now()}`, 'e2e');
-    if (r.result !== 'Hello, e2e!') throw new Error(`unexpected result ${JSON.stringify(r)}`);
-    return `result ${JSON.stringify(r.result)}`;
+    // Each frontend caches the namespace registry (refreshed every 10 s): a namespace the Job just
+    // registered can be unknown to it for that long, as it is to any client right after an install.
+    const started = Date.now();
+    for (;;) {
+      try {
+        const r = await client('run', 'greet', `e2e-greet-${Date.now()}`, 'e2e');
+        if (r.result !== 'Hello, e2e!') throw new Error(`unexpected result ${JSON.stringify(r)}`);
+        return `result ${JSON.stringify(r.result)}${Date.now() - started > 2000 ? ` (namespace visible to the frontend after ${((Date.now() - started) / 1000).toFixed(0)} s)` : ''}`;
+      } catch (e) {
+        if (!/NamespaceNotFound/.test((e as Error).message) || Date.now() - started > 60_000) throw e;
+        await sleep(2000);
+      }
+    }
   });
 
   for (const jvm of pools.filter(isJvmTls)) {
@@ -266,21 +276,50 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
   });
 
   const web = clientPods.get('temporal-web');
-  const oidc = web && web.environment(web.template.spec.containers[0]).TEMPORAL_AUTH_ENABLED === 'true';
-  if (oidc) report.notes.push('Web UI: not driven in Chromium: its OIDC login needs an identity provider the harness does not stand up yet');
-  if (web && !oidc) {
+  if (web) {
+    const webEnv = web.environment(web.template.spec.containers[0]);
+    const oidc = webEnv.TEMPORAL_AUTH_ENABLED === 'true';
     const ingress = ofKind(m, 'Ingress').find((i) => i.spec.tls?.length);
-    await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''} a terminate succeeds`, 240, async () => {
+    // ['auth', 'token', 'auth'] → 'auth×2, token'
+    const summarise = (events: string[]) => [...events.reduce((c, e) => c.set(e, (c.get(e) ?? 0) + 1), new Map<string, number>())]
+      .map(([e, n]) => (n > 1 ? `${e}×${n}` : e)).join(', ');
+    await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''}${oidc ? ' after an OIDC login' : ''} a terminate succeeds`, 240, async () => {
+      let login: Parameters<typeof checkWebUi>[4];
+      if (oidc) {
+        // The identity provider is the issuer the harness serves (the JWKS host): the UI's client is
+        // registered there with the secret the UI reads, and its ID tokens carry the permissions claim.
+        if (!issuer?.host || !issuer.address) throw new Error('the Web UI has OIDC login on but the harness serves no issuer (no jwtKeyProvider.keySourceURIs)');
+        const provider = new URL(webEnv.TEMPORAL_AUTH_PROVIDER_URL ?? '');
+        if (provider.hostname !== issuer.host) throw new Error(`TEMPORAL_AUTH_PROVIDER_URL ${provider} is not on the issuer host ${issuer.host}`);
+        const secretRef = (web.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[])
+          .find((e) => e.name === 'TEMPORAL_AUTH_CLIENT_SECRET')?.valueFrom?.secretKeyRef;
+        const claim = /permissionsClaimName: (\S+)/.exec(config)?.[1] ?? 'permissions';
+        const uiNamespace = webEnv.TEMPORAL_DEFAULT_NAMESPACE || 'default';
+        // <ns>:write for the workflows; temporal-system:read for GetClusterInfo and ListNamespaces (cluster-scoped reads the UI makes).
+        const oidcClient = {
+          clientId: webEnv.TEMPORAL_AUTH_CLIENT_ID, clientSecret: secretRef ? cluster.secretValue(secretRef.name, secretRef.key) : webEnv.TEMPORAL_AUTH_CLIENT_SECRET ?? '',
+          redirectUris: [webEnv.TEMPORAL_AUTH_CALLBACK_URL], claims: { [claim]: [`${uiNamespace}:write`, 'temporal-system:read'] },
+        };
+        issuer.addClient(oidcClient);
+        const issuerUrl = (webEnv.TEMPORAL_AUTH_ISSUER_URL || webEnv.TEMPORAL_AUTH_PROVIDER_URL).replace(/\/+$/, '');
+        login = { issuerHost: issuer.host, issuerAddress: issuer.address, tokens: () => issuer.tokensFor(oidcClient, issuerUrl) };
+        report.notes.push(`Web UI login: ${issuer.host} also acts as the OIDC provider (authorization-code flow without a login form, user e2e-user); client ${oidcClient.clientId} with the secret of ${secretRef ? `${secretRef.name}/${secretRef.key}` : 'the env'}; ID tokens carry "${claim}": ${uiNamespace}:write, temporal-system:read`);
+      }
       const endpoint = ingress ? await startIngress(cluster, ingress) : undefined;
       if (endpoint) report.notes.push(`Ingress ${ingress!.metadata.name}: a TLS-terminating proxy on ${endpoint.address}:443 stands in for the ingress controller; Chromium maps ${endpoint.host} there and accepts its certificate (issued by the harness in place of the ClusterIssuer)`);
       try {
-        return await checkWebUi(cluster, web, client, endpoint);
+        const out = await checkWebUi(cluster, web, client, endpoint, login);
+        return oidc ? `${out}; issuer served: ${summarise(issuer!.served)}` : out;
+      } catch (e) {
+        if (oidc && issuer!.served.length) throw new Error(`${(e as Error).message}; issuer served: ${summarise(issuer!.served)}`);
+        throw e;
       } finally {
         await endpoint?.close();
       }
     });
   }
 }
+
 
 /** Waits until every pod passes its readiness probe, pointing Services at ready pods as they come up. */
 async function waitAllReady(cluster: Cluster, pods: Pod[], timeoutMs: number): Promise<void> {

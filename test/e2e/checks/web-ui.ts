@@ -19,6 +19,21 @@
  *      (workflow/client-actions/terminate-confirmation-modal.svelte), reason input #workflow-termination-reason,
  *      confirm [data-testid="confirm-modal-button"], error paragraph [role="alert"] (holocene/modal.svelte)
  *  - terminate request:     POST /api/v1/namespaces/<ns>/workflows/<id>/terminate (route-for-api.ts)
+ *  - login page (auth on):  [data-testid="login-button"] "Continue to SSO" on /login ((login)/login/+page.svelte);
+ *      the (app) layout sends a visitor without a token there (routeForLoginPage, returnUrl = the page)
+ *
+ * With OIDC login on (TEMPORAL_AUTH_ENABLED), ui-server 2.52.0 (server/route/auth.go, server/auth): the
+ * button opens /auth/sso?returnUrl=…, which sets the `state` and `nonce` cookies and redirects to the
+ * provider's authorization endpoint (code flow; the nonce is base64url JSON {nonce, return_url}); the
+ * provider sends the browser to the callback with code and state; the server checks state against its
+ * cookie, exchanges the code (oauth2, client secret as basic auth), verifies the id_token with go-oidc
+ * (RS256 via the provider's JWKS, iss = TEMPORAL_AUTH_ISSUER_URL, aud ∋ client id, exp, nbf) and its
+ * nonce against the cookie, hands the tokens to the page in short-lived `user0…` cookies (base64 JSON
+ * {AccessToken, IDToken, …}) and 303s to returnUrl. The app moves them to localStorage and sends
+ * `Authorization: Bearer <access token>` and `Authorization-Extras: <id token>` on every API call; the
+ * server verifies the ID token again and, with useIdTokenAsBearer, forwards it as the Bearer token to
+ * the frontend, whose claim mapper reads the permissions claim. A request with an Authorization header
+ * skips the CSRF check.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -32,6 +47,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const SEL = {
+  loginButton: '[data-testid="login-button"]',
   row: '[data-testid="workflows-summary-configurable-table-row"]',
   actionsMenu: 'button[aria-controls="workflow-actions"]',
   terminateItem: '[data-testid="terminate-button"]',
@@ -73,14 +89,15 @@ function describedStatus(d: any): string {
  * ?query=..., ListWorkflowExecutions via grpc-gateway) until each is there with the expected status
  * (visibility is eventually consistent). Returns the milliseconds it took.
  */
-export async function listViaUiApi(baseUrl: string, namespace: string, expected: Record<string, string>, timeoutMs = 60_000): Promise<number> {
+export async function listViaUiApi(baseUrl: string, namespace: string, expected: Record<string, string>, timeoutMs = 60_000,
+  headers: Record<string, string> = {}): Promise<number> {
   const t0 = Date.now();
   const query = Object.keys(expected).map((id) => `WorkflowId="${id}"`).join(' OR ');
   const url = `${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(query)}`;
   let last = 'no answer yet';
   for (;;) {
     try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      const r = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
       const text = await r.text();
       if (!r.ok) {
         last = `HTTP ${r.status}: ${text.slice(0, 300)}`;
@@ -100,6 +117,10 @@ export async function listViaUiApi(baseUrl: string, namespace: string, expected:
 }
 
 export interface BrowserResult {
+  /** ms until the OIDC login had brought the browser back to the list page (when login is on). */
+  loggedInMs?: number;
+  /** Headers the terminate request carried that authenticate it (Authorization, Authorization-Extras). */
+  authHeaders?: string[];
   /** ms until the list page showed the workflow. */
   listedMs: number;
   /** ms until the terminate POST came back 200. */
@@ -112,7 +133,7 @@ export interface BrowserResult {
  * screenshot goes to `screenshotPath` and the error names it.
  */
 export async function terminateInBrowser(baseUrl: string, namespace: string, workflowId: string, screenshotPath: string, timeoutMs = 30_000,
-  extraArgs: readonly string[] = []): Promise<BrowserResult> {
+  extraArgs: readonly string[] = [], login?: { issuerOrigin: string }): Promise<BrowserResult> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
@@ -132,6 +153,27 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
     step = 'opening the workflows list page';
     const listUrl = `${baseUrl}/namespaces/${ns}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`;
     await page.goto(listUrl, { waitUntil: 'domcontentloaded' });
+    let loggedInMs: number | undefined;
+    if (login) {
+      step = 'waiting to be sent to the login page (no token yet)';
+      await page.waitForURL((u) => u.pathname.endsWith('/login'));
+      step = 'choosing "Continue to SSO" on the login page';
+      const issuerHops: string[] = [];
+      const onRequest = (req: import('playwright-core').Request) => {
+        if (req.isNavigationRequest() && req.url().startsWith(login.issuerOrigin)) issuerHops.push(new URL(req.url()).pathname);
+      };
+      page.on('request', onRequest);
+      const callback = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/auth/sso/callback'));
+      callback.catch(() => undefined);
+      await page.locator(SEL.loginButton).click();
+      step = 'logging in at the identity provider and coming back to the workflows list';
+      await page.waitForURL((u) => u.origin === new URL(baseUrl).origin && u.pathname.endsWith('/workflows') && u.searchParams.has('query'));
+      const cb = await callback;
+      if (cb.status() !== 303) throw new Error(`the callback answered ${cb.status()}: ${(await cb.text().catch(() => '')).trim().slice(0, 300)}`);
+      page.off('request', onRequest);
+      if (!issuerHops.some((p) => p.endsWith('/protocol/openid-connect/auth'))) throw new Error(`the login did not pass the identity provider (${login.issuerOrigin})`);
+      loggedInMs = Date.now() - t0;
+    }
     step = `waiting for ${workflowId} in the workflows list`;
     const link = page.locator(SEL.row).getByRole('link', { name: workflowId, exact: true });
     await link.first().waitFor({ state: 'visible' });
@@ -161,13 +203,17 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
 
     step = 'waiting for the terminate request';
     const r = await response;
+    const sent = r.request().headers();
+    const authHeaders = ['authorization', 'authorization-extras'].filter((h) => sent[h]);
     step = 'checking the answer to the terminate request';
+    if (login && !sent.authorization) throw new Error(`the terminate request carried no Authorization header (answered ${r.status()})`);
     if (r.status() !== 200) {
       const body = (await r.text().catch(() => '')).trim().slice(0, 300);
       const cookies = await context.cookies(baseUrl);
       const csrf = cookies.find((c) => c.name === '_csrf');
       const sentToken = r.request().headers()['x-csrf-token'];
       const alert = (await modal.locator(SEL.modalError).filter({ hasText: /\S/ }).first().textContent({ timeout: 3000 }).catch(() => null))?.trim();
+      if (login) throw new Error(`POST ${new URL(r.url()).pathname} answered ${r.status()} ${body} (sent ${authHeaders.join(', ')})${alert ? `; the dialog shows "${alert}"` : ''}`);
       throw new Error(`POST ${new URL(r.url()).pathname} answered ${r.status()} ${body}; the browser ${csrf ? 'holds' : 'holds NO'} _csrf cookie and ${sentToken ? 'sent' : 'sent NO'} X-CSRF-TOKEN`
         + `${alert ? `; the dialog shows "${alert}"` : ''}`
         + (csrf ? '' : ' (over plain HTTP the ui-server must set TEMPORAL_CSRF_COOKIE_INSECURE=true, or the browser drops its Secure CSRF cookie)'));
@@ -175,7 +221,7 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
     const terminatedMs = Date.now() - t0;
     step = 'waiting for the dialog to close';
     await modal.waitFor({ state: 'hidden' });
-    return { listedMs, terminatedMs };
+    return { loggedInMs, authHeaders, listedMs, terminatedMs };
   } catch (e) {
     let shot = '';
     if (page) {
@@ -189,17 +235,26 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
   }
 }
 
+/** The identity provider of a UI with OIDC login on, as the check needs it. */
+export interface WebUiLogin {
+  /** The provider's host (TEMPORAL_AUTH_PROVIDER_URL's) and the address it serves on: the browser maps one to the other. */
+  readonly issuerHost: string;
+  readonly issuerAddress: string;
+  /** Tokens as the provider issues them to the UI's client: the API listing outside the browser sends them as the UI does. */
+  readonly tokens: () => { accessToken: string; idToken: string };
+}
+
 /**
  * Starts a long sleepThenGreet and runs a short greet, sees both through the ui-server's API, then
  * terminates the long one in Chromium and confirms with the SDK client that it is TERMINATED.
- */
-/**
  * @param ingress where users open the UI when its Ingress has TLS (the harness's TLS-terminating
  * stand-in for the ingress controller); the browser then maps the Ingress host to it and accepts the
  * certificate the harness issued in place of the ClusterIssuer's. @default the pod, over plain HTTP
+ * @param login when the UI has OIDC login on: the browser logs in through the provider first, and the
+ * API listing sends the provider's tokens (Authorization + Authorization-Extras, as the UI does).
  */
 export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: string[]) => Promise<any>,
-  ingress?: { url: string; host: string; address: string }): Promise<string> {
+  ingress?: { url: string; host: string; address: string }, login?: WebUiLogin): Promise<string> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
@@ -212,11 +267,22 @@ export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: s
     const short = await client('run', 'greet', shortId, 'web-ui');
     if (short && short.ok === false) throw new Error(`greet ${shortId} did not complete: ${JSON.stringify(short).slice(0, 300)}`);
 
-    const listedMs = await listViaUiApi(baseUrl, namespace, { [longId]: 'RUNNING', [shortId]: 'COMPLETED' });
+    if (login && !ingress) throw new Error('OIDC login is on but no TLS Ingress is rendered: the callback URL names the Ingress host');
+    let apiHeaders: Record<string, string> = {};
+    if (login) {
+      const t = login.tokens();
+      apiHeaders = { authorization: `Bearer ${t.accessToken}`, 'authorization-extras': t.idToken };
+      // Without the tokens the ui-server must refuse.
+      const r = await fetch(`${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows`, { signal: AbortSignal.timeout(10_000) });
+      if (r.status !== 401) throw new Error(`GET ${baseUrl}/api/v1/namespaces/${namespace}/workflows without a token answered ${r.status}, want 401`);
+    }
+    const listedMs = await listViaUiApi(baseUrl, namespace, { [longId]: 'RUNNING', [shortId]: 'COMPLETED' }, 60_000, apiHeaders);
 
     const browserUrl = ingress?.url ?? baseUrl;
-    const browserArgs = ingress ? [`--host-resolver-rules=MAP ${ingress.host} ${ingress.address}`, '--ignore-certificate-errors'] : [];
-    const b = await terminateInBrowser(browserUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'), 30_000, browserArgs);
+    const rules = [...(ingress ? [`MAP ${ingress.host} ${ingress.address}`] : []), ...(login ? [`MAP ${login.issuerHost} ${login.issuerAddress}`] : [])];
+    const browserArgs = rules.length ? [`--host-resolver-rules=${rules.join(',')}`, '--ignore-certificate-errors'] : [];
+    const b = await terminateInBrowser(browserUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'), login ? 45_000 : 30_000, browserArgs,
+      login && { issuerOrigin: `https://${login.issuerHost}` });
 
     let status = '';
     const t0 = Date.now();
@@ -226,7 +292,10 @@ export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: s
       if (Date.now() - t0 > 20_000) throw new Error(`the UI answered the terminate with 200 but ${longId} is ${status || 'of unknown status'} after 20 s`);
       await sleep(1000);
     }
-    return `${namespace} listed via ${baseUrl}/api/v1 in ${secs(listedMs)}; in Chromium at ${browserUrl} listed in ${secs(b.listedMs)}, terminated in ${secs(b.terminatedMs)}; client: TERMINATED`;
+    const api = `${namespace} listed via ${baseUrl}/api/v1${login ? ' (401 without a token; with the ID token as Authorization-Extras)' : ''} in ${secs(listedMs)}`;
+    const loggedIn = b.loggedInMs !== undefined ? `OIDC login via ${login!.issuerHost} in ${secs(b.loggedInMs)}, ` : '';
+    const auth = login ? ` (with ${b.authHeaders?.join(' + ')})` : '';
+    return `${api}; in Chromium at ${browserUrl} ${loggedIn}listed in ${secs(b.listedMs)}, terminated${auth} in ${secs(b.terminatedMs)}; client: TERMINATED`;
   } catch (e) {
     // Do not leave a 10-minute workflow behind when the UI could not terminate it.
     await client('terminate', longId, 'e2e web-ui check failed').catch(() => undefined);

@@ -280,10 +280,12 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     const webEnv = web.environment(web.template.spec.containers[0]);
     const oidc = webEnv.TEMPORAL_AUTH_ENABLED === 'true';
     const ingress = ofKind(m, 'Ingress').find((i) => i.spec.tls?.length);
+    // The client starts the workflows in its pool's namespace: the UI lists and terminates them there.
+    const workflowNamespace = clientPod.environment(tsPool.spec.template.spec.containers[0]).TEMPORAL_NAMESPACE || undefined;
     // ['auth', 'token', 'auth'] → 'auth×2, token'
     const summarise = (events: string[]) => [...events.reduce((c, e) => c.set(e, (c.get(e) ?? 0) + 1), new Map<string, number>())]
       .map(([e, n]) => (n > 1 ? `${e}×${n}` : e)).join(', ');
-    await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''}${oidc ? ' after an OIDC login' : ''} a terminate succeeds`, 240, async () => {
+    await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''}${oidc ? ' after an OIDC login' : ''} a terminate succeeds`, 360, async () => {
       let login: Parameters<typeof checkWebUi>[4];
       if (oidc) {
         // The identity provider is the issuer the harness serves (the JWKS host): the UI's client is
@@ -294,21 +296,22 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
         const secretRef = (web.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[])
           .find((e) => e.name === 'TEMPORAL_AUTH_CLIENT_SECRET')?.valueFrom?.secretKeyRef;
         const claim = /permissionsClaimName: (\S+)/.exec(config)?.[1] ?? 'permissions';
-        const uiNamespace = webEnv.TEMPORAL_DEFAULT_NAMESPACE || 'default';
-        // <ns>:write for the workflows; temporal-system:read for GetClusterInfo and ListNamespaces (cluster-scoped reads the UI makes).
+        // <ns>:write for the UI's default namespace and the one the workflows run in; temporal-system:read
+        // for GetClusterInfo and ListNamespaces (the cluster-scoped reads the UI makes on every page).
+        const permissions = [...new Set([webEnv.TEMPORAL_DEFAULT_NAMESPACE || 'default', workflowNamespace].map((ns) => `${ns}:write`)), 'temporal-system:read'];
         const oidcClient = {
           clientId: webEnv.TEMPORAL_AUTH_CLIENT_ID, clientSecret: secretRef ? cluster.secretValue(secretRef.name, secretRef.key) : webEnv.TEMPORAL_AUTH_CLIENT_SECRET ?? '',
-          redirectUris: [webEnv.TEMPORAL_AUTH_CALLBACK_URL], claims: { [claim]: [`${uiNamespace}:write`, 'temporal-system:read'] },
+          redirectUris: [webEnv.TEMPORAL_AUTH_CALLBACK_URL], claims: { [claim]: permissions },
         };
         issuer.addClient(oidcClient);
         const issuerUrl = (webEnv.TEMPORAL_AUTH_ISSUER_URL || webEnv.TEMPORAL_AUTH_PROVIDER_URL).replace(/\/+$/, '');
         login = { issuerHost: issuer.host, issuerAddress: issuer.address, tokens: () => issuer.tokensFor(oidcClient, issuerUrl) };
-        report.notes.push(`Web UI login: ${issuer.host} also acts as the OIDC provider (authorization-code flow without a login form, user e2e-user); client ${oidcClient.clientId} with the secret of ${secretRef ? `${secretRef.name}/${secretRef.key}` : 'the env'}; ID tokens carry "${claim}": ${uiNamespace}:write, temporal-system:read`);
+        report.notes.push(`Web UI login: ${issuer.host} also acts as the OIDC provider (authorization-code flow without a login form, user e2e-user); client ${oidcClient.clientId} with the secret of ${secretRef ? `${secretRef.name}/${secretRef.key}` : 'the env'}; ID tokens carry "${claim}": ${permissions.join(', ')}`);
       }
       const endpoint = ingress ? await startIngress(cluster, ingress) : undefined;
       if (endpoint) report.notes.push(`Ingress ${ingress!.metadata.name}: a TLS-terminating proxy on ${endpoint.address}:443 stands in for the ingress controller; Chromium maps ${endpoint.host} there and accepts its certificate (issued by the harness in place of the ClusterIssuer)`);
       try {
-        const out = await checkWebUi(cluster, web, client, endpoint, login);
+        const out = await checkWebUi(cluster, web, client, endpoint, login, workflowNamespace);
         return oidc ? `${out}; issuer served: ${summarise(issuer!.served)}` : out;
       } catch (e) {
         if (oidc && issuer!.served.length) throw new Error(`${(e as Error).message}; issuer served: ${summarise(issuer!.served)}`);
@@ -319,7 +322,6 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     });
   }
 }
-
 
 /** Waits until every pod passes its readiness probe, pointing Services at ready pods as they come up. */
 async function waitAllReady(cluster: Cluster, pods: Pod[], timeoutMs: number): Promise<void> {

@@ -252,13 +252,16 @@ export interface WebUiLogin {
  * certificate the harness issued in place of the ClusterIssuer's. @default the pod, over plain HTTP
  * @param login when the UI has OIDC login on: the browser logs in through the provider first, and the
  * API listing sends the provider's tokens (Authorization + Authorization-Extras, as the UI does).
+ * @param workflowNamespace where `client` starts workflows (its pool's namespace), which the UI then
+ * lists and terminates in. @default the UI's default namespace
  */
 export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: string[]) => Promise<any>,
-  ingress?: { url: string; host: string; address: string }, login?: WebUiLogin): Promise<string> {
+  ingress?: { url: string; host: string; address: string }, login?: WebUiLogin, workflowNamespace?: string): Promise<string> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
-  const { baseUrl, namespace } = webUiEndpoint(web);
+  const { baseUrl, namespace: uiNamespace } = webUiEndpoint(web);
+  const namespace = workflowNamespace || uiNamespace;
   const stamp = Date.now();
   const longId = `e2e-webui-long-${stamp}`;
   const shortId = `e2e-webui-short-${stamp}`;
@@ -276,12 +279,12 @@ export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: s
       const r = await fetch(`${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows`, { signal: AbortSignal.timeout(10_000) });
       if (r.status !== 401) throw new Error(`GET ${baseUrl}/api/v1/namespaces/${namespace}/workflows without a token answered ${r.status}, want 401`);
     }
-    const listedMs = await listViaUiApi(baseUrl, namespace, { [longId]: 'RUNNING', [shortId]: 'COMPLETED' }, 60_000, apiHeaders);
+    const listedMs = await listViaUiApi(baseUrl, namespace, { [longId]: 'RUNNING', [shortId]: 'COMPLETED' }, 120_000, apiHeaders);
 
     const browserUrl = ingress?.url ?? baseUrl;
     const rules = [...(ingress ? [`MAP ${ingress.host} ${ingress.address}`] : []), ...(login ? [`MAP ${login.issuerHost} ${login.issuerAddress}`] : [])];
     const browserArgs = rules.length ? [`--host-resolver-rules=${rules.join(',')}`, '--ignore-certificate-errors'] : [];
-    const b = await terminateInBrowser(browserUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'), login ? 45_000 : 30_000, browserArgs,
+    const b = await terminateInBrowser(browserUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'), 90_000, browserArgs,
       login && { issuerOrigin: `https://${login.issuerHost}` });
 
     let status = '';

@@ -10,10 +10,11 @@ import { GitOpsChart } from './charts/gitops-chart';
 import { buildTemporalStack } from './charts/temporal-stack';
 import { inventory } from './charts/inventory';
 import { JsonValue, toYaml } from './constructs/yaml';
-import { deployedShardCounts } from './cli/deployed';
+import { deployedServerVersions, deployedShardCounts } from './cli/deployed';
 import { checkOutputFolder, MANIFEST, OutputFolderError, readManifest, replaceOwnedFolders } from './cli/output-folder';
 import { checkOverlaysDir, checkProfileName, listProfiles, LoadOptions, loadSpec, profileSources, SpecError } from './overlays';
 import type { Spec } from './overlays/schema';
+import { compareVersions, parseVersion, upgradePath } from './overlays/versions';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -150,6 +151,30 @@ function checkShardCount(profile: string, spec: Spec, profileDir: string, source
   }
 }
 
+/**
+ * Temporal takes one minor release at a time and never goes back (its schema only moves forward):
+ * against what is deployed, a skipped minor or a downgrade is refused, with the path to take.
+ */
+function checkServerUpgrade(profile: string, spec: Spec, profileDir: string, sources: readonly string[], newCluster: boolean): void {
+  if (newCluster) return;
+  const requested = parseVersion(spec.images.server.tag);
+  if (!requested) return;
+  for (const deployed of deployedServerVersions(profileDir)) {
+    const from = parseVersion(deployed.value);
+    if (!from) continue;
+    const at = `profile "${profile}": images.server.tag: deployed ${deployed.value} (${deployed.source}), requested ${spec.images.server.tag}`;
+    if (compareVersions(requested, from) < 0) {
+      throw new SpecError(profile, `${at}. Temporal cannot be downgraded: the database schema only moves forward. Set it back to ${deployed.value} in ${sources.join(' or ')}; `
+        + 'to return to an older release, restore a backup taken before the upgrade into a new cluster (--new-cluster).');
+    }
+    if (requested.major !== from.major || requested.minor > from.minor + 1) {
+      const path = upgradePath(from, requested);
+      throw new SpecError(profile, `${at}. Temporal upgrades one minor release at a time (schema and server together). Take ${path.join(', then ')}: `
+        + `one commit and rollout each, setting images.server.tag and images.adminTools.tag in ${sources.join(' or ')}.`);
+    }
+  }
+}
+
 /** Runs the CLI; returns the process exit code. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }, env = process.env): number {
   let tmp: string | undefined;
@@ -168,6 +193,7 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     checkDistinctProfiles([...otherProfiles(known, profiles, args.overlaysDir), ...specs], loadOptions);
     for (const { profile, spec } of specs) {
       checkShardCount(profile, spec, path.join(outdir, profile), profileSources(profile, loadOptions), args.newCluster);
+      checkServerUpgrade(profile, spec, path.join(outdir, profile), profileSources(profile, loadOptions), args.newCluster);
     }
 
     fs.mkdirSync(path.dirname(outdir), { recursive: true });

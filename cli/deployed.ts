@@ -6,6 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadAll } from 'js-yaml';
 
 export interface DeployedValue<T> {
   readonly value: T;
@@ -37,6 +38,21 @@ function deployedTexts(profileDir: string): { source: string; texts: string[] }[
     if (texts.length) sources.push({ source: `${rel}/ at git HEAD`, texts });
   }
   return sources;
+}
+
+/** The server version (the frontend Deployment's `app.kubernetes.io/version`) of each deployed copy. */
+export function deployedServerVersions(profileDir: string): DeployedValue<string>[] {
+  return deployedTexts(profileDir).flatMap(({ source, texts }) => {
+    for (const text of texts) {
+      for (const doc of loadAll(text) as { kind?: string; metadata?: { labels?: Record<string, string> } }[]) {
+        const labels = doc?.metadata?.labels;
+        if (doc?.kind === 'Deployment' && labels?.['app.kubernetes.io/component'] === 'frontend' && labels['app.kubernetes.io/version']) {
+          return [{ value: labels['app.kubernetes.io/version'], source }];
+        }
+      }
+    }
+    return [];
+  });
 }
 
 /** The `numHistoryShards` of each deployed copy of the profile (none for a new profile). */

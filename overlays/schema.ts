@@ -13,6 +13,7 @@ import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
 import { annotations, labels } from './metadata-schema';
 import { generatedNameProblems } from './names';
+import { checkImageVersions } from './versions';
 import {
   cidr, deadlineSeconds, dnsLabel, dnsSubdomain, imageSchema, int32, nonNegativeInt, port, portList, positiveInt, resourcesSchema, scaledWorkload, storageSchema,
 } from './primitives';
@@ -179,6 +180,7 @@ export const specSchema = specObject
     }
     checkDatastores(spec, ctx);
     checkSecurity(spec, ctx);
+    checkImageVersions(spec, ctx);
     const seen = new Map<string, number>();
     spec.temporal.namespaces.forEach((ns, i) => {
       if (seen.has(ns.name)) {

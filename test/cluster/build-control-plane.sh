@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Builds a local Kubernetes control plane from the Go module proxy (no container runtime needed):
+#   $K8S_CACHE/kubernetes-$K8S_VERSION/bin/{kube-apiserver,kube-controller-manager,kubectl}
+#   $K8S_CACHE/etcd-$ETCD_VERSION/bin/etcd
+# Versions and the cache root come from versions.env (overridable from the environment).
+#
+# k8s.io/kubernetes cannot be `go install`ed: its go.mod requires the staging modules at v0.0.0 with
+# `replace k8s.io/x => ./staging/src/k8s.io/x`. We build inside a small wrapper module that requires
+# k8s.io/kubernetes vX.Y.Z and replaces every required staging module with its published v0.Y.Z. The
+# replace list is generated from the downloaded go.mod, so bumping K8S_VERSION is all a version change
+# needs. etcd is built the same way from go.etcd.io/etcd/server/v3 (its `=> ../api` style replaces
+# become the published module at the same version).
+#
+# Idempotent: a version folder with a .complete stamp is reused as is (FORCE=1 rebuilds). Each build
+# happens in a staging folder that is renamed into place; the stamp is written last.
+# Environment: BUILD_NICE (default 10), FORCE, GOCACHE/GOMODCACHE (Go's own defaults otherwise).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+NICE=${BUILD_NICE:-10}
+FORCE=${FORCE:-0}
+
+log() { printf '[build-control-plane] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+command -v go >/dev/null || die "go is not on PATH"
+mkdir -p "$K8S_CACHE"
+exec 9>"$K8S_CACHE/.build.lock"
+flock 9
+
+export CGO_ENABLED=0
+# Never let the wrapper module pick up a go.work from a parent folder.
+export GOWORK=off
+
+# Prints the path of the cached go.mod of module@version (downloads the module).
+download_gomod() {
+  local modver=$1 out path
+  # Run outside any module so that `go mod download mod@ver` is a plain cache fill.
+  out=$(cd / && go mod download -json "$modver") || die "go mod download $modver failed: $out"
+  path=$(printf '%s\n' "$out" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -n $path && -f $path ]] || die "no go.mod path for $modver in: $out"
+  printf '%s\n' "$path"
+}
+
+# Reads a go.mod on stdin and prints:
+#   "local <module>"   for every required module that the go.mod replaces with a relative path
+#   "remote <line>"    for every replace line that points at another module version (copied verbatim)
+#   "go <version>"     the go directive, and "godebug <line>" for godebug lines
+parse_gomod() {
+  awk '
+    function handle_replace(line,   n, f, i, arrow) {
+      n = split(line, f, /[ \t]+/)
+      arrow = 0
+      for (i = 1; i <= n; i++) if (f[i] == "=>") { arrow = i; break }
+      if (!arrow) return
+      if (f[arrow + 1] ~ /^\.\.?\//) local_rep[f[1]] = 1
+      else remote[++nremote] = line
+    }
+    { sub(/\/\/.*/, ""); gsub(/^[ \t]+|[ \t]+$/, "") }
+    $0 == "" { next }
+    /^go[ \t]/ { print "go " $2; next }
+    /^godebug[ \t]+\(/ { blk = "godebug"; next }
+    /^godebug[ \t]/ { sub(/^godebug[ \t]+/, ""); print "godebug " $0; next }
+    /^require[ \t]*\(/ { blk = "require"; next }
+    /^replace[ \t]*\(/ { blk = "replace"; next }
+    /^(exclude|retract|tool|ignore)[ \t]*\(/ { blk = "other"; next }
+    /^\)/ { blk = ""; next }
+    /^require[ \t]/ { req[$2] = 1; next }
+    /^replace[ \t]/ { sub(/^replace[ \t]+/, ""); handle_replace($0); next }
+    blk == "require" { req[$1] = 1; next }
+    blk == "replace" { handle_replace($0); next }
+    blk == "godebug" { print "godebug " $0; next }
+    END {
+      for (m in local_rep) if (m in req) print "local " m
+      for (i = 1; i <= nremote; i++) print "remote " remote[i]
+    }
+  '
+}
+
+# time_step NAME LOGDIR CMD...: runs CMD (niced), prints wall time and, where GNU time exists, the
+# largest single process max RSS (go build runs the compiler/linker as child processes).
+time_step() {
+  local name=$1 logdir=$2; shift 2
+  local start end rc=0
+  start=$(date +%s)
+  if [[ -x /usr/bin/time ]]; then
+    nice -n "$NICE" /usr/bin/time -f '%M' -o "$logdir/$name.maxrss" "$@" >"$logdir/$name.log" 2>&1 || rc=$?
+  else
+    nice -n "$NICE" "$@" >"$logdir/$name.log" 2>&1 || rc=$?
+  fi
+  end=$(date +%s)
+  local rss="n/a"
+  [[ -s $logdir/$name.maxrss ]] && rss="$(( $(tail -n1 "$logdir/$name.maxrss") / 1024 )) MiB"
+  printf '%s\t%ss\tmaxrss=%s\trc=%s\n' "$name" "$((end - start))" "$rss" "$rc" | tee -a "$logdir/timings.tsv" >&2
+  if [[ $rc -ne 0 ]]; then
+    tail -n 40 "$logdir/$name.log" >&2
+    die "$name failed (log: $logdir/$name.log)"
+  fi
+}
+
+# write_wrapper DIR MODULE VERSION REPLACE_VERSION GOMOD_PATH PACKAGES...
+write_wrapper() {
+  local dir=$1 mod=$2 ver=$3 repver=$4 gomod=$5; shift 5
+  local parsed godir
+  parsed=$(parse_gomod <"$gomod")
+  godir=$(printf '%s\n' "$parsed" | awk '$1 == "go" {print $2; exit}')
+  [[ -n $godir ]] || die "no go directive in $gomod"
+  mkdir -p "$dir"
+  {
+    echo "// Generated by test/cluster/build-control-plane.sh from $mod@$ver's go.mod; do not edit."
+    echo "module local/temporal-cdk8s-cluster-build"
+    echo
+    echo "go $godir"
+    printf '%s\n' "$parsed" | awk '$1 == "godebug" {sub(/^godebug /, ""); print "godebug " $0}'
+    echo
+    echo "require $mod $ver"
+    echo
+    echo "replace ("
+    printf '%s\n' "$parsed" | awk -v v="$repver" '$1 == "local" {printf "\t%s => %s %s\n", $2, $2, v}' | sort
+    printf '%s\n' "$parsed" | awk '$1 == "remote" {sub(/^remote /, ""); print "\t" $0}'
+    echo ")"
+  } >"$dir/go.mod"
+  {
+    echo "//go:build tools"
+    echo
+    echo "// Package tools pins the commands this wrapper builds."
+    echo "package tools"
+    echo
+    echo "import ("
+    local p
+    for p in "$@"; do echo "	_ \"$p\""; done
+    echo ")"
+  } >"$dir/tools.go"
+  log "wrapper $dir/go.mod: go $godir, $(grep -c ' => ' "$dir/go.mod") replaces"
+}
+
+# is_complete DEST BINARIES...: true when DEST has its stamp and every binary.
+is_complete() {
+  local dest=$1; shift
+  [[ $FORCE != 1 && -f $dest/.complete ]] || return 1
+  local b
+  for b in "$@"; do [[ -x $dest/bin/$b ]] || return 1; done
+}
+
+finish() {
+  local staging=$1 dest=$2 stamp_text=$3
+  rm -rf "$dest"
+  mv "$staging" "$dest"
+  printf '%s\n' "$stamp_text" >"$dest/.complete.tmp"
+  mv "$dest/.complete.tmp" "$dest/.complete"
+}
+
+build_kubernetes() {
+  local dest="$K8S_CACHE/kubernetes-$K8S_VERSION"
+  if is_complete "$dest" kube-apiserver kube-controller-manager kubectl; then
+    log "kubernetes $K8S_VERSION: cached in $dest"
+    return 0
+  fi
+  [[ $K8S_VERSION =~ ^v1\.([0-9]+)\.([0-9]+)(-.*)?$ ]] || die "K8S_VERSION must look like v1.Y.Z, got $K8S_VERSION"
+  local minor=${BASH_REMATCH[1]} pre=${BASH_REMATCH[3]}
+  local staging_ver="v0.${K8S_VERSION#v1.}"
+  local staging="$K8S_CACHE/.staging-kubernetes-$K8S_VERSION"
+  rm -rf "$staging"
+  mkdir -p "$staging/bin" "$staging/logs"
+  local t0; t0=$(date +%s)
+  log "kubernetes $K8S_VERSION (staging modules $staging_ver) -> $dest"
+
+  local gomod; gomod=$(download_gomod "k8s.io/kubernetes@$K8S_VERSION")
+  local cmds=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
+  write_wrapper "$staging/wrapper" k8s.io/kubernetes "$K8S_VERSION" "$staging_ver" "$gomod" "${cmds[@]}"
+
+  # Version stamping as in kubernetes' hack/lib/version.sh (the module proxy has no commit id).
+  local build_date
+  build_date=$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "${gomod%.mod}.info")
+  [[ -n $build_date ]] || build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  local ldflags="-s -w" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=${minor}${pre:++}"
+    ldflags+=" -X $p.gitTreeState=clean -X $p.buildDate=$build_date"
+  done
+
+  (
+    cd "$staging/wrapper"
+    time_step kubernetes-go-mod-tidy "$staging/logs" go mod tidy
+    local c
+    for c in "${cmds[@]}"; do
+      time_step "${c##*/}" "$staging/logs" go build -trimpath -ldflags "$ldflags" -o "$staging/bin/${c##*/}" "$c"
+    done
+  )
+  [[ $("$staging/bin/kube-apiserver" --version) == "Kubernetes $K8S_VERSION" ]] || die "kube-apiserver --version mismatch"
+  "$staging/bin/kubectl" version --client >/dev/null || die "kubectl does not run"
+  local t1; t1=$(date +%s)
+  finish "$staging" "$dest" "kubernetes $K8S_VERSION built $(date -u +%FT%TZ) with $(go env GOVERSION) in $((t1 - t0))s"
+  log "kubernetes $K8S_VERSION: done in $((t1 - t0))s"
+}
+
+build_etcd() {
+  local dest="$K8S_CACHE/etcd-$ETCD_VERSION"
+  if is_complete "$dest" etcd; then
+    log "etcd $ETCD_VERSION: cached in $dest"
+    return 0
+  fi
+  local staging="$K8S_CACHE/.staging-etcd-$ETCD_VERSION"
+  rm -rf "$staging"
+  mkdir -p "$staging/bin" "$staging/logs"
+  local t0; t0=$(date +%s)
+  log "etcd $ETCD_VERSION -> $dest"
+  local gomod; gomod=$(download_gomod "go.etcd.io/etcd/server/v3@$ETCD_VERSION")
+  write_wrapper "$staging/wrapper" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$ETCD_VERSION" "$gomod" go.etcd.io/etcd/server/v3
+  (
+    cd "$staging/wrapper"
+    time_step etcd-go-mod-tidy "$staging/logs" go mod tidy
+    time_step etcd "$staging/logs" go build -trimpath -ldflags "-s -w" -o "$staging/bin/etcd" go.etcd.io/etcd/server/v3
+  )
+  [[ $("$staging/bin/etcd" --version) == *"etcd Version: ${ETCD_VERSION#v}"* ]] || die "etcd --version mismatch"
+  local t1; t1=$(date +%s)
+  finish "$staging" "$dest" "etcd $ETCD_VERSION built $(date -u +%FT%TZ) with $(go env GOVERSION) in $((t1 - t0))s"
+  log "etcd $ETCD_VERSION: done in $((t1 - t0))s"
+}
+
+build_etcd
+build_kubernetes
+printf 'KUBE_BIN_DIR=%s\nETCD_BIN_DIR=%s\n' "$KUBE_BIN_DIR" "$ETCD_BIN_DIR"

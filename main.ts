@@ -167,7 +167,8 @@ function checkServerUpgrade(profile: string, spec: Spec, profileDir: string, sou
       throw new SpecError(profile, `${at}. Temporal cannot be downgraded: the database schema only moves forward. Set it back to ${deployed.value} in ${sources.join(' or ')}; `
         + 'to return to an older release, restore a backup taken before the upgrade into a new cluster (--new-cluster).');
     }
-    if (requested.major !== from.major || requested.minor > from.minor + 1) {
+    // One minor at a time, from the newest patch of the current minor (Temporal's upgrade guide).
+    if (requested.major !== from.major || upgradePath(from, requested).length > 1) {
       const path = upgradePath(from, requested);
       throw new SpecError(profile, `${at}. Temporal upgrades one minor release at a time (schema and server together). Take ${path.join(', then ')}: `
         + `one commit and rollout each, setting images.server.tag and images.adminTools.tag in ${sources.join(' or ')}.`);

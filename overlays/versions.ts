@@ -29,12 +29,17 @@ export const LATEST_PATCH: Readonly<Record<string, string>> = {
 /** The Web UI the official Helm chart pairs with each server minor (its `web.image`): the oldest UI this project accepts. */
 export const MIN_UI: Readonly<Record<string, string>> = { '1.31': '2.52.0' };
 
-/** The releases to take, one commit each, from `deployed` to `requested` (the last is `requested`). */
+/**
+ * The releases to take, one commit each, from `deployed` to `requested` (the last is `requested`).
+ * Temporal's upgrade guide: first the newest patch of the current minor, then each next minor at its
+ * newest patch.
+ */
 export function upgradePath(deployed: Version, requested: Version): string[] {
   const steps: string[] = [];
-  for (let minor = deployed.minor + 1; minor < requested.minor; minor++) {
-    steps.push(LATEST_PATCH[`${deployed.major}.${minor}`] ?? `${deployed.major}.${minor}.x (its newest patch)`);
-  }
+  const newestOf = (minor: number) => LATEST_PATCH[`${deployed.major}.${minor}`];
+  const current = newestOf(deployed.minor);
+  if (requested.minor > deployed.minor && current && compareVersions(parseVersion(current)!, deployed) > 0) steps.push(current);
+  for (let minor = deployed.minor + 1; minor < requested.minor; minor++) steps.push(newestOf(minor) ?? `${deployed.major}.${minor}.x (its newest patch)`);
   return [...steps, formatVersion(requested)];
 }
 

@@ -25,13 +25,15 @@ function pinned(server: string, tools = server, ui?: string): string {
   return file;
 }
 
-test('one minor at a time: 1.29 → 1.31 is refused with the releases to take; 1.30 → 1.31 is fine', () => {
+test('one minor at a time, from the newest patch: 1.29 → 1.31 and 1.30.4 → 1.31 are refused with the releases to take; 1.30.9 → 1.31 is fine', () => {
   expect(synth('--overlay', pinned('1.29.1')).code).toBe(0);
   const skip = synth();
   expect(skip.code).toBe(1);
   expect(skip.err).toContain('profile "staging": images.server.tag: deployed 1.29.1');
   expect(skip.err).toContain('requested 1.31.2');
   expect(skip.err).toContain('Take 1.30.9, then 1.31.2: one commit and rollout each');
+  expect(synth('--overlay', pinned('1.30.4'), '--new-cluster').code).toBe(0);
+  expect(synth().err).toContain('Take 1.30.9, then 1.31.2');
   expect(synth('--overlay', pinned('1.30.9')).code).toBe(0);
   expect(synth().code).toBe(0);
 });
@@ -60,6 +62,8 @@ test.each([
 
 test('upgrade paths take each minor at its newest known patch', () => {
   expect(upgradePath(parseVersion('1.28.1')!, parseVersion('1.31.2')!)).toEqual(['1.29.1', '1.30.9', '1.31.2']);
+  // First the newest patch of the current minor.
+  expect(upgradePath(parseVersion('1.30.4')!, parseVersion('1.31.2')!)).toEqual(['1.30.9', '1.31.2']);
   expect(upgradePath(parseVersion('1.31.2')!, parseVersion('1.31.5')!)).toEqual(['1.31.5']);
   expect(parseVersion('1.31.2-dsql.1')).toEqual({ major: 1, minor: 31, patch: 2 });
 });

@@ -80,14 +80,22 @@ for ns in "${namespaces[@]}"; do
   k -n "$ns" get sts,job,cronjob -o custom-columns='KIND:.kind,NAME:.metadata.name,DESIRED:.spec.replicas,CURRENT:.status.replicas,JOB_ACTIVE:.status.active' 2>&1
   echo "-- Pods (no nodes: Pending is expected)"
   k -n "$ns" get pods -o custom-columns='POD:.metadata.name,OWNER:.metadata.ownerReferences[0].kind,PHASE:.status.phase,SA:.spec.serviceAccountName' 2>&1
-  echo "-- Warning events"
-  ev=$(k -n "$ns" get events --field-selector type=Warning \
-    -o custom-columns='OBJECT:.involvedObject.kind,NAME:.involvedObject.name,REASON:.reason,COUNT:.count,MESSAGE:.message' 2>&1)
-  if [[ -z $ev || $ev == "No resources found"* ]]; then
-    echo "(none)"
-  else
-    printf '%s\n' "$ev"
-    failed=1
+  echo "-- Warning events (HPA metric events are expected: there is no metrics-server)"
+  ev=$(k -n "$ns" get events --field-selector type=Warning --no-headers \
+    -o custom-columns='OBJECT:.involvedObject.kind,NAME:.involvedObject.name,REASON:.reason,COUNT:.count,MESSAGE:.message' 2>&1 |
+    grep -v '^No resources found')
+  unexpected=$(printf '%s\n' "$ev" | grep -Ev '^HorizontalPodAutoscaler +[^ ]+ +(FailedGetResourceMetric|FailedComputeMetricsReplicas|FailedGetPodsMetric|FailedGetExternalMetric) ' | grep -v '^$')
+  printf '%s\n' "${ev:-(none)}"
+  [[ -z $unexpected ]] || { echo "unexpected Warning events: $(printf '%s\n' "$unexpected" | wc -l)"; failed=1; }
+  # Negative control: a bare Pod must be refused where the namespace enforces a PodSecurity level.
+  if [[ -n $(k get ns "$ns" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null) ]]; then
+    canary=$(k -n "$ns" run psa-canary --image=example.invalid/canary --restart=Never --dry-run=server -o name 2>&1)
+    if [[ $canary == *"violates PodSecurity"* ]]; then
+      echo "-- PodSecurity canary (server dry-run of a bare Pod): refused as expected: $canary"
+    else
+      echo "-- PodSecurity canary NOT refused: $canary"
+      failed=1
+    fi
   fi
 done
 

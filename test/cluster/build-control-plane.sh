@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a local Kubernetes control plane from the Go module proxy (no container runtime needed):
 #   $K8S_CACHE/kubernetes-$K8S_VERSION/bin/{kube-apiserver,kube-controller-manager,kubectl}
-#   $K8S_CACHE/etcd-$ETCD_VERSION/bin/etcd
+#   $K8S_CACHE/etcd-$CLUSTER_ETCD_VERSION/bin/etcd
 # Versions and the cache root come from versions.env (overridable from the environment).
 #
 # k8s.io/kubernetes cannot be `go install`ed: its go.mod requires the staging modules at v0.0.0 with
@@ -198,27 +198,27 @@ build_kubernetes() {
 }
 
 build_etcd() {
-  local dest="$K8S_CACHE/etcd-$ETCD_VERSION"
+  local dest="$K8S_CACHE/etcd-$CLUSTER_ETCD_VERSION"
   if is_complete "$dest" etcd; then
-    log "etcd $ETCD_VERSION: cached in $dest"
+    log "etcd $CLUSTER_ETCD_VERSION: cached in $dest"
     return 0
   fi
-  local staging="$K8S_CACHE/.staging-etcd-$ETCD_VERSION"
+  local staging="$K8S_CACHE/.staging-etcd-$CLUSTER_ETCD_VERSION"
   rm -rf "$staging"
   mkdir -p "$staging/bin" "$staging/logs"
   local t0; t0=$(date +%s)
-  log "etcd $ETCD_VERSION -> $dest"
-  local gomod; gomod=$(download_gomod "go.etcd.io/etcd/server/v3@$ETCD_VERSION")
-  write_wrapper "$staging/wrapper" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$ETCD_VERSION" "$gomod" go.etcd.io/etcd/server/v3
+  log "etcd $CLUSTER_ETCD_VERSION -> $dest"
+  local gomod; gomod=$(download_gomod "go.etcd.io/etcd/server/v3@$CLUSTER_ETCD_VERSION")
+  write_wrapper "$staging/wrapper" go.etcd.io/etcd/server/v3 "$CLUSTER_ETCD_VERSION" "$CLUSTER_ETCD_VERSION" "$gomod" go.etcd.io/etcd/server/v3
   (
     cd "$staging/wrapper"
     time_step etcd-go-mod-tidy "$staging/logs" go mod tidy
     time_step etcd "$staging/logs" go build -trimpath -ldflags "-s -w" -o "$staging/bin/etcd" go.etcd.io/etcd/server/v3
   )
-  [[ $("$staging/bin/etcd" --version) == *"etcd Version: ${ETCD_VERSION#v}"* ]] || die "etcd --version mismatch"
+  [[ $("$staging/bin/etcd" --version) == *"etcd Version: ${CLUSTER_ETCD_VERSION#v}"* ]] || die "etcd --version mismatch"
   local t1; t1=$(date +%s)
-  finish "$staging" "$dest" "etcd $ETCD_VERSION built $(date -u +%FT%TZ) with $(go env GOVERSION) in $((t1 - t0))s"
-  log "etcd $ETCD_VERSION: done in $((t1 - t0))s"
+  finish "$staging" "$dest" "etcd $CLUSTER_ETCD_VERSION built $(date -u +%FT%TZ) with $(go env GOVERSION) in $((t1 - t0))s"
+  log "etcd $CLUSTER_ETCD_VERSION: done in $((t1 - t0))s"
 }
 
 build_etcd

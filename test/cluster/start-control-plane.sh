@@ -7,9 +7,10 @@
 # /var/tmp/temporal-cdk8s-cluster, and is recreated on every start. Stop with stop-control-plane.sh.
 # On success prints `export KUBECONFIG=...` on stdout.
 #
-# Environment: CLUSTER_STATE, ETCD_PORT (23790), ETCD_PEER_PORT (23800), APISERVER_PORT (16443),
-# KCM_PORT (16257), SERVICE_CIDR (10.96.0.0/16: virtual ClusterIPs only, nothing is routed),
-# READY_TIMEOUT seconds (180).
+# Environment (CLUSTER_ prefix: etcd reads any ETCD_* variable as a flag): CLUSTER_STATE,
+# CLUSTER_ETCD_PORT (23790), CLUSTER_ETCD_PEER_PORT (23800), CLUSTER_APISERVER_PORT (16443),
+# CLUSTER_KCM_PORT (16257), CLUSTER_SERVICE_CIDR (10.96.0.0/16: virtual ClusterIPs only, nothing is
+# routed), CLUSTER_SERVICE_IP (10.96.0.1), CLUSTER_READY_TIMEOUT seconds (180).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,13 +18,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/versions.env"
 
 STATE=${CLUSTER_STATE:-/var/tmp/temporal-cdk8s-cluster}
-ETCD_PORT=${ETCD_PORT:-23790}
-ETCD_PEER_PORT=${ETCD_PEER_PORT:-23800}
-APISERVER_PORT=${APISERVER_PORT:-16443}
-KCM_PORT=${KCM_PORT:-16257}
-SERVICE_CIDR=${SERVICE_CIDR:-10.96.0.0/16}
-SERVICE_IP=${SERVICE_IP:-10.96.0.1} # first address of SERVICE_CIDR, for the serving cert's SANs
-READY_TIMEOUT=${READY_TIMEOUT:-180}
+ETCD_PORT=${CLUSTER_ETCD_PORT:-23790}
+ETCD_PEER_PORT=${CLUSTER_ETCD_PEER_PORT:-23800}
+APISERVER_PORT=${CLUSTER_APISERVER_PORT:-16443}
+KCM_PORT=${CLUSTER_KCM_PORT:-16257}
+SERVICE_CIDR=${CLUSTER_SERVICE_CIDR:-10.96.0.0/16}
+SERVICE_IP=${CLUSTER_SERVICE_IP:-10.96.0.1} # first address of SERVICE_CIDR, for the serving cert's SANs
+READY_TIMEOUT=${CLUSTER_READY_TIMEOUT:-180}
 
 log() { printf '[start-control-plane] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -167,6 +168,7 @@ start kube-controller-manager "$KUBE_BIN_DIR/kube-controller-manager" \
   --kubeconfig "$STATE/kube-controller-manager.kubeconfig" \
   --authentication-kubeconfig "$STATE/kube-controller-manager.kubeconfig" \
   --authorization-kubeconfig "$STATE/kube-controller-manager.kubeconfig" \
+  --authentication-skip-lookup=true \
   --bind-address 127.0.0.1 \
   --secure-port "$KCM_PORT" \
   --service-account-private-key-file "$pki/sa.key" \

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Cluster } from './harness/cluster';
 import { Binaries, Images } from './harness/images';
@@ -14,6 +15,8 @@ import { Network } from './harness/network';
 import { Report } from './harness/report';
 import { s3Archival } from './harness/s3';
 import { runScenario } from './scenario';
+import { runUpgrade } from './upgrade';
+import { LATEST_PATCH, parseVersion } from '../../overlays/versions';
 
 /** The project checkout (this file runs from a bundle under .build/, so it is found, not assumed). */
 function projectRoot(): string {
@@ -33,8 +36,9 @@ const ADMIN_TOOLS_CLI: Record<string, string> = { '1.31.2': '1.7.2' };
 /** Elasticsearch is in no registry these machines reach; OpenSearch 2 (a documented visibility store since 1.30.1) stands in. */
 const OPENSEARCH_VERSION = '2.19.6';
 
-function parseArgs(argv: string[]): { profiles: string[]; keep: boolean; hold: boolean; dist: string } {
+function parseArgs(argv: string[]): { profiles: string[]; keep: boolean; hold: boolean; dist: string; upgrade: boolean } {
   const profiles: string[] = [];
+  let upgrade = false;
   let dist = path.join(root, 'dist');
   let keep = false;
   let hold = false;
@@ -44,15 +48,17 @@ function parseArgs(argv: string[]): { profiles: string[]; keep: boolean; hold: b
     else if (a.startsWith('--profile=')) profiles.push(...a.slice('--profile='.length).split(',').filter(Boolean));
     else if (a === '--keep') keep = true;
     else if (a === '--hold') hold = true;
+    else if (a === '--upgrade') upgrade = true;
     else if (a === '--dist') dist = path.resolve(argv[++i] ?? '');
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run e2e -- [--profile dev|staging|production]... [--dist dir] [--keep] [--hold]\n'
+      console.log('usage: npm run e2e -- [--profile dev|staging|production]... [--dist dir] [--upgrade] [--keep] [--hold]\n'
+        + '  --upgrade: start the profile synthesized at the previous minor release, then apply dist/ as an upgrade\n'
         + '  boots dist/<profile> with the real Temporal binaries and checks it; --keep leaves the run folder for inspection;\n'
         + '  --hold keeps each cluster running after its checks until SIGUSR2 (pods: ip netns list, logs in the run folder)');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  return { profiles: profiles.length ? profiles : ['dev', 'staging', 'production'], keep, hold, dist };
+  return { profiles: profiles.length ? profiles : ['dev', 'staging', 'production'], keep, hold, dist, upgrade };
 }
 
 /** The image tag a profile deploys for a repository (the binaries are built at that version). */
@@ -90,7 +96,8 @@ async function main(): Promise<number> {
 
   for (const profile of args.profiles) {
     const manifests = loadManifests(args.dist, profile);
-    const report = new Report(profile, (l) => console.log(l));
+    const report = new Report(args.upgrade ? `${profile} upgrade` : profile, (l) => console.log(l));
+    let previous: ReturnType<typeof loadManifests> | undefined;
     reports.push(report);
     let bin: Binaries | undefined;
     await report.step('build or reuse the binaries (cached per version)', 5400, async () => {
@@ -133,19 +140,34 @@ async function main(): Promise<number> {
           'ghcr.io/example-org/temporal-ruby-worker': tsApp,
         },
       };
-      return `server ${server}, ui ${ui}, CLI ${fs.readFileSync(path.join(cliDir, 'VERSION'), 'utf8').trim()}`;
+      if (args.upgrade) {
+        // The previous minor's newest patch, synthesized from this checkout with only the two tags changed.
+        const v = parseVersion(server)!;
+        const prev = LATEST_PATCH[`${v.major}.${v.minor - 1}`];
+        if (!prev) throw new Error(`no previous release of ${server} in overlays/versions.ts LATEST_PATCH`);
+        run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', prev, '--ui', ui, '--cli', cli], { TEMPORAL_E2E_CACHE: cacheDir });
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), `temporal-cdk8s-upgrade-${profile}-`));
+        fs.writeFileSync(path.join(work, 'previous.yaml'), `images:\n  server:\n    tag: "${prev}"\n  adminTools:\n    tag: "${prev}"\n`);
+        run(process.execPath, [path.join(root, 'scripts', 'synth.js'), '--quiet', '--profile', profile, '--overlay', path.join(work, 'previous.yaml'),
+          '--outdir', path.join(work, 'dist'), '--new-cluster']);
+        previous = loadManifests(path.join(work, 'dist'), profile);
+        report.notes.push(`upgrade: from ${prev} (dist synthesized from this checkout with images.server/adminTools.tag ${prev}) to ${server} (${args.dist}); CLI ${cli} build for both`);
+      }
+      return `server ${server}${previous ? ` and ${tagOf(previous.objects, 'temporalio/server')}` : ''}, ui ${ui}, CLI ${fs.readFileSync(path.join(cliDir, 'VERSION'), 'utf8').trim()}`;
     });
     if (!bin) continue;
     const images = new Images(bin, path.join(e2eDir, 'harness', 'image-files'));
     const runDir = path.join('/var/tmp', `temporal-cdk8s-e2e${process.env.TEMPORAL_E2E_NET ?? ''}`, profile);
-    cluster = new Cluster(manifests, runDir, images, (l) => console.log(l));
+    cluster = new Cluster(previous ?? manifests, runDir, images, (l) => console.log(l));
     if (cluster.userSecrets.length) report.notes.push(`Secrets a user creates before applying, generated by the harness: ${cluster.userSecrets.join('; ')}`);
     try {
-      await runScenario(cluster, report, {
+      const opts = {
         tsWorkerDir: bin.appImages['ghcr.io/example-org/temporal-ruby-worker'](undefined).binds[0].src,
         serverBinary: path.join(bin.serverDir, 'bin', 'temporal-server'),
         s3Binary: path.join(cacheDir, 's3-1.2.0', 'bin', 's3-emulator'),
-      });
+      };
+      if (previous) await runUpgrade(cluster, report, opts, manifests);
+      else await runScenario(cluster, report, opts);
       if (args.hold) {
         console.log(`holding ${profile}: run folder ${runDir}; kill -USR2 ${process.pid} to go on`);
         await new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve()));
@@ -156,7 +178,7 @@ async function main(): Promise<number> {
       cluster = undefined;
       if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
     }
-    report.write(path.join(outDir, `${profile}.md`));
+    report.write(path.join(outDir, `${profile}${args.upgrade ? '-upgrade' : ''}.md`));
     console.log(`\n${report.table()}`);
   }
   const failed = reports.filter((r) => r.failed).map((r) => r.profile);

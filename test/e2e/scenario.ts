@@ -26,7 +26,29 @@ export interface ScenarioOptions {
 const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';
 const SERVER_ROLES = ['frontend', 'internal-frontend', 'history', 'matching', 'worker'];
 
+/** A profile that is up: its pods and how to run operator and SDK client commands in it. */
+export interface Running {
+  readonly rolePods: Map<string, Pod[]>;
+  readonly clientPods: Map<string, Pod>;
+  readonly admin: (argv: string[], timeout?: number) => Promise<string>;
+  readonly client: (...argv: string[]) => Promise<any>;
+  readonly clientPod: Pod;
+  readonly tsPool: K8sObject;
+  readonly pools: K8sObject[];
+  readonly isJvmTls: (d: K8sObject) => boolean;
+  /** The identity provider the harness stands up when the profile has authorization. */
+  readonly issuer?: Issuer;
+  /** The rendered Temporal config file. */
+  readonly config: string;
+}
+
 export async function runScenario(cluster: Cluster, report: Report, opts: ScenarioOptions): Promise<void> {
+  const running = await bringUp(cluster, report, opts);
+  if (running) await runChecks(cluster, report, opts, running);
+}
+
+/** Every wave of the profile, in order; undefined when a step failed (the report says which). */
+export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOptions): Promise<Running | undefined> {
   const m = cluster.manifests;
   const deployments = ofKind(m, 'Deployment');
   const jobs = ofKind(m, 'Job').sort((a, b) => wave(a) - wave(b));
@@ -78,7 +100,7 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
       }
       return done.join('; ');
     });
-    if (!outside) return;
+    if (!outside) return undefined;
   }
 
   const ok = await report.step(`wave ${Math.min(...ofKind(m, 'StatefulSet').map(wave))}: datastores ready (StatefulSets)`, 300, async () => {
@@ -96,7 +118,7 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     await cluster.refreshServices();
     return out.join(', ');
   });
-  if (!ok) return;
+  if (!ok) return undefined;
 
   const roles = deployments.filter((d) => SERVER_ROLES.includes(component(d)));
   const roleWave = Math.min(...roles.map(wave));
@@ -107,7 +129,7 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     return report.step(`wave ${wave(job)}: Job ${job.metadata.name}${what}`, deadline, () => cluster.newPod(job).complete(deadline * 1000));
   };
 
-  for (const job of jobs.filter((j) => wave(j) < roleWave)) if (!(await runJob(job, ''))) return;
+  for (const job of jobs.filter((j) => wave(j) < roleWave)) if (!(await runJob(job, ''))) return undefined;
 
   const rolePods = new Map<string, Pod[]>();
   const rolesUp = await report.step(`wave ${roleWave}: Temporal roles ready (two history pods)`, 240, async () => {
@@ -126,9 +148,9 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     const restarts = [...rolePods.values()].flat().flatMap((p) => [...p.restarts].map(([c, n]) => `${p.name}/${c} restarted ${n}×`));
     return [...rolePods].map(([r, p]) => `${r}×${p.length}`).join(', ') + (restarts.length ? `; ${restarts.join(', ')} (as the kubelet restarts a role that started before the frontend)` : '');
   });
-  if (!rolesUp) return;
+  if (!rolesUp) return undefined;
 
-  for (const job of jobs.filter((j) => wave(j) > roleWave && wave(j) <= clientWave)) if (!(await runJob(job, ' (real temporal CLI)'))) return;
+  for (const job of jobs.filter((j) => wave(j) > roleWave && wave(j) <= clientWave)) if (!(await runJob(job, ' (real temporal CLI)'))) return undefined;
 
   const clientPods = new Map<string, Pod>();
   const clientsUp = await report.step(`wave ${clientWave}: admin tools, Web UI and worker pools running`, 180, async () => {
@@ -141,7 +163,7 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     await waitAllReady(cluster, [...clientPods.values()].filter((p) => p.labels['app.kubernetes.io/component'] !== 'worker-pool'), 150_000);
     return [...clientPods.keys()].join(', ');
   });
-  if (!clientsUp) return;
+  if (!clientsUp) return undefined;
 
   // Operator commands run where an operator would: the admin-tools pod, or (when the profile renders
   // none) a pod of the namespace Job's template, which has the same image, address and certificates.
@@ -179,7 +201,7 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     return env.some((e) => e.name === 'JAVA_TOOL_OPTIONS') && env.some((e) => e.name === 'TEMPORAL_TLS' && e.value === 'true');
   };
   const tsPool = pools.find((d) => !isJvmTls(d));
-  if (!tsPool) return;
+  if (!tsPool) return undefined;
   // A pod of the pool's own template runs the client: the same env, certificates and API key.
   const clientPod = cluster.newPod(tsPool);
   const client = async (...argv: string[]) => {
@@ -189,6 +211,14 @@ export async function runScenario(cluster: Cluster, report: Report, opts: Scenar
     return JSON.parse(last);
   };
 
+  return { rolePods, clientPods, admin, client, clientPod, tsPool, pools, isJvmTls, issuer, config };
+}
+
+/** The checks that only a running system can answer. */
+export async function runChecks(cluster: Cluster, report: Report, opts: ScenarioOptions, running: Running): Promise<void> {
+  const m = cluster.manifests;
+  const deployments = ofKind(m, 'Deployment');
+  const { rolePods, clientPods, admin, client, clientPod, tsPool, pools, isJvmTls, issuer, config } = running;
   await report.step(`workflow with an activity on pool ${tsPool.metadata.name} (TypeScript SDK worker configured from the pool env)`, 120, async () => {
     // Each frontend caches the namespace registry (refreshed every 10 s): a namespace the Job just
     // registered can be unknown to it for that long, as it is to any client right after an install.

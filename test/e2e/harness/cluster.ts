@@ -24,10 +24,38 @@ export class Cluster {
   private readonly children = new Set<ChildProcess>();
   private readonly podCount = new Map<string, number>();
 
-  constructor(readonly manifests: ProfileManifests, readonly runDir: string, readonly images: Images, readonly log: (line: string) => void) {
+  private current: ProfileManifests;
+
+  /** What is applied now: the manifests the cluster started from, or the last `apply`. */
+  get manifests(): ProfileManifests {
+    return this.current;
+  }
+
+  constructor(manifests: ProfileManifests, readonly runDir: string, readonly images: Images, readonly log: (line: string) => void) {
+    this.current = manifests;
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(runDir, 'logs'), { recursive: true });
     fs.chmodSync(runDir, 0o755);
+    this.loadObjects(manifests);
+    for (const [name, data] of new CertManager(manifests.objects, path.join(runDir, 'pki')).issueAll()) this.secrets.set(name, data);
+    this.materialiseExternalSecrets();
+    this.userSecrets = this.createUserSecrets();
+  }
+
+  /**
+   * `kubectl apply` of another output of the same profile (an upgrade): ConfigMaps and rendered
+   * Secrets are replaced, ExternalSecrets synced again; issued certificates stay, as cert-manager keeps
+   * a certificate whose spec did not change. Running pods keep what they mounted; new pods see the new
+   * objects.
+   */
+  apply(next: ProfileManifests): void {
+    if (next.namespace !== this.current.namespace) throw new Error(`apply: namespace ${next.namespace} is not ${this.current.namespace}`);
+    this.current = next;
+    this.loadObjects(next);
+    this.materialiseExternalSecrets();
+  }
+
+  private loadObjects(manifests: ProfileManifests): void {
     for (const cm of ofKind(manifests, 'ConfigMap')) {
       this.configMaps.set(cm.metadata.name, Object.fromEntries([
         ...Object.entries(cm.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
@@ -40,9 +68,6 @@ export class Cluster {
         ...Object.entries(s.stringData ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
       ]));
     }
-    for (const [name, data] of new CertManager(manifests.objects, path.join(runDir, 'pki')).issueAll()) this.secrets.set(name, data);
-    this.materialiseExternalSecrets();
-    this.userSecrets = this.createUserSecrets();
   }
 
   /** Secrets the README tells the user to create before applying (referenced, provided by nothing rendered). */

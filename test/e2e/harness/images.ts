@@ -51,17 +51,24 @@ export class Images {
    */
   systemTrust?: string;
 
+  /** The server build of a release: server-<tag> beside the profile's own (an upgrade runs two). */
+  private serverDir(tag: string): string {
+    const dir = path.join(path.dirname(this.bin.serverDir), `server-${tag.replace(/@sha256:.*/, '')}`);
+    return fs.existsSync(dir) ? dir : this.bin.serverDir;
+  }
+
   runtime(image: string): ImageRuntime {
     const repo = image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^/:]+$/, '');
     const tag = image.slice(repo.length + 1);
     const note = (s: string) => this.substitutions.add(s);
+    const serverDir = this.serverDir(tag);
     switch (repo) {
       case 'temporalio/server':
-        note(`${image}: temporal-server built from go.temporal.io/server (${path.basename(this.bin.serverDir)}); the image's /etc/temporal/entrypoint.sh is the module's docker/scripts/sh/entrypoint.sh, run by bash (it uses pipefail, which the image's busybox sh has and Debian's dash lacks)`);
+        note(`${image}: temporal-server built from go.temporal.io/server (${path.basename(serverDir)}); the image's /etc/temporal/entrypoint.sh is the module's docker/scripts/sh/entrypoint.sh, run by bash (it uses pipefail, which the image's busybox sh has and Debian's dash lacks)`);
         return {
           binds: [
-            { src: path.join(this.bin.serverDir, 'bin'), dst: '/opt/temporal/bin' },
-            { src: path.join(this.bin.serverDir, 'entrypoint.sh'), dst: '/etc/temporal/entrypoint.sh' },
+            { src: path.join(serverDir, 'bin'), dst: '/opt/temporal/bin' },
+            { src: path.join(serverDir, 'entrypoint.sh'), dst: '/etc/temporal/entrypoint.sh' },
             ...(this.systemTrust ? [{ src: this.systemTrust, dst: '/etc/ssl/certs/ca-certificates.crt' }] : []),
           ],
           env: { PATH: `/opt/temporal/bin:${SYSTEM_PATH}` },
@@ -73,9 +80,9 @@ export class Images {
         note(`${image}: temporal-sql-tool, temporal-elasticsearch-tool, tdbg from go.temporal.io/server; /etc/temporal/schema from the module's schema/; the temporal CLI from ${path.basename(this.bin.cliDir)} (see its SUBSTITUTION.txt)`);
         return {
           binds: [
-            { src: path.join(this.bin.serverDir, 'bin'), dst: '/opt/temporal/bin' },
+            { src: path.join(serverDir, 'bin'), dst: '/opt/temporal/bin' },
             { src: path.join(this.bin.cliDir, 'bin'), dst: '/opt/temporal-cli/bin' },
-            { src: path.join(this.bin.serverDir, 'schema'), dst: '/etc/temporal/schema' },
+            { src: path.join(serverDir, 'schema'), dst: '/etc/temporal/schema' },
           ],
           env: { PATH: `/opt/temporal/bin:/opt/temporal-cli/bin:${SYSTEM_PATH}` },
           entrypoint: (args) => ['sleep', 'infinity', ...(args ?? [])].slice(0, 2),

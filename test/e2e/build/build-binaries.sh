@@ -108,7 +108,9 @@ use_toolchain_for() {
 
 # mod_field MODULE@VERSION FIELD -> a field of `go mod download -json` (Dir, GoMod, ...).
 mod_field() {
-  go mod download -json "$1" | awk -v f="\"$2\":" '$1==f{gsub(/^"|",?$/,"",$2); print $2; exit}'
+  # go exits non-zero when it cannot extract the module (e.g. it needs a newer Go); the JSON still
+  # names its go.mod, which is what decides the toolchain.
+  { go mod download -json "$1" || true; } | awk -v f="\"$2\":" '$1==f{gsub(/^"|",?$/,"",$2); print $2; exit}'
 }
 
 declare -A TIMINGS=()
@@ -155,7 +157,11 @@ build_server() {
   begin server "$dir" || return 0
   start=$(date +%s)
   gomod="$(mod_field "go.temporal.io/server@v$v" GoMod)"
+  # A release that needs a newer Go than this machine's is only extracted once the approved
+  # toolchain is selected (go mod download refuses it with GOTOOLCHAIN=local).
+  use_toolchain_for "$gomod"
   src="$(mod_field "go.temporal.io/server@v$v" Dir)"
+  [[ -n "$src" ]] || { echo "go.temporal.io/server@v$v: go mod download gave no source folder" >&2; return 1; }
   (
     use_toolchain_for "$gomod"
     local gobin="$WORK/server-gobin"; mkdir -p "$gobin"

@@ -211,6 +211,21 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
     return JSON.parse(last);
   };
 
+  // Each frontend caches the namespace registry (refreshed every 10 s): a namespace the Job just
+  // registered is unknown to it for that long, as to any client right after an install.
+  const visible = await report.step('the frontend serves the namespaces the Job registered', 60, async () => {
+    const started = Date.now();
+    for (;;) {
+      try {
+        await client('count', 'WorkflowType="e2e-probe"');
+        return `after ${((Date.now() - started) / 1000).toFixed(0)} s`;
+      } catch (e) {
+        if (!/NamespaceNotFound|not found/i.test((e as Error).message) || Date.now() - started > 50_000) throw e;
+        await sleep(2000);
+      }
+    }
+  });
+  if (!visible) return undefined;
   return { rolePods, clientPods, admin, client, clientPod, tsPool, pools, isJvmTls, issuer, config };
 }
 

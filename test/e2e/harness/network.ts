@@ -44,6 +44,13 @@ export class Network {
         fs.rmSync(path.join('/etc/netns', ns), { recursive: true, force: true });
       }
     }
+    // A namespace is destroyed asynchronously once its last process is gone: drop its host-side veth now.
+    for (const line of ip('-o', 'link', 'show').split('\n')) {
+      const link = /^\d+: ([^@:]+)/.exec(line)?.[1];
+      if (link?.startsWith(`te2e${NET}v`)) {
+        try { ip('link', 'del', link); } catch { /* gone meanwhile */ }
+      }
+    }
     try { ip('link', 'del', BRIDGE); } catch { /* none */ }
   }
 
@@ -67,6 +74,7 @@ export class Network {
     const netns = `${NS_PREFIX}${n}`;
     const veth = `te2e${NET}v${n}`;
     ip('netns', 'add', netns);
+    try { ip('link', 'del', veth); } catch { /* the usual case: no leftover */ }
     ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
     ip('link', 'set', veth, 'master', BRIDGE, 'up');
     ip('-n', netns, 'addr', 'add', `${PREFIX}.${n}/24`, 'dev', 'eth0');

@@ -69,7 +69,9 @@ export class GitOpsChart extends Chart {
           namespace: g.argocdNamespace,
           labels: { ...labels, 'app.kubernetes.io/instance': p.spec.instance },
           // Deleting the Application deletes what it deployed.
-          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+          // Domain-qualified with a path, as the API server asks (it warns on the bare name); the
+          // same foreground deletion of the Application's resources.
+          finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'],
         },
         spec: {
           project: g.project,

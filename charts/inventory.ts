@@ -541,7 +541,8 @@ function pruneSection(spec: Spec, all: readonly K8s[], profile: string): string[
     '```sh',
     `kubectl apply --recursive -f dist/${profile}${all.some((o) => needsCrd(o.apiVersion)) ? ` -f dist/${profile}-custom-resources` : ''} --prune \\`,
     `  -l app.kubernetes.io/instance=${spec.instance} \\`,
-    `  --prune-allowlist=${kinds.join(',')}`,
+    // One flag per kind: kubectl does not split a comma-separated list.
+    ...kinds.map((k, i) => `  --prune-allowlist=${k}${i < kinds.length - 1 ? ' \\' : ''}`),
     '```',
   ];
 }

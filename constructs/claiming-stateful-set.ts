@@ -2,16 +2,24 @@ import { k8s } from '../imports/k8s';
 import { claimLabels } from './labels';
 
 /**
- * A StatefulSet whose claim templates carry `apiVersion: v1` and `kind: PersistentVolumeClaim`, as the
- * API server stores them, so GitOps tools comparing Git with the live object see no drift. (The L1
- * class's serialiser drops those fields, so they are added after it.)
+ * A StatefulSet whose claim templates are rendered as the API server stores them — `apiVersion: v1`,
+ * `kind: PersistentVolumeClaim`, `spec.volumeMode: Filesystem`, `status: {phase: Pending}` — so GitOps
+ * tools comparing Git with the live object see no drift, and `kubectl apply --server-side` over a
+ * client-side install does not conflict on the list (the real API server compares it whole). (The L1
+ * class's serialiser drops apiVersion/kind, so they are added after it.)
  */
 export class ClaimingStatefulSet extends k8s.KubeStatefulSet {
   public toJson(): any {
     const json = super.toJson();
     const templates = json.spec?.volumeClaimTemplates;
     if (Array.isArray(templates)) {
-      json.spec.volumeClaimTemplates = templates.map((t: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
+      json.spec.volumeClaimTemplates = templates.map((t: { spec?: Record<string, unknown> } & Record<string, unknown>) => ({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        ...t,
+        spec: { ...t.spec, volumeMode: t.spec?.volumeMode ?? 'Filesystem' },
+        status: { phase: 'Pending' },
+      }));
     }
     return json;
   }

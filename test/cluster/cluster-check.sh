@@ -123,7 +123,7 @@ step() {
   case $rc in
     0) result=PASS ;;
     3) result=SKIP ;; # the step does not apply (printed why)
-    *) result=FAIL; failed=1; [[ -n $note ]] || note=$(grep -m1 '^FAIL \|stderr\|error' "$logf" | cut -c1-100) || true ;;
+    *) result=FAIL; failed=1; [[ -n $note ]] || note=$(grep -m1 -E '^(FAIL |  \| )' "$logf" | sed -E 's/^(FAIL |  \| )//' | cut -c1-110) || true ;;
   esac
   rows+=("$name|$profile|$result|$((SECONDS - t0))|${note:--}")
   return 0
@@ -153,7 +153,7 @@ ports_free() {
   local p
   for p in "${ports[@]}"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "port 127.0.0.1:$p is in use (another control plane?); set CLUSTER_APISERVER_PORT, CLUSTER_ETCD_PORT, CLUSTER_ETCD_PEER_PORT, CLUSTER_KCM_PORT"
+      echo "FAIL port 127.0.0.1:$p is in use (another control plane?); set CLUSTER_APISERVER_PORT, CLUSTER_ETCD_PORT, CLUSTER_ETCD_PEER_PORT, CLUSTER_KCM_PORT"
       return 1
     fi
   done
@@ -288,9 +288,10 @@ resolve_base() {
     fi
   fi
   local sha
-  sha=$(git -C "$repo" rev-parse -q --verify "$base_ref^{commit}") || die "--base $base_ref is no commit"
+  # (A shallow clone has no HEAD~1: fetch more history or pass --base/--base-dist.)
+  sha=$(git -C "$repo" rev-parse -q --verify "$base_ref^{commit}") || { BASE_ERROR="--base $base_ref: no such commit (shallow clone?)"; return 1; }
   mkdir -p "$WORK/base"
-  git -C "$repo" archive "$sha" dist | tar -x -C "$WORK/base" || die "git archive $base_ref dist failed (no dist/ at $base_ref?)"
+  git -C "$repo" archive "$sha" dist | tar -x -C "$WORK/base" || { BASE_ERROR="git archive $base_ref dist failed (no dist/ at $base_ref?)"; return 1; }
   BASE="$WORK/base/dist"
   BASE_LABEL="$base_ref ($(git -C "$repo" log -1 --format='%h %s' "$sha" | cut -c1-60))"
 }
@@ -439,9 +440,16 @@ fi
 stop_cluster
 
 # Phase 2: upgrade from the base on a fresh control plane, then the bad output in its own namespace.
-resolve_base
-log "upgrade base: $BASE_LABEL"
-step control-plane - start_cluster
+BASE_LABEL="(none)"
+if ! resolve_base; then
+  log "ERROR: $BASE_ERROR"
+  rows+=("base|-|FAIL|0|$BASE_ERROR")
+  failed=1
+else
+  log "upgrade base: $BASE_LABEL"
+  # (A control plane that could not start once will not start now: ports, binaries, certificates.)
+  [[ ${rows[1]} == *"|FAIL|"* ]] || step control-plane - start_cluster
+fi
 if ! step_failed; then
   for p in "${profiles[@]}"; do
     step upgrade "$p" do_upgrade "$p"

@@ -84,7 +84,7 @@ describe('ElasticsearchCluster', () => {
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(Object.keys(envOf(container)).sort()).toEqual(['ES_JAVA_OPTS', 'POD_IP', 'POD_NAME']);
     expect(envOf(container).ES_JAVA_OPTS).toBe(javaOpts(1024));
-    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem' });
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('temporal-elasticsearch');
     expect(pod.serviceAccountName).toBe('temporal-elasticsearch');
@@ -120,6 +120,7 @@ describe('ElasticsearchCluster', () => {
       accessModes: ['ReadWriteOnce'],
       storageClassName: 'fast-ssd',
       resources: { requests: { storage: '100Gi' } },
+      volumeMode: 'Filesystem',
     });
     expect(settings['xpack.security.enabled']).toBe(true);
     expect(startEnv(container, false)['cluster.initial_master_nodes']).toBe('es-0,es-1,es-2');

@@ -26,7 +26,7 @@ describe('PostgresCluster', () => {
     expect(container.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
     expect(sts.spec.volumeClaimTemplates[0].spec).not.toHaveProperty('storageClassName');
-    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' });
     expect(container.readinessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', 'temporal', '-d', 'temporal']);
     expect(container.args).toEqual(['-c', 'max_connections=100', '-c', 'shared_buffers=128MB']);
     expect(container.volumeMounts).toContainEqual({ name: 'shm', mountPath: '/dev/shm' });

@@ -10,7 +10,7 @@ import { GitOpsChart } from './charts/gitops-chart';
 import { buildTemporalStack } from './charts/temporal-stack';
 import { inventory } from './charts/inventory';
 import { JsonValue, toYaml } from './constructs/yaml';
-import { deployedServerVersions, deployedShardCounts } from './cli/deployed';
+import { deployedServerVersions, deployedShardCounts, forgetDeployed } from './cli/deployed';
 import { checkOutputFolder, MANIFEST, OutputFolderError, readManifest, replaceOwnedFolders } from './cli/output-folder';
 import { checkOverlaysDir, checkProfileName, listProfiles, LoadOptions, loadSpec, profileSources, SpecError } from './overlays';
 import type { Spec } from './overlays/schema';
@@ -179,6 +179,7 @@ function checkServerUpgrade(profile: string, spec: Spec, profileDir: string, sou
 /** Runs the CLI; returns the process exit code. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }, env = process.env): number {
   let tmp: string | undefined;
+  forgetDeployed();
   /** The profile being loaded or built, for an error that is not a SpecError. */
   let current: string | undefined;
   try {

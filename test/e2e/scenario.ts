@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import type { Cluster } from './harness/cluster';
-import { K8sObject, ofKind, wave } from './harness/manifests';
+import { componentOf, isJvmTlsPool, K8sObject, ofKind, wave } from './harness/manifests';
 import { Pod, sleep } from './harness/pod';
 import type { Report } from './harness/report';
 import { checkMetrics } from './checks/metrics';
@@ -15,15 +15,13 @@ import { ExternalCa, Issuer, startExternalPostgres } from './harness/external';
 import { installPodIdentityWebhook, s3Archival, startS3 } from './harness/s3';
 
 export interface ScenarioOptions {
-  /** The built TypeScript worker app (its client runs the workflows). */
-  readonly tsWorkerDir: string;
   /** The temporal-server binary, whose metric definitions back the fault-only metrics. */
   readonly serverBinary: string;
   /** The S3 (and STS) stand-in, for profiles that archive to S3. */
   readonly s3Binary: string;
 }
 
-const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';
+const component = componentOf;
 const SERVER_ROLES = ['frontend', 'internal-frontend', 'history', 'matching', 'worker'];
 
 /** A profile that is up: its pods and how to run operator and SDK client commands in it. */
@@ -52,7 +50,6 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
   const m = cluster.manifests;
   const deployments = ofKind(m, 'Deployment');
   const jobs = ofKind(m, 'Job').sort((a, b) => wave(a) - wave(b));
-  void opts;
 
   const config = String(ofKind(m, 'ConfigMap').find((c) => c.data?.['config.yaml'])?.data['config.yaml'] ?? '');
   const db = /connectAddr: ([^:\s]+):(\d+)/.exec(config);
@@ -195,11 +192,7 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
 
   // The TypeScript SDK stands in for pools that are not JVM pools with a trust store (those run the Spring worker).
   const pools = deployments.filter((d) => component(d) === 'worker-pool');
-  // A JVM pool (JAVA_TOOL_OPTIONS) of a TLS profile: the Spring worker's trust path is what it tests.
-  const isJvmTls = (d: K8sObject) => {
-    const env = (d.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];
-    return env.some((e) => e.name === 'JAVA_TOOL_OPTIONS') && env.some((e) => e.name === 'TEMPORAL_TLS' && e.value === 'true');
-  };
+  const isJvmTls = isJvmTlsPool;
   const tsPool = pools.find((d) => !isJvmTls(d));
   if (!tsPool) return undefined;
   // A pod of the pool's own template runs the client: the same env, certificates and API key.
@@ -417,7 +410,6 @@ async function checkDynamicConfig(cluster: Cluster, rolePods: Map<string, Pod[]>
   const original = String(cm.data[key]);
   const changed = `${original.trimEnd()}\nlimit.maxIDLength:\n  - value: 40\n`;
   const files = [...rolePods.values()].flat().map((p) => `${p.dir}/volumes/dynamic-config/${key}`);
-  const fs = await import('fs');
   for (const f of files) if (fs.existsSync(f)) fs.writeFileSync(f, changed);
   const started = Date.now();
   try {

@@ -6,12 +6,12 @@
  * minReadySeconds, the namespace Job, the clients — and everything started before must finish after.
  */
 import type { Cluster } from './harness/cluster';
-import { K8sObject, ProfileManifests, ofKind, wave } from './harness/manifests';
+import { componentOf, ProfileManifests, ofKind, wave } from './harness/manifests';
 import { Pod, sleep } from './harness/pod';
 import type { Report } from './harness/report';
 import { bringUp, ScenarioOptions } from './scenario';
 
-const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';
+const component = componentOf;
 
 /** The roll order: the roles that serve callers first, history — which owns the shards — last. */
 const ROLL_ORDER = ['frontend', 'internal-frontend', 'matching', 'worker', 'history'];

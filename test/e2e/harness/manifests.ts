@@ -43,3 +43,12 @@ export const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.ar
 
 export const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/** A JVM worker pool (JAVA_TOOL_OPTIONS) of a TLS profile: the Spring Boot worker stands in for its image. */
+export function isJvmTlsPool(d: K8sObject): boolean {
+  const env = (d.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];
+  return env.some((e) => e.name === 'JAVA_TOOL_OPTIONS') && env.some((e) => e.name === 'TEMPORAL_TLS' && e.value === 'true');
+}
+
+/** An object's `app.kubernetes.io/component` label ('' when it has none). */
+export const componentOf = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'] ?? '';

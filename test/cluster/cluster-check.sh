@@ -21,7 +21,8 @@
 # Prints a summary table; exit 1 on any failure.
 #
 # Options: --profile P (repeatable; default dev staging production), --base REF (default: the merge
-# base of HEAD and origin/main, else HEAD~1), --base-dist DIR (a dist/ folder instead of a ref),
+# base of HEAD and origin/main, else HEAD~1; when that renders this very dist/, the commit before the
+# newest change of dist/), --base-dist DIR (a dist/ folder instead of a ref),
 # --dist DIR (default <repo>/dist), --keep (keep the work folder: logs, dumps, control-plane state).
 # Environment: K8S_VERSION, CLUSTER_ETCD_VERSION, K8S_CACHE (versions.env); CLUSTER_APISERVER_PORT
 # (16443), CLUSTER_ETCD_PORT (23790), CLUSTER_ETCD_PEER_PORT (23800), CLUSTER_KCM_PORT (16257): two runs
@@ -203,10 +204,20 @@ dump_namespace() {
   k -n "$1" get deployments,statefulsets,jobs,cronjobs,replicasets,pods,horizontalpodautoscalers,poddisruptionbudgets,services,events -o json >"$2"
 }
 
+# run_cronjobs NS DIRS...: starts one Job from each rendered CronJob of NS (`kubectl create job
+# --from=cronjob/…`, as an operator would to test a backup), so its Pod template meets admission too.
+run_cronjobs() {
+  local ns=$1 cj; shift
+  for cj in $("${HELPER[@]}" keys "$@" | awk -F/ -v ns="$ns" '$1 == "CronJob.batch" && $2 == ns {print $3}'); do
+    k -n "$ns" get job "$cj-check" >/dev/null 2>&1 || kubectl_checked "cronjob-$ns-$cj" -n "$ns" create job "$cj-check" --from="cronjob/$cj"
+  done
+}
+
 # settle MODE PROFILE NS DIRS...: polls the server until the install check passes, fails or times out.
 settle() {
   local mode=$1 p=$2 ns=$3; shift 3
   local deadline=$((SECONDS + SETTLE_TIMEOUT)) dump="$WORK/dumps/$mode-$p.json" rc
+  [[ $mode != install ]] || run_cronjobs "$ns" "$@"
   while :; do
     dump_namespace "$ns" "$dump"
     rc=0
@@ -274,7 +285,17 @@ do_argocd() {
   echo "NOTE $(grep -c '^kind:' "$DIST"/argocd/*.yaml | awk -F: '{s+=$NF} END {print s}') objects"
 }
 
+# extract_base SHA: BASE=<work>/base-SHA/dist, the dist/ committed at SHA.
+extract_base() {
+  mkdir -p "$WORK/base-$1"
+  git -C "$repo" archive "$1" dist | tar -x -C "$WORK/base-$1" || { BASE_ERROR="git archive $1 dist failed (no dist/ there?)"; return 1; }
+  BASE="$WORK/base-$1/dist"
+  BASE_LABEL="$(git -C "$repo" log -1 --format='%h %s' "$1" | cut -c1-60)"
+}
+
 resolve_base() {
+  local explicit=0
+  [[ -z $base_ref ]] || explicit=1
   if [[ -n $base_dist ]]; then
     BASE=$(cd "$base_dist" && pwd)
     BASE_LABEL="$base_dist"
@@ -287,13 +308,19 @@ resolve_base() {
       base_ref=HEAD~1
     fi
   fi
-  local sha
+  local sha last
   # (A shallow clone has no HEAD~1: fetch more history or pass --base/--base-dist.)
   sha=$(git -C "$repo" rev-parse -q --verify "$base_ref^{commit}") || { BASE_ERROR="--base $base_ref: no such commit (shallow clone?)"; return 1; }
-  mkdir -p "$WORK/base"
-  git -C "$repo" archive "$sha" dist | tar -x -C "$WORK/base" || { BASE_ERROR="git archive $base_ref dist failed (no dist/ at $base_ref?)"; return 1; }
-  BASE="$WORK/base/dist"
-  BASE_LABEL="$base_ref ($(git -C "$repo" log -1 --format='%h %s' "$sha" | cut -c1-60))"
+  extract_base "$sha" || return 1
+  BASE_LABEL="$base_ref ($BASE_LABEL)"
+  # On main itself the merge base renders exactly this dist/, and an upgrade to itself proves nothing:
+  # upgrade from the dist/ before the newest commit that changed it (the last change users applied).
+  if [[ $explicit -eq 0 ]] && diff -rq "$BASE" "$DIST" >/dev/null 2>&1; then
+    last=$(git -C "$repo" log -1 --format=%H "$sha" -- dist)
+    sha=$(git -C "$repo" rev-parse -q --verify "$last~1^{commit}") || { BASE_ERROR="$base_ref renders this dist/ and the commit before its last dist/ change is not here (shallow clone?): pass --base or --base-dist"; return 1; }
+    extract_base "$sha" || return 1
+    BASE_LABEL="the dist/ before its last change ($BASE_LABEL)"
+  fi
 }
 
 do_upgrade() {

@@ -261,6 +261,5 @@ function mirrorForCdk8sCli(outdir: string, cliOutdir: string | undefined): void 
   }
 }
 
-if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2));
-}
+/** The entry `npm run synth` and `cdk8s synth` start (through scripts/run.js). */
+export const main = (args: readonly string[]): number => run(args);

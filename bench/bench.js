@@ -23,8 +23,8 @@ const commands = {
   entry: [entry[0] === 'node' ? process.execPath : entry[0], [...entry.slice(1), '--outdir', out, '--quiet']],
   'npm run synth': ['npm', ['run', '--silent', 'synth', '--', '--outdir', out, '--quiet']],
   // Production renders everything a pool brings: certificate, NetworkPolicy, ServiceMonitor, dashboard entry.
-  'production': [process.execPath, ['scripts/synth.js', '--outdir', out, '--quiet', '--profile', 'production']],
-  'production +100 pools': [process.execPath, ['scripts/synth.js', '--outdir', out, '--quiet', '--profile', 'production', '--overlay', pools]],
+  'production': [process.execPath, ['scripts/run.js', 'main.ts', '--outdir', out, '--quiet', '--profile', 'production']],
+  'production +100 pools': [process.execPath, ['scripts/run.js', 'main.ts', '--outdir', out, '--quiet', '--profile', 'production', '--overlay', pools]],
 };
 
 function time([cmd, args]) {

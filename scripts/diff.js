@@ -365,11 +365,11 @@ function displayDir(dir) {
 }
 
 function synthesize(args, outdir) {
-  const argv = [path.join(root, 'scripts', 'synth.js'), '--quiet', '--outdir', outdir];
+  const argv = [path.join(root, 'scripts', 'run.js'), 'main.ts', '--quiet', '--outdir', outdir];
   for (const p of args.profiles) argv.push('--profile', p);
   for (const o of args.overlays) argv.push('--overlay', path.resolve(o));
   const r = childProcess.spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.error) return `could not run scripts/synth.js: ${r.error.message}`;
+  if (r.error) return `could not run the synth: ${r.error.message}`;
   if (r.status !== 0) {
     return `synth failed (exit ${r.status ?? r.signal}):\n${[r.stderr, r.stdout].filter((s) => s && s.trim()).join('\n').trimEnd()}`;
   }

@@ -178,7 +178,7 @@ test('accepts latest in development, and a YAML-only profile from the overlays f
 
 test('the real entry point exits 1 and prints the message on stderr', () => {
   const file = overlay('e2e', 'temporal:\n  numHistoryShards: 500\n');
-  const res = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'synth.js'), '--outdir', path.join(h.work(), 'dist'), '--profile', 'staging', '--overlay', file], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'run.js'), 'main.ts', '--outdir', path.join(h.work(), 'dist'), '--profile', 'staging', '--overlay', file], { encoding: 'utf8' });
   expect(res.status).toBe(1);
   expect(res.stderr).toContain('profile "staging": invalid spec');
   expect(res.stderr).toContain('temporal.numHistoryShards: must be a power of two');

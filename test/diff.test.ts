@@ -29,7 +29,7 @@ function node(file: string, args: string[]): Result {
 const diff = (...args: string[]) => node(script, args);
 
 function synth(outdir: string, ...args: string[]): void {
-  const r = node(path.join(root, 'scripts', 'synth.js'), ['--quiet', '--outdir', outdir, ...args]);
+  const r = node(path.join(root, 'scripts', 'run.js'), ['main.ts', '--quiet', '--outdir', outdir, ...args]);
   if (r.code !== 0) throw new Error(`synth failed: ${r.stderr}`);
 }
 

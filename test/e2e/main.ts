@@ -83,7 +83,7 @@ function postgresBin(): string {
   return dir;
 }
 
-async function main(): Promise<number> {
+async function runE2e(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('the e2e harness needs root (network namespaces, bind mounts, setpriv)');
   const outDir = path.join(root, '.e2e');
@@ -145,7 +145,7 @@ async function main(): Promise<number> {
         run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', prev, '--ui', ui, '--cli', cli], { TEMPORAL_E2E_CACHE: cacheDir });
         const work = fs.mkdtempSync(path.join(os.tmpdir(), `temporal-cdk8s-upgrade-${profile}-`));
         fs.writeFileSync(path.join(work, 'previous.yaml'), `images:\n  server:\n    tag: "${prev}"\n  adminTools:\n    tag: "${prev}"\n`);
-        run(process.execPath, [path.join(root, 'scripts', 'synth.js'), '--quiet', '--profile', profile, '--overlay', path.join(work, 'previous.yaml'),
+        run(process.execPath, [path.join(root, 'scripts', 'run.js'), 'main.ts', '--quiet', '--profile', profile, '--overlay', path.join(work, 'previous.yaml'),
           '--outdir', path.join(work, 'dist'), '--new-cluster']);
         previous = loadManifests(path.join(work, 'dist'), profile);
         report.notes.push(`upgrade: from ${prev} (dist synthesized from this checkout with images.server/adminTools.tag ${prev}) to ${server} (${args.dist}); CLI ${cli} build for both`);
@@ -182,8 +182,11 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
-  console.error(`e2e: ${(e as Error).message}`);
-  Network.teardown();
-  process.exitCode = 2;
-});
+/** `npm run e2e` (through scripts/run.js). */
+export function main(): Promise<number> {
+  return runE2e().catch((e) => {
+    console.error(`e2e: ${(e as Error).message}`);
+    Network.teardown();
+    return 2;
+  });
+}

@@ -5,16 +5,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { GitOpsChart } from './charts/gitops-chart';
-import { buildTemporalStack } from './charts/temporal-stack';
-import { inventory } from './charts/inventory';
-import { JsonValue, toYaml } from './constructs/yaml';
-import { deployedServerVersions, deployedShardCounts, forgetDeployed } from './cli/deployed';
-import { checkOutputFolder, MANIFEST, OutputFolderError, readManifest, replaceOwnedFolders } from './cli/output-folder';
-import { checkOverlaysDir, checkProfileName, listProfiles, LoadOptions, loadSpec, profileSources, SpecError } from './overlays';
-import type { Spec } from './overlays/schema';
-import { compareVersions, parseVersion, upgradePath } from './overlays/versions';
+import { checkDistinctProfiles } from './config/distinct-profiles';
+import { checkOverlaysDir, checkProfileName, listProfiles, loadSpec, profileSources, SpecError } from './config/load';
+import type { Spec } from './config/schema';
+import type { JsonValue } from './lib/yaml';
+import { forgetDeployed } from './output/deployed';
+import { checkServerUpgrade, checkShardCount } from './output/deployed-guards';
+import { checkOutputFolder, MANIFEST, OutputFolderError, readManifest, replaceOwnedFolders } from './output/output-folder';
+import { ARGOCD_DIR, customResourcesDir, synthArgoCd, synthProfile } from './output/synth';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -71,111 +69,6 @@ function parseArgs(argv: readonly string[]): CliArgs {
   return args;
 }
 
-/** API groups every cluster serves; any other object needs a CRD (cert-manager, KEDA, …). */
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
-
-export const needsCrd = (apiVersion: string) => !BUILT_IN_GROUPS.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-
-/** Where the objects that need CRDs go, beside dist/<profile>/: apply it once the operators run. */
-export const customResourcesDir = (profileDir: string) => `${profileDir}-custom-resources`;
-
-/**
- * Writes one file per chart, `NNNN-<chart>.k8s.yaml` in apply order (the Namespace first): built-in
- * kinds to `outdir`, objects that need a CRD to `<outdir>-custom-resources`, so `kubectl apply -R` of
- * the first works on a cluster without the operators. Returns the number of objects. Serialised by
- * constructs/yaml.ts, a fraction of the cost of cdk8s's own YAML writer on this hot path.
- */
-export function synthProfile(spec: Spec, outdir: string): { [key: string]: JsonValue }[] {
-  const app = new App({ outdir, recordConstructMetadata: false });
-  const charts = buildTemporalStack(app, spec);
-  const crdir = customResourcesDir(outdir);
-  fs.mkdirSync(outdir, { recursive: true });
-  const all: { [key: string]: JsonValue }[] = [];
-  charts.forEach((chart, i) => {
-    const docs = chart.toJson() as { [key: string]: JsonValue }[];
-    all.push(...docs);
-    const name = `${String(i).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
-    const core = docs.filter((d) => !needsCrd(String(d.apiVersion)));
-    const custom = docs.filter((d) => needsCrd(String(d.apiVersion)));
-    if (core.length) fs.writeFileSync(path.join(outdir, name), core.map(toYaml).join('---\n'));
-    if (custom.length) {
-      fs.mkdirSync(crdir, { recursive: true });
-      fs.writeFileSync(path.join(crdir, name), custom.map(toYaml).join('---\n'));
-    }
-  });
-  fs.writeFileSync(path.join(outdir, 'README.md'), inventory(spec, all, path.basename(outdir)));
-  return all;
-}
-
-export const ARGOCD_DIR = 'argocd';
-
-/** dist/argocd/: the AppProject and one Application per profile, for an app-of-apps to point at. */
-export function synthArgoCd(profiles: readonly { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[], outdir: string): void {
-  const app = new App({ outdir, recordConstructMetadata: false });
-  const chart = new GitOpsChart(app, 'argocd', profiles.map((p) => ({
-    profile: p.profile,
-    spec: p.spec,
-    kinds: p.objects.map((o) => ({ apiVersion: String(o.apiVersion), kind: String(o.kind) })),
-    hasCustomResources: p.objects.some((o) => needsCrd(String(o.apiVersion))),
-  })));
-  fs.mkdirSync(outdir, { recursive: true });
-  fs.writeFileSync(path.join(outdir, '0000-argocd.k8s.yaml'), (chart.toJson() as JsonValue[]).map(toYaml).join('---\n'));
-}
-
-/** Two profiles sharing a namespace, instance or Ingress host would have Argo CD fight over the same objects. */
-function checkDistinctProfiles(specs: readonly { profile: string; spec: Spec }[], options: LoadOptions): void {
-  const claims = new Map<string, string>();
-  for (const { profile, spec } of specs) {
-    const owned: [string, string][] = [['namespace.name', spec.namespace.name], ['instance', spec.instance]];
-    if (spec.ui.enabled && spec.ui.ingress.enabled) owned.push(['ui.ingress.host', spec.ui.ingress.host]);
-    for (const [field, value] of owned) {
-      const key = `${field}=${value}`;
-      const other = claims.get(key);
-      if (other !== undefined && other !== profile) {
-        throw new SpecError(profile, `profile "${profile}": ${field} "${value}" is also used by profile "${other}"; `
-          + `each profile needs its own ${field}, or their objects and Argo CD Applications collide. Change it in ${profileSources(profile, options).join(' or ')}.`);
-      }
-      claims.set(key, profile);
-    }
-  }
-}
-
-/** The shard count is fixed when a cluster first starts; a changed count against what is deployed is refused. */
-function checkShardCount(profile: string, spec: Spec, profileDir: string, sources: readonly string[], newCluster: boolean): void {
-  if (newCluster) return;
-  for (const deployed of deployedShardCounts(profileDir)) {
-    if (deployed.value === spec.temporal.numHistoryShards) continue;
-    throw new SpecError(profile, `profile "${profile}": temporal.numHistoryShards: deployed ${deployed.value} (${deployed.source}), requested ${spec.temporal.numHistoryShards}. `
-      + `A running cluster keeps the shard count it first started with; set it back to ${deployed.value} in ${sources.join(' or ')}. `
-      + 'Only for a new cluster on an empty database, run the synth with --new-cluster.');
-  }
-}
-
-/**
- * Temporal takes one minor release at a time and never goes back (its schema only moves forward):
- * against what is deployed, a skipped minor or a downgrade is refused, with the path to take.
- */
-function checkServerUpgrade(profile: string, spec: Spec, profileDir: string, sources: readonly string[], newCluster: boolean): void {
-  if (newCluster) return;
-  const requested = parseVersion(spec.images.server.tag);
-  if (!requested) return;
-  for (const deployed of deployedServerVersions(profileDir)) {
-    const from = parseVersion(deployed.value);
-    if (!from) continue;
-    const at = `profile "${profile}": images.server.tag: deployed ${deployed.value} (${deployed.source}), requested ${spec.images.server.tag}`;
-    if (compareVersions(requested, from) < 0) {
-      throw new SpecError(profile, `${at}. Temporal cannot be downgraded: the database schema only moves forward. Set it back to ${deployed.value} in ${sources.join(' or ')}; `
-        + 'to return to an older release, restore a backup taken before the upgrade into a new cluster (--new-cluster).');
-    }
-    // One minor at a time, from the newest patch of the current minor (Temporal's upgrade guide).
-    if (requested.major !== from.major || upgradePath(from, requested).length > 1) {
-      const path = upgradePath(from, requested);
-      throw new SpecError(profile, `${at}. Temporal upgrades one minor release at a time (schema and server together). Take ${path.join(', then ')}: `
-        + `one commit and rollout each, setting images.server.tag and images.adminTools.tag in ${sources.join(' or ')}.`);
-    }
-  }
-}
-
 /** Runs the CLI; returns the process exit code. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }, env = process.env): number {
   let tmp: string | undefined;
@@ -226,7 +119,7 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     } else {
       // A construct refused what the schema let through: one line naming the profile, no stack trace.
       const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      io.err(`synth failed: ${current ? `profile "${current}": ${reason} (unexpected: overlays/schema.ts lacks a rule for this input; please report it)` : reason}`);
+      io.err(`synth failed: ${current ? `profile "${current}": ${reason} (unexpected: config/schema.ts lacks a rule for this input; please report it)` : reason}`);
       if (env.SYNTH_DEBUG) io.err(String((e as Error).stack));
     }
     io.err('dist/ was left unchanged.');

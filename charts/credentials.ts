@@ -2,7 +2,7 @@
  * Every Secret the deployment reads, and who provides it: generated (dev only), cert-manager, or
  * the operator — directly or through an ExternalSecret. README "Security model" lists the latter.
  */
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import type { Topology } from './topology';
 
 export interface Credential {

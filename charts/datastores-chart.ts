@@ -7,8 +7,8 @@ import { ElasticsearchIndexJob } from '../constructs/elasticsearch-index-job';
 import { PostgresBackup } from '../constructs/postgres-backup';
 import { PostgresCluster } from '../constructs/postgres-cluster';
 import { SchemaJob, SchemaStore } from '../constructs/schema-job';
-import { memoryBytes } from '../overlays/quantities';
-import type { Spec } from '../overlays/schema';
+import { memoryBytes } from '../lib/quantities';
+import type { Spec } from '../config/schema';
 import { databaseTls, elasticsearchCredentials, serverAccountAnnotations } from './stores';
 import { SCHEMA_DIRS, Topology } from './topology';
 

@@ -7,7 +7,7 @@ import { selectorLabels } from '../constructs/labels';
 import type { TemporalRoleName } from '../constructs/temporal-config/model';
 import type { Flow, FlowPeer, FlowPort } from '../constructs/flow-policies';
 import { WebUi } from '../constructs/web-ui';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import { METRICS_PORT, ROLE_PORTS, Topology } from './topology';
 
 const tcp = (...ports: number[]): FlowPort[] => ports.map((port) => ({ port, protocol: 'TCP' as const }));

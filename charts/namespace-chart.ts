@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import type { Topology } from './topology';
 
 /** The Namespace itself (cluster-scoped, so this chart sets no namespace), enforcing Pod Security "restricted". */

@@ -14,7 +14,7 @@
  */
 import type { ElasticsearchStoreProps, SqlStoreProps } from '../constructs/server-config';
 import { ElasticsearchCluster } from '../constructs/elasticsearch-cluster';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import type { Topology } from './topology';
 
 type Pool = Spec['persistence']['pools']['default'];

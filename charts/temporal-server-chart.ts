@@ -6,7 +6,7 @@ import { TemporalRole } from '../constructs/temporal-role';
 import { k8s } from '../imports/k8s';
 import { ArchivalProps, ServerConfig } from '../constructs/server-config';
 import { waitForElasticsearch, waitForPostgres } from '../constructs/wait-for';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import { clientTls, internalServerName } from './credentials';
 import { defaultStore, elasticsearchCredentials, serverAccountAnnotations, visibilityStore } from './stores';
 import { METRICS_PORT, ROLE_PORTS, Topology, retentionHours, roleSpec } from './topology';

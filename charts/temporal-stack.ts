@@ -1,10 +1,10 @@
 import { App, Chart } from 'cdk8s';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import { DatastoresChart } from './datastores-chart';
 import { NamespaceChart } from './namespace-chart';
-import { NetworkChart } from './network-chart';
-import { ObservabilityChart } from './observability-chart';
-import { SecuritySecretsChart } from './security-chart';
+import { NetworkPoliciesChart } from './network-policies-chart';
+import { MonitoringChart } from './monitoring-chart';
+import { SecretsChart } from './secrets-chart';
 import { applySyncWaves } from './sync-waves';
 import { TemporalServerChart } from './temporal-server-chart';
 import { topology } from './topology';
@@ -22,13 +22,13 @@ export function buildTemporalStack(app: App, spec: Spec): Chart[] {
   const topo = topology(spec);
   const charts = [
     new NamespaceChart(app, 'namespace', spec, topo),
-    new SecuritySecretsChart(app, 'secrets', spec, topo),
+    new SecretsChart(app, 'secrets', spec, topo),
     new DatastoresChart(app, 'datastores', spec, topo),
     new TemporalServerChart(app, 'temporal-server', spec, topo),
     new WebChart(app, 'web', spec, topo),
     new WorkersChart(app, 'workers', spec, topo),
-    ...(spec.networkPolicies.enabled ? [new NetworkChart(app, 'network-policies', spec, topo)] : []),
-    ...(monitoring(spec) ? [new ObservabilityChart(app, 'monitoring', spec, topo)] : []),
+    ...(spec.networkPolicies.enabled ? [new NetworkPoliciesChart(app, 'network-policies', spec, topo)] : []),
+    ...(monitoring(spec) ? [new MonitoringChart(app, 'monitoring', spec, topo)] : []),
   ];
   applySyncWaves(charts);
   return charts;

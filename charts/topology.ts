@@ -5,9 +5,9 @@
 import type { ComponentIdentity } from '../constructs/labels';
 import type { RolePorts } from '../constructs/server-config';
 import type { TemporalRoleName } from '../constructs/temporal-config/model';
-import { clientTlsName, jobPrefixes } from '../overlays/names';
-import { durationHours } from '../overlays/quantities';
-import { Spec, TEMPORAL_ROLE_NAMES } from '../overlays/schema';
+import { clientTlsName, jobPrefixes } from '../lib/names';
+import { durationHours } from '../lib/quantities';
+import { Spec, TEMPORAL_ROLE_NAMES } from '../config/schema';
 
 /** The four core roles, each sized by `temporal.<role>` in the spec. */
 export const TEMPORAL_ROLES: readonly TemporalRoleName[] = TEMPORAL_ROLE_NAMES;

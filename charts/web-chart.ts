@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AdminTools } from '../constructs/admin-tools';
 import { WebUi } from '../constructs/web-ui';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import { clientTls, internalServerName } from './credentials';
 import type { Topology } from './topology';
 

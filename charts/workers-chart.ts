@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { WorkerPool } from '../constructs/worker-pool';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import { clientTls } from './credentials';
 import type { Topology } from './topology';
 
@@ -24,7 +24,7 @@ export class WorkersChart extends Chart {
         readiness: pool.readiness,
         replicas: pool.replicas,
         autoscaling: pool.autoscaling,
-        backlogScaling: pool.keda,
+        keda: pool.keda,
         env: pool.env,
         envFrom: pool.envFrom,
         config: {

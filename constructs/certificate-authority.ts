@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { claimLabels } from './labels';
-import { goDuration } from './go-duration';
+import { goDuration } from '../lib/go-duration';
 import { Issuer } from '../imports/cert-manager-issuer';
 import { IssuerRef, ecdsaKey } from './tls-certificate';
 import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../imports/cert-manager-certificate';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { recommendedLabels } from './labels';
 import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
-import { shellQuote } from './shell';
+import { shellQuote } from '../lib/shell';
 
 export interface DsqlSchemaJobProps extends SetupJobBaseProps {
   /** Must carry the IAM role allowed `dsql:DbConnectAdmin` (e.g. `eks.amazonaws.com/role-arn`). */

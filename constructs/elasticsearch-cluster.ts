@@ -9,9 +9,9 @@ import {
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
 } from './pod-defaults';
 import { WorkloadServiceAccount } from './service-account';
-import { memoryBytes } from '../overlays/quantities';
-import { shellQuote } from './shell';
-import { toYaml } from './yaml';
+import { memoryBytes } from '../lib/quantities';
+import { shellQuote } from '../lib/shell';
+import { toYaml } from '../lib/yaml';
 
 export interface ElasticsearchClusterProps {
   /** Name of the StatefulSet, ServiceAccount, client Service and PDB, e.g. `temporal-elasticsearch`. */

@@ -3,7 +3,7 @@ import { k8s } from '../imports/k8s';
 import { recommendedLabels } from './labels';
 import type { ImageProps } from './pod-defaults';
 import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
-import { shellQuote } from './shell';
+import { shellQuote } from '../lib/shell';
 import { waitForElasticsearch } from './wait-for';
 
 export interface ElasticsearchIndexJobProps extends SetupJobBaseProps {

@@ -3,7 +3,7 @@ import { k8s } from '../imports/k8s';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { recommendedLabels } from './labels';
 import { SetupJob, SetupJobBaseProps, jobStep } from './setup-job';
-import { shellQuote } from './shell';
+import { shellQuote } from '../lib/shell';
 
 export interface TemporalNamespaceProps {
   readonly name: string;

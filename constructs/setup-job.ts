@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { jobName } from '../overlays/names';
+import { jobName } from '../lib/names';
 import {
   ImageProps, ResourceProps, RunAsProps, imageRef, resourceRequirements,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { goDuration } from './go-duration';
+import { goDuration } from '../lib/go-duration';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
 } from '../imports/external-secrets';

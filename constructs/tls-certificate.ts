@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { claimLabels } from './labels';
-import { goDuration } from './go-duration';
+import { goDuration } from '../lib/go-duration';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
 } from '../imports/cert-manager-certificate';

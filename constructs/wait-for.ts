@@ -1,7 +1,7 @@
 import type { k8s } from '../imports/k8s';
 import type { ImageProps, ResourceProps } from './pod-defaults';
 import { jobStep } from './setup-job';
-import { shellQuote } from './shell';
+import { shellQuote } from '../lib/shell';
 
 export interface WaitForPostgresProps {
   /** Any image with `pg_isready`, e.g. the postgres image itself. */

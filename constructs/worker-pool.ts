@@ -1,13 +1,13 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import { BacklogScaler, BacklogScalerProps } from './backlog-scaler';
+import { KedaScaler, KedaScalerProps } from './keda-scaler';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
   ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
 } from './pod-defaults';
-import { workerPoolNames } from '../overlays/names';
+import { workerPoolNames } from '../lib/names';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { javaTrustStore } from './java-trust-store';
 import { WorkloadServiceAccount } from './service-account';
@@ -18,7 +18,7 @@ type AppProbe = Exclude<ProbeCheck, { type: 'grpc' | 'http' | 'tcp' }>
   | { readonly type: 'tcp'; readonly port: number };
 
 /** A pool's KEDA settings; the ScaledObject's target, endpoint, queues and credentials come from the pool. */
-export type BacklogScalingProps = Pick<BacklogScalerProps,
+export type KedaScalingProps = Pick<KedaScalerProps,
   'minReplicas' | 'maxReplicas' | 'targetQueueSize' | 'activationTargetQueueSize' | 'queueTypes' | 'pollingIntervalSeconds' | 'cooldownPeriodSeconds'>;
 
 export interface WorkerPoolProps {
@@ -38,12 +38,12 @@ export interface WorkerPoolProps {
   readonly maxConcurrentWorkflowTasks?: number;
   /** `TEMPORAL_MAX_CONCURRENT_ACTIVITIES`. @default not set (the SDK's default) */
   readonly maxConcurrentActivities?: number;
-  /** @default 1 (when neither autoscaling nor backlogScaling) */
+  /** @default 1 (when neither autoscaling nor keda) */
   readonly replicas?: number;
   /** An HPA on CPU/memory. @default none */
   readonly autoscaling?: AutoscalingProps;
   /** A KEDA ScaledObject on the task-queue backlog (exclusive with `autoscaling`). @default none */
-  readonly backlogScaling?: BacklogScalingProps;
+  readonly keda?: KedaScalingProps;
   /** @default {} */
   readonly env?: Record<string, string>;
   /** Pre-existing ConfigMaps and Secrets loaded with envFrom; the Role may read exactly these. @default none */
@@ -93,7 +93,7 @@ export class WorkerPool extends Construct {
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {
     super(scope, id);
     if (props.taskQueues.length === 0) throw new Error(`WorkerPool ${props.name}: at least one task queue`);
-    if (props.autoscaling && props.backlogScaling) throw new Error(`WorkerPool ${props.name}: an HPA and KEDA cannot both scale it`);
+    if (props.autoscaling && props.keda) throw new Error(`WorkerPool ${props.name}: an HPA and KEDA cannot both scale it`);
     const labels = recommendedLabels(props.identity);
     this.selector = selectorLabels(props.identity);
     const names = workerPoolNames(props.name);
@@ -166,7 +166,7 @@ export class WorkerPool extends Construct {
       podAnnotations: annotations,
       replicas: props.replicas,
       autoscaling: props.autoscaling,
-      externallyScaled: props.backlogScaling !== undefined,
+      externallyScaled: props.keda !== undefined,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
       runAs: props.runAs ?? { user: 1000, group: 1000 },
       terminationGracePeriodSeconds: 60,
@@ -203,14 +203,14 @@ export class WorkerPool extends Construct {
       ],
     });
 
-    if (props.backlogScaling) {
-      new BacklogScaler(this, 'BacklogScaler', {
+    if (props.keda) {
+      new KedaScaler(this, 'KedaScaler', {
         name: props.name,
         labels,
         endpoint: props.frontendAddress,
         temporalNamespace: props.temporalNamespace,
         taskQueues: props.taskQueues,
-        ...props.backlogScaling,
+        ...props.keda,
         tls: props.tls,
         apiKeySecret: props.apiKeySecret,
       });

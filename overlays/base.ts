@@ -1,9 +1,9 @@
 /**
  * Every default of the spec. A profile (dev.ts, staging.ts, production.ts, or a YAML overlay) only
- * states what differs from this. Field meanings are documented in overlays/schema.ts.
+ * states what differs from this. Field meanings are documented in config/schema.ts.
  */
-import type { SpecInput, WorkerPoolInput } from './schema';
-import type { ProfileOverlay } from './profile';
+import type { SpecInput, WorkerPoolInput } from '../config/schema';
+import type { ProfileOverlay } from '../config/profile';
 
 const TEMPORAL_VERSION = '1.31.2';
 

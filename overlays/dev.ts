@@ -1,5 +1,5 @@
 /** dev: a single-replica cluster that fits a 4 GiB laptop (sum of requests ≤ 2 CPU / 3 GiB). */
-import type { ProfileOverlay } from './profile';
+import type { ProfileOverlay } from '../config/profile';
 
 const small = (cpu: string, memory: string, limitCpu: string, limitMemory: string) => ({
   requests: { cpu, memory },

@@ -2,7 +2,7 @@
  * Worker pools shared by the staging and production profiles. Each entry states only what differs
  * from `workerPoolDefaults` (a Spring Boot worker); `null` removes an inherited key.
  */
-import type { WorkerPoolOverlay } from './profile';
+import type { WorkerPoolOverlay } from '../config/profile';
 
 /** A Ruby worker: no JVM, no Spring config, a CLI health check, SDK metrics on 9464. */
 export const rubyWorker: WorkerPoolOverlay = {

@@ -1,6 +1,6 @@
 /** production: highly available roles spread over zones and nodes; admin tools off. */
 import { rubyWorker } from './pools';
-import type { ProfileOverlay } from './profile';
+import type { ProfileOverlay } from '../config/profile';
 
 const res = (reqCpu: string, reqMemory: string, limCpu: string, limMemory: string) => ({
   requests: { cpu: reqCpu, memory: reqMemory },

@@ -1,6 +1,6 @@
 /** staging: production's shape at a smaller size; secrets come from pre-existing Secrets. */
 import { rubyWorker } from './pools';
-import type { ProfileOverlay } from './profile';
+import type { ProfileOverlay } from '../config/profile';
 
 const limits = (cpu: string, memory: string) => ({ cpu, memory });
 

@@ -130,7 +130,7 @@ describe('what constructs used to refuse is refused by the schema, with the fiel
       const { code, err } = h.synth(['--profile', 'dev']);
       expect(code).toBe(1);
       expect(err).toBe('synth failed: profile "dev": SomeConstruct: a check the schema lacks '
-        + '(unexpected: overlays/schema.ts lacks a rule for this input; please report it)\ndist/ was left unchanged.');
+        + '(unexpected: config/schema.ts lacks a rule for this input; please report it)\ndist/ was left unchanged.');
     } finally {
       spy.mockRestore();
     }

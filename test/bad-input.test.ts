@@ -66,7 +66,7 @@ const cases: Array<[string, string, string, string[]]> = [
   ['a filestore URI outside the archive volume', 'dev', 'archival:\n  history: {uri: "file:///tmp/history"}\n',
     ['archival.history.uri: must be a file:// URI below the archive volume', 'file:///var/temporal/archival/history']],
   ['an unknown dynamic-config key', 'staging', 'temporal:\n  dynamicConfig:\n    frontend.rsp: 100\n',
-    ['profile "staging"', 'temporal.dynamicConfig.frontend.rsp: unknown dynamic-config key "frontend.rsp"', 'overlays/dynamic-config.ts']],
+    ['profile "staging"', 'temporal.dynamicConfig.frontend.rsp: unknown dynamic-config key "frontend.rsp"', 'config/dynamic-config.ts']],
   ['a dynamic-config key that does not exist in 1.31', 'production', 'temporal:\n  dynamicConfig:\n    history.enableArchival: true\n',
     ['temporal.dynamicConfig.history.enableArchival: "history.enableArchival" never existed', 'spec\'s "archival" section']],
   ['an unknown dynamic-config constraint', 'staging', 'temporal:\n  dynamicConfig:\n    frontend.namespaceRPS: [{value: 10, constraints: {namespaces: x}}]\n',

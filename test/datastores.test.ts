@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
-import { synthProfile } from '../main';
-import { loadSpec } from '../overlays';
-import type { Spec } from '../overlays/schema';
+import { synthProfile } from '../output/synth';
+import { loadSpec } from '../config/load';
+import type { Spec } from '../config/schema';
 import { K8sObject, PROFILES, find, podSpec, synthesized } from './helpers';
 
 const DSQL_OVERLAY = path.resolve(__dirname, '..', 'overlays', 'examples', 'aurora-dsql.yaml');

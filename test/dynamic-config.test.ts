@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   DYNAMIC_CONFIG_CONSTRAINTS, DYNAMIC_CONFIG_KEYS, MISLEADING_DYNAMIC_CONFIG_KEYS, dynamicConfigSchema,
-} from '../overlays/dynamic-config';
+} from '../config/dynamic-config';
 
 interface FlatIssue { path: PropertyKey[]; message: string; code: string }
 
@@ -91,12 +91,12 @@ describe('dynamicConfigSchema: accepted values', () => {
 });
 
 describe('dynamicConfigSchema: unknown and misleading keys', () => {
-  test('an unknown key is rejected with a message naming the key and overlays/dynamic-config.ts', () => {
+  test('an unknown key is rejected with a message naming the key and config/dynamic-config.ts', () => {
     const issues = issuesOf({ 'frontend.rps': 1, 'frontend.rsp': 100 });
     expect(issues).toHaveLength(1);
     expect(issues[0].path).toEqual(['frontend.rsp']);
     expect(issues[0].message).toContain('unknown dynamic-config key "frontend.rsp"');
-    expect(issues[0].message).toContain('overlays/dynamic-config.ts');
+    expect(issues[0].message).toContain('config/dynamic-config.ts');
   });
 
   test.each([

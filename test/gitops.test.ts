@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
-import { customResourcesDir, needsCrd, synthArgoCd } from '../main';
+import { customResourcesDir, needsCrd, synthArgoCd } from '../output/synth';
 import { K8sObject, PROFILES, find, podSpec, synthesized } from './helpers';
 
 const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave']);

@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { customResourcesDir, synthProfile } from '../main';
-import { listProfiles, loadSpec } from '../overlays';
-import type { Spec } from '../overlays/schema';
+import { customResourcesDir, synthProfile } from '../output/synth';
+import { listProfiles, loadSpec } from '../config/load';
+import type { Spec } from '../config/schema';
 
 export type K8sObject = {
   apiVersion: string;

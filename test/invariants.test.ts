@@ -5,9 +5,9 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { load } from 'js-yaml';
-import { cpuMillis, memoryBytes } from '../overlays/quantities';
+import { cpuMillis, memoryBytes } from '../lib/quantities';
 import { K8sObject, PROFILES, WORKLOAD_KINDS, find, matches, podLabels, podSpec, selects, synthesized } from './helpers';
-import { DYNAMIC_CONFIG_KEYS } from '../overlays/dynamic-config';
+import { DYNAMIC_CONFIG_KEYS } from '../config/dynamic-config';
 import { checkConfigKeys } from './temporal-config-keys';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);

@@ -1,12 +1,12 @@
 /**
- * dist/<profile>/README.md (charts/inventory.ts): generated from the rendered objects, deterministic,
+ * dist/<profile>/README.md (reports/inventory.ts): generated from the rendered objects, deterministic,
  * and consistent with them. Every expectation here is recomputed from the objects on its own, never
  * by calling the generator's helpers.
  */
-import { inventory } from '../charts/inventory';
-import type { JsonValue } from '../constructs/yaml';
-import { needsCrd } from '../main';
-import { cpuMillis, memoryBytes } from '../overlays/quantities';
+import { inventory } from '../reports/inventory';
+import type { JsonValue } from '../lib/yaml';
+import { needsCrd } from '../output/synth';
+import { cpuMillis, memoryBytes } from '../lib/quantities';
 import { K8sObject, PROFILES, podSpec, synthesized, WORKLOAD_KINDS } from './helpers';
 import { explain, NetpolEvaluator, Protocol, workloadPods } from './netpol';
 

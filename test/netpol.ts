@@ -16,7 +16,7 @@
  * - Ports: numeric (with optional endPort) or named, resolved against the destination pod's
  *   container ports of the same protocol; protocol defaults to TCP.
  */
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 import type { K8sObject } from './helpers';
 
 export type Labels = Record<string, string>;

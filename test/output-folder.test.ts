@@ -7,8 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { deployedShardCounts } from '../cli/deployed';
-import { MANIFEST } from '../cli/output-folder';
+import { deployedShardCounts } from '../output/deployed';
+import { MANIFEST } from '../output/output-folder';
 import { run } from '../main';
 
 const projectRoot = path.resolve(__dirname, '..');

@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
-import { synthProfile } from '../main';
-import { loadSpec } from '../overlays';
+import { synthProfile } from '../output/synth';
+import { loadSpec } from '../config/load';
 import { K8sObject, PROFILES, WORKLOAD_KINDS, find, podSpec, synthesized } from './helpers';
 
 const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);

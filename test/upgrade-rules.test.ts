@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../main';
-import { upgradePath, parseVersion } from '../overlays/versions';
+import { upgradePath, parseVersion } from '../config/versions';
 
 let work: string;
 beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-rules-')); });

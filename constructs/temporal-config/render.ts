@@ -1,4 +1,4 @@
-import { JsonValue, toYaml } from '../yaml';
+import { JsonValue, toYaml } from '../../lib/yaml';
 import type { EnvRef, TemporalServerConfig } from './model';
 
 const isEnvRef = (v: unknown): v is EnvRef =>

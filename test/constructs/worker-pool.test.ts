@@ -1,4 +1,4 @@
-import { BacklogScalingProps, WorkerPool, WorkerPoolProps } from '../../constructs/worker-pool';
+import { KedaScalingProps, WorkerPool, WorkerPoolProps } from '../../constructs/worker-pool';
 import { synthChart, testChart } from '../helpers';
 import {
   cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources,
@@ -26,7 +26,7 @@ const baseEnv = {
   TEMPORAL_TASK_QUEUES: 'orders-tq',
 };
 
-const backlog: BacklogScalingProps = { minReplicas: 1, maxReplicas: 8, targetQueueSize: 20 };
+const backlog: KedaScalingProps = { minReplicas: 1, maxReplicas: 8, targetQueueSize: 20 };
 
 function synth(props: WorkerPoolProps) {
   const { workload, ...rest } = synthWorkload((chart) => new WorkerPool(chart, 'Pool', props));
@@ -70,8 +70,8 @@ describe('WorkerPool', () => {
     expect(Object.keys(annotations)).toEqual(['checksum/config']);
   });
 
-  test('all props (HPA variant; backlogScaling is exclusive with autoscaling): every prop shows up', () => {
-    const all: Required<Omit<WorkerPoolProps, 'backlogScaling'>> = {
+  test('all props (HPA variant; keda is exclusive with autoscaling): every prop shows up', () => {
+    const all: Required<Omit<WorkerPoolProps, 'keda'>> = {
       name: 'billing',
       identity: identity('billing', '9.9.9'),
       image: { repository: 'registry.local/billing', tag: '9.9.9', pullPolicy: 'Always' },
@@ -194,8 +194,8 @@ describe('WorkerPool', () => {
     expect(ofKind(objects, 'ScaledObject')).toHaveLength(0);
   });
 
-  test('all props (KEDA variant): backlogScaling renders a ScaledObject and a TriggerAuthentication, no replicas and no HPA', () => {
-    const backlogScaling: Required<BacklogScalingProps> = {
+  test('all props (KEDA variant): keda renders a ScaledObject and a TriggerAuthentication, no replicas and no HPA', () => {
+    const keda: Required<KedaScalingProps> = {
       minReplicas: 0,
       maxReplicas: 12,
       targetQueueSize: 50,
@@ -204,7 +204,7 @@ describe('WorkerPool', () => {
       pollingIntervalSeconds: 15,
       cooldownPeriodSeconds: 120,
     };
-    const { objects, deployment } = synth({ ...minimal, taskQueues: ['orders-tq', 'orders-priority'], backlogScaling, tls: clientTls });
+    const { objects, deployment } = synth({ ...minimal, taskQueues: ['orders-tq', 'orders-priority'], keda, tls: clientTls });
     expect(deployment.spec).not.toHaveProperty('replicas');
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
     const so = only(objects, 'ScaledObject');
@@ -240,8 +240,8 @@ describe('WorkerPool', () => {
     ]);
   });
 
-  test('backlogScaling without tls: a ScaledObject with defaults and no TriggerAuthentication; the PDB stays', () => {
-    const { objects, deployment } = synth({ ...minimal, backlogScaling: backlog, replicas: 4 });
+  test('keda without tls: a ScaledObject with defaults and no TriggerAuthentication; the PDB stays', () => {
+    const { objects, deployment } = synth({ ...minimal, keda: backlog, replicas: 4 });
     expect(deployment.spec).not.toHaveProperty('replicas');
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
     expect(ofKind(objects, 'TriggerAuthentication')).toHaveLength(0);
@@ -257,11 +257,11 @@ describe('WorkerPool', () => {
     }]);
   });
 
-  test('autoscaling and backlogScaling together throw', () => {
+  test('autoscaling and keda together throw', () => {
     expect(() => synth({
       ...minimal,
       autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
-      backlogScaling: backlog,
+      keda: backlog,
     })).toThrow(/HPA and KEDA cannot both scale/);
   });
 

@@ -16,7 +16,7 @@ import { Report } from './harness/report';
 import { s3Archival } from './harness/s3';
 import { runScenario } from './scenario';
 import { runUpgrade } from './upgrade';
-import { LATEST_PATCH, parseVersion } from '../../overlays/versions';
+import { LATEST_PATCH, parseVersion } from '../../config/versions';
 
 /** The project checkout (this file runs from a bundle under .build/, so it is found, not assumed). */
 function projectRoot(): string {
@@ -141,7 +141,7 @@ async function runE2e(): Promise<number> {
         // The previous minor's newest patch, synthesized from this checkout with only the two tags changed.
         const v = parseVersion(server)!;
         const prev = LATEST_PATCH[`${v.major}.${v.minor - 1}`];
-        if (!prev) throw new Error(`no previous release of ${server} in overlays/versions.ts LATEST_PATCH`);
+        if (!prev) throw new Error(`no previous release of ${server} in config/versions.ts LATEST_PATCH`);
         run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', prev, '--ui', ui, '--cli', cli], { TEMPORAL_E2E_CACHE: cacheDir });
         const work = fs.mkdtempSync(path.join(os.tmpdir(), `temporal-cdk8s-upgrade-${profile}-`));
         fs.writeFileSync(path.join(work, 'previous.yaml'), `images:\n  server:\n    tag: "${prev}"\n  adminTools:\n    tag: "${prev}"\n`);

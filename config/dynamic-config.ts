@@ -192,7 +192,7 @@ export const dynamicConfigSchema = z
           path: [key],
           message: hint
             ? `"${key}" ${hint}`
-            : `unknown dynamic-config key "${key}": server 1.31 does not register it and would ignore it; fix the spelling or, if it is a real 1.31 key, add it to overlays/dynamic-config.ts`,
+            : `unknown dynamic-config key "${key}": server 1.31 does not register it and would ignore it; fix the spelling or, if it is a real 1.31 key, add it to config/dynamic-config.ts`,
         });
         continue;
       }

@@ -2,19 +2,19 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRules } from '../constructs/alert-rules';
 import { recommendedLabels, selectorLabels } from '../constructs/labels';
-import { GrafanaDashboards } from '../constructs/grafana-dashboard';
+import { GrafanaDashboards } from '../constructs/grafana-dashboards';
 import { MetricsScrape } from '../constructs/metrics-scrape';
-import { dashboardUidPrefix } from '../overlays/names';
-import type { Spec } from '../overlays/schema';
-import { temporalAlerts } from './observability/alerts';
-import { temporalDashboards } from './observability/dashboards';
+import { dashboardUidPrefix } from '../lib/names';
+import type { Spec } from '../config/schema';
+import { temporalAlerts } from './monitoring/alerts';
+import { temporalDashboards } from './monitoring/dashboards';
 import type { Topology } from './topology';
 
 /**
  * Monitoring objects: a prometheus-operator ServiceMonitor per Temporal role and per worker pool with
  * a metrics port, the PrometheusRule with Temporal's alerts, and the Grafana dashboards ConfigMap.
  */
-export class ObservabilityChart extends Chart {
+export class MonitoringChart extends Chart {
   constructor(scope: Construct, id: string, spec: Spec, topo: Topology) {
     super(scope, id, { namespace: topo.namespace, disableResourceNameHashes: true });
     const m = spec.monitoring;

@@ -5,8 +5,8 @@
  * namespace, arrives as `exported_namespace`). Counters are plain names (no `_total`); timers are
  * histograms in seconds, used through `<name>_bucket`.
  */
-import type { DashboardPanel, DashboardProps } from '../../constructs/grafana-dashboard';
-import { DASHBOARD_UIDS } from '../../overlays/names';
+import type { DashboardPanel, DashboardProps } from '../../constructs/grafana-dashboards';
+import { DASHBOARD_UIDS } from '../../lib/names';
 import { LONG_POLL_OPERATIONS, TemporalMetric, metric } from './metrics';
 
 export interface DashboardWorkerPool {

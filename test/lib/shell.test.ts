@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { shellQuote } from '../../constructs/shell';
+import { shellQuote } from '../../lib/shell';
 
 /** What /bin/sh actually receives as one argument. */
 const throughShell = (value: string) => execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' });

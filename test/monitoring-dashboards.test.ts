@@ -3,9 +3,9 @@
  * as its kind allows, in the deployment's Kubernetes namespace, in PromQL that at least balances.
  */
 import { Chart, Testing } from 'cdk8s';
-import { temporalDashboards, TemporalDashboardsInput } from '../charts/observability/dashboards';
-import { LONG_POLL_OPERATIONS, TEMPORAL_METRICS } from '../charts/observability/metrics';
-import { DashboardProps, GrafanaDashboards, dashboardJson } from '../constructs/grafana-dashboard';
+import { temporalDashboards, TemporalDashboardsInput } from '../charts/monitoring/dashboards';
+import { LONG_POLL_OPERATIONS, TEMPORAL_METRICS } from '../charts/monitoring/metrics';
+import { DashboardProps, GrafanaDashboards, dashboardJson } from '../constructs/grafana-dashboards';
 
 const input: TemporalDashboardsInput = {
   k8sNamespace: 'temporal-prod',

@@ -1,6 +1,6 @@
 /** Field types shared by every spec section: names, numbers, quantities, images, labels, resources. */
 import { z } from 'zod';
-import { cpuMillis, goDurationSeconds, memoryBytes } from './quantities';
+import { cpuMillis, goDurationSeconds, memoryBytes } from '../lib/quantities';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -1,13 +1,13 @@
 /**
- * The Temporal alerts (charts/observability/alerts.ts) and the metric list they are built from
- * (charts/observability/metrics.ts), checked against the server's metric reference.
+ * The Temporal alerts (charts/monitoring/alerts.ts) and the metric list they are built from
+ * (charts/monitoring/metrics.ts), checked against the server's metric reference.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type { AlertProps } from '../constructs/alert-rules';
-import { temporalAlerts } from '../charts/observability/alerts';
-import { LONG_POLL_OPERATIONS, TEMPORAL_METRICS, TemporalMetric, metric } from '../charts/observability/metrics';
-import type { Spec } from '../overlays/schema';
+import { temporalAlerts } from '../charts/monitoring/alerts';
+import { LONG_POLL_OPERATIONS, TEMPORAL_METRICS, TemporalMetric, metric } from '../charts/monitoring/metrics';
+import type { Spec } from '../config/schema';
 
 type Thresholds = Spec['monitoring']['thresholds'];
 

@@ -1,8 +1,8 @@
-import { BacklogScaler, BacklogScalerProps } from '../../constructs/backlog-scaler';
+import { KedaScaler, KedaScalerProps } from '../../constructs/keda-scaler';
 import { synthChart, testChart } from '../helpers';
 import { ofKind, only } from './fixtures';
 
-const minimal: BacklogScalerProps = {
+const minimal: KedaScalerProps = {
   name: 'orders-worker',
   labels: { app: 'orders' },
   endpoint: 'temporal-frontend.temporal.svc:7233',
@@ -13,14 +13,14 @@ const minimal: BacklogScalerProps = {
   targetQueueSize: 25,
 };
 
-function synth(props: BacklogScalerProps) {
+function synth(props: KedaScalerProps) {
   const chart = testChart();
-  new BacklogScaler(chart, 'Scaler', props);
+  new KedaScaler(chart, 'Scaler', props);
   const objects = synthChart(chart);
   return { objects, scaledObject: only(objects, 'ScaledObject') };
 }
 
-describe('BacklogScaler', () => {
+describe('KedaScaler', () => {
   test('minimal props: a keda.sh/v1alpha1 ScaledObject on the Deployment, default polling/cooldown, plaintext trigger', () => {
     const { objects, scaledObject } = synth(minimal);
     expect(objects).toHaveLength(1);
@@ -48,7 +48,7 @@ describe('BacklogScaler', () => {
   });
 
   test('all props: overrides, one trigger per task queue, tlsServerName and a TriggerAuthentication from the Secret', () => {
-    const all: Required<BacklogScalerProps> = {
+    const all: Required<KedaScalerProps> = {
       name: 'billing',
       labels: { app: 'billing', tier: 'workers' },
       endpoint: 'fe:7233',
@@ -134,6 +134,6 @@ describe('BacklogScaler', () => {
   });
 
   test('no task queues throws', () => {
-    expect(() => synth({ ...minimal, taskQueues: [] })).toThrow(/BacklogScaler orders-worker: at least one task queue/);
+    expect(() => synth({ ...minimal, taskQueues: [] })).toThrow(/KedaScaler orders-worker: at least one task queue/);
   });
 });

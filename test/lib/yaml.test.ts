@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import { parse } from 'cdk8s/node_modules/yaml';
-import { JsonValue, toYaml } from '../../constructs/yaml';
+import { JsonValue, toYaml } from '../../lib/yaml';
 import { PROFILES, synthesized } from '../helpers';
 
 /** Kubernetes (sigs.k8s.io/yaml) reads YAML 1.1; js-yaml and the Temporal server read 1.2-style. */

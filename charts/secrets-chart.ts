@@ -4,8 +4,8 @@ import { CertificateAuthority } from '../constructs/certificate-authority';
 import { recommendedLabels } from '../constructs/labels';
 import { SyncedSecret } from '../constructs/synced-secret';
 import { IssuerRef, TlsCertificate } from '../constructs/tls-certificate';
-import { caCommonName } from '../overlays/names';
-import type { Spec } from '../overlays/schema';
+import { caCommonName } from '../lib/names';
+import type { Spec } from '../config/schema';
 import { operatorCredentials, tlsClients } from './credentials';
 import type { Topology } from './topology';
 
@@ -14,7 +14,7 @@ import type { Topology } from './topology';
  * credential (when the profile uses external-secrets.io), and the cert-manager issuer chains with the
  * internode, frontend, client and Elasticsearch transport certificates (when TLS is on).
  */
-export class SecuritySecretsChart extends Chart {
+export class SecretsChart extends Chart {
   constructor(scope: Construct, id: string, spec: Spec, topo: Topology) {
     super(scope, id, { namespace: topo.namespace, disableResourceNameHashes: true });
     const es = spec.externalSecrets;

@@ -4,7 +4,7 @@
  * deployment runs in (the `namespace` label prometheus-operator adds to every target).
  */
 import type { AlertProps } from '../../constructs/alert-rules';
-import type { Spec } from '../../overlays/schema';
+import type { Spec } from '../../config/schema';
 import { LONG_POLL_OPERATIONS, metric } from './metrics';
 
 type Thresholds = Spec['monitoring']['thresholds'];

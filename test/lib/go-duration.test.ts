@@ -1,4 +1,4 @@
-import { goDuration } from '../../constructs/go-duration';
+import { goDuration } from '../../lib/go-duration';
 
 describe('goDuration', () => {
   test.each([

@@ -2,9 +2,9 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application';
 import { AppProject } from '../imports/argocd-appproject';
-import type { Spec } from '../overlays/schema';
+import type { Spec } from '../config/schema';
 
-export interface GitOpsProfile {
+export interface ArgoCdProfile {
   readonly profile: string;
   readonly spec: Spec;
   /** Every object the profile renders, for the AppProject's resource whitelist. */
@@ -20,10 +20,10 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
  * dist/<profile>-custom-resources/ with the profile's sync policy. Written to dist/argocd/ for an
  * app-of-apps (or `kubectl apply -f dist/argocd`).
  */
-export class GitOpsChart extends Chart {
-  constructor(scope: Construct, id: string, profiles: readonly GitOpsProfile[]) {
+export class ArgoCdChart extends Chart {
+  constructor(scope: Construct, id: string, profiles: readonly ArgoCdProfile[]) {
     super(scope, id, { disableResourceNameHashes: true });
-    if (profiles.length === 0) throw new Error('GitOpsChart: no profiles');
+    if (profiles.length === 0) throw new Error('ArgoCdChart: no profiles');
     const first = profiles[0].spec.gitops;
     for (const p of profiles) {
       const g = p.spec.gitops;
@@ -57,7 +57,7 @@ export class GitOpsChart extends Chart {
     });
 
     const instances = profiles.map((p) => p.spec.instance);
-    if (new Set(instances).size !== instances.length) throw new Error('GitOpsChart: every profile needs its own instance (it names the Application)');
+    if (new Set(instances).size !== instances.length) throw new Error('ArgoCdChart: every profile needs its own instance (it names the Application)');
     for (const p of profiles) {
       const g = p.spec.gitops;
       const dirs = [p.profile, ...(p.hasCustomResources ? [`${p.profile}-custom-resources`] : [])];

@@ -4,15 +4,15 @@
  * Every object is strict, so an unknown or misspelled key is an error, not a silent no-op.
  */
 import { z } from 'zod';
-import { durationHours } from './quantities';
+import { durationHours } from '../lib/quantities';
 import { checkDatastores, archivalSchema, backupSchema, elasticsearchSchema, persistenceSchema } from './datastores-schema';
 import { dynamicConfigSchema } from './dynamic-config';
-import { gitopsSchema } from './gitops-schema';
+import { gitopsSchema } from './argocd-schema';
 import { checkWorkerPools, workerPoolSchema } from './worker-pool-schema';
 import { checkMonitoring, monitoringSchema } from './monitoring-schema';
 import { authorizationSchema, checkSecurity, externalSecretsSchema, tlsSchema, uiAuthSchema } from './security-schema';
 import { annotations, labels } from './metadata-schema';
-import { generatedNameProblems } from './names';
+import { generatedNameProblems } from '../lib/names';
 import { checkImageVersions } from './versions';
 import {
   cidr, deadlineSeconds, dnsLabel, dnsSubdomain, imageSchema, int32, nonNegativeInt, port, portList, positiveInt, resourcesSchema, scaledWorkload, storageSchema,

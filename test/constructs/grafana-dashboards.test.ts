@@ -1,6 +1,6 @@
 import {
   DashboardPanel, DashboardProps, GrafanaDashboards, GrafanaDashboardsProps, dashboardJson, layout,
-} from '../../constructs/grafana-dashboard';
+} from '../../constructs/grafana-dashboards';
 import { synthChart, testChart } from '../helpers';
 import { only } from './fixtures';
 

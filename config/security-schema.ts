@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { dnsLabel, dnsSubdomain, goDuration } from './primitives';
-import { goDurationSeconds } from './quantities';
+import { goDurationSeconds } from '../lib/quantities';
 
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
 

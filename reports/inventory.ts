@@ -11,9 +11,10 @@
  * The output depends only on the objects (and the spec's namespace, instance and environment), not on
  * their order, and contains no dates: the same input gives byte-identical text.
  */
-import type { JsonValue } from '../constructs/yaml';
-import type { Spec } from '../overlays/schema';
-import { cpuMillis, memoryBytes } from '../overlays/quantities';
+import { needsCrd } from '../lib/api-groups';
+import type { JsonValue } from '../lib/yaml';
+import type { Spec } from '../config/schema';
+import { cpuMillis, memoryBytes } from '../lib/quantities';
 
 type Labels = Record<string, string>;
 
@@ -58,9 +59,6 @@ interface K8s {
 const WORKLOAD_ORDER = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
 
-/** API groups every cluster serves (as main.ts's needsCrd); any other object needs a CRD. */
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
-const needsCrd = (apiVersion: string) => !BUILT_IN_GROUPS.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 interface Scale {
   /** "2", "HPA 3–10", "KEDA 0–20", "1 per run", … */

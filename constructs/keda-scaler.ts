@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ScaledObject, ScaledObjectSpecTriggersAuthenticationRefKind } from '../imports/keda-scaledobject';
 import { TriggerAuthentication } from '../imports/keda-triggerauthentication';
 
-export interface BacklogScalerProps {
+export interface KedaScalerProps {
   /** Name of the ScaledObject (and TriggerAuthentication); also the Deployment it scales. */
   readonly name: string;
   readonly labels: Record<string, string>;
@@ -32,10 +32,10 @@ export interface BacklogScalerProps {
  * A KEDA ScaledObject with the `temporal` scaler: replicas follow the task-queue backlog. KEDA
  * creates and owns the HPA, so the Deployment must render neither `replicas` nor an HPA of its own.
  */
-export class BacklogScaler extends Construct {
-  constructor(scope: Construct, id: string, props: BacklogScalerProps) {
+export class KedaScaler extends Construct {
+  constructor(scope: Construct, id: string, props: KedaScalerProps) {
     super(scope, id);
-    if (props.taskQueues.length === 0) throw new Error(`BacklogScaler ${props.name}: at least one task queue`);
+    if (props.taskQueues.length === 0) throw new Error(`KedaScaler ${props.name}: at least one task queue`);
     const auth = props.tls !== undefined || props.apiKeySecret !== undefined;
     if (auth) {
       new TriggerAuthentication(this, 'Auth', {

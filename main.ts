@@ -29,7 +29,8 @@ interface CliArgs {
   newCluster: boolean;
 }
 
-const USAGE = 'usage: npm run synth -- [--profile <name>]... [--outdir dist] [--overlay extra.yaml]... [--overlays-dir dir] [--new-cluster] [--quiet]';
+const USAGE =
+  'usage: npm run synth -- [--profile <name>]... [--outdir dist] [--overlay extra.yaml]... [--overlays-dir dir] [--new-cluster] [--quiet]';
 
 /** The checkout this app lives in: output folders may not be it or contain it. */
 const PROJECT_ROOT = path.resolve(__dirname, path.basename(__dirname) === '.build' ? '..' : '.');
@@ -39,30 +40,44 @@ function parseArgs(argv: readonly string[]): CliArgs {
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v.startsWith('--')) throw new SpecError('-', `${flag} needs a value\n${USAGE}`);
       return v;
     };
     switch (flag) {
-      case '--profile': case '-p': {
+      case '--profile':
+      case '-p': {
         for (const name of value().split(',')) {
           checkProfileName(name, `${flag} ${JSON.stringify(inline ?? argv[i])}`);
-          if (args.profiles.includes(name)) throw new SpecError(name, `--profile ${name} is given twice; name each profile once.\n${USAGE}`);
+          if (args.profiles.includes(name))
+            throw new SpecError(name, `--profile ${name} is given twice; name each profile once.\n${USAGE}`);
           args.profiles.push(name);
         }
         break;
       }
-      case '--outdir': case '-o':
+      case '--outdir':
+      case '-o':
         if (seen.has('--outdir')) throw new SpecError('-', `--outdir is given twice; give one output folder.\n${USAGE}`);
         args.outdir = value();
         break;
-      case '--overlay': args.overlays.push(value()); break;
-      case '--overlays-dir': args.overlaysDir = value(); break;
-      case '--quiet': case '-q': args.quiet = true; break;
-      case '--new-cluster': args.newCluster = true; break;
-      default: throw new SpecError('-', `unknown argument "${a}"\n${USAGE}`);
+      case '--overlay':
+        args.overlays.push(value());
+        break;
+      case '--overlays-dir':
+        args.overlaysDir = value();
+        break;
+      case '--quiet':
+      case '-q':
+        args.quiet = true;
+        break;
+      case '--new-cluster':
+        args.newCluster = true;
+        break;
+      default:
+        throw new SpecError('-', `unknown argument "${a}"\n${USAGE}`);
     }
     seen.add(flag === '-o' ? '--outdir' : flag);
   }
@@ -109,7 +124,9 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     if (whole) synthArgoCd(rendered, path.join(tmp, ARGOCD_DIR));
     const folders = [...profiles.flatMap((p) => [p, customResourcesDir(p)]), ...(whole ? [ARGOCD_DIR] : [])];
     // A whole synth also retires the folders of profiles that no longer exist (only files it wrote).
-    const obsolete = whole ? [...new Set([...(readManifest(outdir) ?? [])].map((f) => f.split('/')[0]))].filter((d) => !folders.includes(d)) : [];
+    const obsolete = whole
+      ? [...new Set([...(readManifest(outdir) ?? [])].map((f) => f.split('/')[0]))].filter((d) => !folders.includes(d))
+      : [];
     replaceOwnedFolders(tmp, outdir, folders, obsolete);
     mirrorForCdk8sCli(outdir, env.CDK8S_OUTDIR);
     return 0;
@@ -119,7 +136,9 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     } else {
       // A construct refused what the schema let through: one line naming the profile, no stack trace.
       const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      io.err(`synth failed: ${current ? `profile "${current}": ${reason} (unexpected: config/schema.ts lacks a rule for this input; please report it)` : reason}`);
+      io.err(
+        `synth failed: ${current ? `profile "${current}": ${reason} (unexpected: config/schema.ts lacks a rule for this input; please report it)` : reason}`,
+      );
       if (env.SYNTH_DEBUG) io.err(String((e as Error).stack));
     }
     io.err('dist/ was left unchanged.');
@@ -130,14 +149,20 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
 }
 
 /** Profiles not being built, for the cross-profile checks; one that does not load is not checked here. */
-function otherProfiles(known: readonly string[], building: readonly string[], overlaysDir: string | undefined): { profile: string; spec: Spec }[] {
-  return known.filter((p) => !building.includes(p)).flatMap((profile) => {
-    try {
-      return [{ profile, spec: loadSpec(profile, { overlaysDir }) }];
-    } catch {
-      return [];
-    }
-  });
+function otherProfiles(
+  known: readonly string[],
+  building: readonly string[],
+  overlaysDir: string | undefined,
+): { profile: string; spec: Spec }[] {
+  return known
+    .filter((p) => !building.includes(p))
+    .flatMap((profile) => {
+      try {
+        return [{ profile, spec: loadSpec(profile, { overlaysDir }) }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /**

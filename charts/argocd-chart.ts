@@ -28,10 +28,16 @@ export class ArgoCdChart extends Chart {
     for (const p of profiles) {
       const g = p.spec.gitops;
       if (g.project !== first.project || g.argocdNamespace !== first.argocdNamespace || g.repoURL !== first.repoURL) {
-        throw new Error(`profile "${p.profile}": gitops.project, argocdNamespace and repoURL must be the same in every profile (one AppProject)`);
+        throw new Error(
+          `profile "${p.profile}": gitops.project, argocdNamespace and repoURL must be the same in every profile (one AppProject)`,
+        );
       }
     }
-    const labels = { 'app.kubernetes.io/part-of': 'temporal', 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/component': 'gitops' };
+    const labels = {
+      'app.kubernetes.io/part-of': 'temporal',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+      'app.kubernetes.io/component': 'gitops',
+    };
 
     const kinds = new Map<string, { group: string; kind: string }>();
     for (const p of profiles) {
@@ -46,8 +52,14 @@ export class ArgoCdChart extends Chart {
       spec: {
         description: 'Temporal, synthesized by the cdk8s app in this repository',
         sourceRepos: [first.repoURL],
-        destinations: [...new Map(profiles.map((p) => [`${p.spec.gitops.destinationServer} ${p.spec.namespace.name}`,
-          { server: p.spec.gitops.destinationServer, namespace: p.spec.namespace.name }])).values()],
+        destinations: [
+          ...new Map(
+            profiles.map((p) => [
+              `${p.spec.gitops.destinationServer} ${p.spec.namespace.name}`,
+              { server: p.spec.gitops.destinationServer, namespace: p.spec.namespace.name },
+            ]),
+          ).values(),
+        ],
         // The Namespace is the only cluster-scoped object; everything else is namespaced and listed.
         clusterResourceWhitelist: sorted.filter((k) => k.kind === 'Namespace'),
         namespaceResourceWhitelist: sorted.filter((k) => k.kind !== 'Namespace'),
@@ -57,7 +69,8 @@ export class ArgoCdChart extends Chart {
     });
 
     const instances = profiles.map((p) => p.spec.instance);
-    if (new Set(instances).size !== instances.length) throw new Error('ArgoCdChart: every profile needs its own instance (it names the Application)');
+    if (new Set(instances).size !== instances.length)
+      throw new Error('ArgoCdChart: every profile needs its own instance (it names the Application)');
     for (const p of profiles) {
       const g = p.spec.gitops;
       const dirs = [p.profile, ...(p.hasCustomResources ? [`${p.profile}-custom-resources`] : [])];

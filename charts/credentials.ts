@@ -16,15 +16,27 @@ export function operatorCredentials(spec: Spec): Credential[] {
   const out: Credential[] = [];
   const p = spec.persistence;
   if (p.passwordSecret && !p.passwordSecret.generate) {
-    out.push({ secretName: p.passwordSecret.name, keys: [p.passwordSecret.passwordKey], purpose: 'PostgreSQL password of the Temporal user' });
+    out.push({
+      secretName: p.passwordSecret.name,
+      keys: [p.passwordSecret.passwordKey],
+      purpose: 'PostgreSQL password of the Temporal user',
+    });
   }
   const ca = p.external?.tls.caSecret;
   if (ca) out.push({ secretName: ca.name, keys: [ca.key], purpose: 'CA bundle of the external database' });
   const es = spec.elasticsearch;
   if (es.enabled && es.security.enabled) {
-    out.push({ secretName: es.security.credentialsSecret.name, keys: [es.security.credentialsSecret.key], purpose: 'password of the Elasticsearch `elastic` user' });
+    out.push({
+      secretName: es.security.credentialsSecret.name,
+      keys: [es.security.credentialsSecret.key],
+      purpose: 'password of the Elasticsearch `elastic` user',
+    });
     if (es.security.transportTlsSecret && !spec.tls.enabled) {
-      out.push({ secretName: es.security.transportTlsSecret, keys: ['tls.crt', 'tls.key', 'ca.crt'], purpose: 'Elasticsearch node-to-node certificate' });
+      out.push({
+        secretName: es.security.transportTlsSecret,
+        keys: ['tls.crt', 'tls.key', 'ca.crt'],
+        purpose: 'Elasticsearch node-to-node certificate',
+      });
     }
   }
   const ing = spec.ui.ingress;
@@ -36,8 +48,10 @@ export function operatorCredentials(spec: Spec): Credential[] {
     out.push({ secretName: auth.clientSecret.name, keys: [auth.clientSecret.key], purpose: 'OIDC client secret of the Web UI' });
   }
   for (const pool of spec.workerPools) {
-    if (pool.apiKeySecret) out.push({ secretName: pool.apiKeySecret.name, keys: [pool.apiKeySecret.key], purpose: `JWT/API key of worker pool ${pool.name}` });
-    for (const secret of pool.envFrom.secrets) out.push({ secretName: secret, keys: [], purpose: `environment of worker pool ${pool.name}` });
+    if (pool.apiKeySecret)
+      out.push({ secretName: pool.apiKeySecret.name, keys: [pool.apiKeySecret.key], purpose: `JWT/API key of worker pool ${pool.name}` });
+    for (const secret of pool.envFrom.secrets)
+      out.push({ secretName: secret, keys: [], purpose: `environment of worker pool ${pool.name}` });
   }
   return out;
 }
@@ -49,7 +63,8 @@ export function certManagerSecrets(spec: Spec, topo: Topology): string[] {
     if (spec.tls.issuer?.type === 'selfSignedCA') out.push(topo.names.tls.internodeCa, topo.names.tls.frontendCa);
     out.push(topo.names.tls.internode, topo.names.tls.frontend, ...tlsClients(spec, topo).map((c) => c.secretName));
     const es = spec.elasticsearch;
-    if (es.enabled && es.security.enabled && es.security.transportTlsSecret) out.push(topo.names.tls.elasticsearchCa, es.security.transportTlsSecret);
+    if (es.enabled && es.security.enabled && es.security.transportTlsSecret)
+      out.push(topo.names.tls.elasticsearchCa, es.security.transportTlsSecret);
   }
   const ing = spec.ui.ingress;
   if (spec.ui.enabled && ing.enabled && ing.tlsSecretName && ing.certManagerClusterIssuer) out.push(ing.tlsSecretName);

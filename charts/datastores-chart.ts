@@ -60,7 +60,8 @@ export class DatastoresChart extends Chart {
       });
     } else {
       const stores: SchemaStore[] = [{ store: 'default', database: p.defaultDatabase, schemaDir: SCHEMA_DIRS.default }];
-      if (p.visibilityStore === 'sql') stores.push({ store: 'visibility', database: p.visibilityDatabase, schemaDir: SCHEMA_DIRS.visibility });
+      if (p.visibilityStore === 'sql')
+        stores.push({ store: 'visibility', database: p.visibilityDatabase, schemaDir: SCHEMA_DIRS.visibility });
       new SchemaJob(this, 'SchemaJob', {
         name: topo.names.schemaJob,
         serviceAccountName: 'temporal-schema',

@@ -20,7 +20,10 @@ export interface FlowTable {
 
 export function flowTable(spec: Spec, topo: Topology): FlowTable {
   const np = spec.networkPolicies;
-  const pods = (id: string, component: string, name?: string): FlowPeer => ({ id, pods: selectorLabels(topo.identity(component, { name })) });
+  const pods = (id: string, component: string, name?: string): FlowPeer => ({
+    id,
+    pods: selectorLabels(topo.identity(component, { name })),
+  });
   const namespaces = (id: string, labels: Record<string, string>): FlowPeer => ({ id, namespaces: labels });
   const cidrs = (id: string, blocks: readonly string[]): FlowPeer => ({ id, cidrs: blocks });
 
@@ -54,7 +57,8 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
   for (const a of serverRoles) {
     for (const b of serverRoles) add(roles[a], roles[b], tcp(ROLE_PORTS[b].membership), 'membership (ringpop)');
   }
-  const grpc = (from: TemporalRoleName, to: TemporalRoleName, purpose: string) => add(roles[from], roles[to], tcp(ROLE_PORTS[to].grpc), purpose);
+  const grpc = (from: TemporalRoleName, to: TemporalRoleName, purpose: string) =>
+    add(roles[from], roles[to], tcp(ROLE_PORTS[to].grpc), purpose);
   grpc('frontend', 'history', 'workflow API calls');
   grpc('frontend', 'matching', 'task queue polls');
   grpc('internal-frontend', 'history', 'workflow API calls (system callers)');
@@ -62,7 +66,12 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
   grpc('history', 'history', 'shard ownership forwarding');
   grpc('history', 'matching', 'task dispatch');
   // History's Nexus callbacks go to the frontend's HTTP port.
-  add(roles.history, roles[systemFrontend], tcp(ROLE_PORTS[systemFrontend].grpc, ROLE_PORTS[systemFrontend].http!), 'system calls, Nexus callbacks (HTTP)');
+  add(
+    roles.history,
+    roles[systemFrontend],
+    tcp(ROLE_PORTS[systemFrontend].grpc, ROLE_PORTS[systemFrontend].http!),
+    'system calls, Nexus callbacks (HTTP)',
+  );
   // Frontends start system workflows (search attributes, namespace deletion) through their own client.
   grpc('frontend', systemFrontend, 'system workflows started by the frontend');
   if (systemFrontend === 'internal-frontend') grpc('internal-frontend', 'internal-frontend', 'system workflows started by the frontend');
@@ -85,7 +94,12 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
   // Clients of the frontend.
   const frontendPorts = tcp(ROLE_PORTS.frontend.grpc, ROLE_PORTS.frontend.http!);
   add(web, roles.frontend, tcp(ROLE_PORTS.frontend.grpc), 'Web UI');
-  add(adminTools, roles[systemFrontend], tcp(ROLE_PORTS[systemFrontend].grpc, ROLE_PORTS[systemFrontend].http!), 'admin tools (temporal CLI)');
+  add(
+    adminTools,
+    roles[systemFrontend],
+    tcp(ROLE_PORTS[systemFrontend].grpc, ROLE_PORTS[systemFrontend].http!),
+    'admin tools (temporal CLI)',
+  );
   add(namespaceJob, roles[systemFrontend], tcp(ROLE_PORTS[systemFrontend].grpc), 'namespace registration');
   for (const { pool, peer } of workerPools) {
     add(peer, roles.frontend, tcp(ROLE_PORTS.frontend.grpc), 'application worker');
@@ -101,9 +115,10 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
   // From outside the namespace: the ingress controller to the UI, monitoring to metrics.
   add(ingressController, web, tcp(WebUi.PORT), 'Ingress');
   // cert-manager's ACME HTTP-01 solver pods answer the challenge for the Ingress certificate here.
-  const acmeSolver = web && spec.ui.ingress.enabled && spec.ui.ingress.certManagerClusterIssuer
-    ? { id: 'temporal-acme-http01-solver', pods: { 'acme.cert-manager.io/http01-solver': 'true' } }
-    : undefined;
+  const acmeSolver =
+    web && spec.ui.ingress.enabled && spec.ui.ingress.certManagerClusterIssuer
+      ? { id: 'temporal-acme-http01-solver', pods: { 'acme.cert-manager.io/http01-solver': 'true' } }
+      : undefined;
   add(ingressController, acmeSolver, tcp(8089), 'ACME HTTP-01 challenge');
   for (const r of serverRoles) add(monitoring, roles[r], tcp(METRICS_PORT), 'metrics scrape');
 
@@ -120,7 +135,15 @@ export function flowTable(spec: Spec, topo: Topology): FlowTable {
 
   const components = [
     ...serverRoles.map((r) => roles[r]),
-    acmeSolver, postgres, es, web, adminTools, schemaJob, indexJob, namespaceJob, backup,
+    acmeSolver,
+    postgres,
+    es,
+    web,
+    adminTools,
+    schemaJob,
+    indexJob,
+    namespaceJob,
+    backup,
     ...workerPools.map((w) => w.peer),
   ].filter((c): c is FlowPeer => c !== undefined);
   return { components, flows };

@@ -46,7 +46,11 @@ export class MonitoringChart extends Chart {
         sidecarLabels: m.dashboardLabels,
         folder: 'Temporal',
         // Several deployments in one Grafana stay apart by uid.
-        dashboards: temporalDashboards({ k8sNamespace: topo.namespace, workerPools: spec.workerPools, uidPrefix: dashboardUidPrefix(spec.instance) }),
+        dashboards: temporalDashboards({
+          k8sNamespace: topo.namespace,
+          workerPools: spec.workerPools,
+          uidPrefix: dashboardUidPrefix(spec.instance),
+        }),
       });
     }
     if (m.alerts) {

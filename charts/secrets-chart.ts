@@ -38,14 +38,22 @@ export class SecretsChart extends Chart {
     // Two CAs: what the server roles trust from each other is not what the frontend trusts from
     // clients, so a worker's or the UI's certificate can never talk to history, matching or the
     // internal frontend. A ClusterIssuer signs both sides.
-    const ca = (name: string, commonName: string): IssuerRef => (tls.issuer!.type === 'clusterIssuer'
-      ? { name: tls.issuer!.name, kind: 'ClusterIssuer' }
-      : new CertificateAuthority(this, name, { name, labels, commonName }).issuer);
+    const ca = (name: string, commonName: string): IssuerRef =>
+      tls.issuer!.type === 'clusterIssuer'
+        ? { name: tls.issuer!.name, kind: 'ClusterIssuer' }
+        : new CertificateAuthority(this, name, { name, labels, commonName }).issuer;
     const internodeCa = ca(topo.names.tls.internodeCa, caCommonName(spec.instance, 'internode'));
     const frontendCa = ca(topo.names.tls.frontendCa, caCommonName(spec.instance, 'frontend'));
     const cert = (name: string, issuer: IssuerRef, commonName: string, usage: 'server' | 'client' | 'both', dnsNames?: readonly string[]) =>
       new TlsCertificate(this, name, {
-        name, labels, issuer, commonName, usage, dnsNames, duration: tls.certificateDuration, renewBefore: tls.renewBefore,
+        name,
+        labels,
+        issuer,
+        commonName,
+        usage,
+        dnsNames,
+        duration: tls.certificateDuration,
+        renewBefore: tls.renewBefore,
       });
 
     // One certificate for every role: roles reach each other by pod IP and verify this name.
@@ -58,7 +66,8 @@ export class SecretsChart extends Chart {
       // their CA signed, so a shared CA would let every Temporal certificate join the cluster (and
       // the Elasticsearch certificate talk to Temporal's internode listeners).
       const name = topo.names.tls.elasticsearchCa;
-      const searchCa = new CertificateAuthority(this, name, { name, labels, commonName: `Temporal ${spec.instance} Elasticsearch CA` }).issuer;
+      const searchCa = new CertificateAuthority(this, name, { name, labels, commonName: `Temporal ${spec.instance} Elasticsearch CA` })
+        .issuer;
       const nodes = `*.${topo.names.elasticsearch}-headless.${topo.namespace}.svc.cluster.local`;
       cert(search.security.transportTlsSecret, searchCa, topo.names.elasticsearch, 'both', [nodes]);
     }

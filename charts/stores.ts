@@ -46,7 +46,12 @@ function sqlStore(spec: Spec, topo: Topology, database: string, pool: Pool): Sql
       pluginEnv: { REGION: p.dsql!.region, CLUSTER_ENDPOINT: topo.databaseHost },
     };
   }
-  return { ...common, pluginName: p.pluginName, user: p.user, password: { name: p.passwordSecret!.name, key: p.passwordSecret!.passwordKey } };
+  return {
+    ...common,
+    pluginName: p.pluginName,
+    user: p.user,
+    password: { name: p.passwordSecret!.name, key: p.passwordSecret!.passwordKey },
+  };
 }
 
 /** The default (history, tasks, namespaces) store. */

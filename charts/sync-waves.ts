@@ -29,10 +29,28 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 
-export const WAVE = { namespace: 0, ca: 1, foundation: 2, datastores: 3, setup: 4, server: 5, namespaces: 6, clients: 7, after: 8 } as const;
+export const WAVE = {
+  namespace: 0,
+  ca: 1,
+  foundation: 2,
+  datastores: 3,
+  setup: 4,
+  server: 5,
+  namespaces: 6,
+  clients: 7,
+  after: 8,
+} as const;
 
 const FOUNDATION_KINDS = new Set([
-  'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Secret', 'ExternalSecret', 'Issuer', 'Certificate', 'NetworkPolicy',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ConfigMap',
+  'Secret',
+  'ExternalSecret',
+  'Issuer',
+  'Certificate',
+  'NetworkPolicy',
 ]);
 
 const AFTER_KINDS = new Set(['HorizontalPodAutoscaler', 'ScaledObject', 'Ingress']);
@@ -99,7 +117,12 @@ export function applySyncWaves(charts: readonly Chart[]): void {
 /** CA Certificates and the Issuers that sign them. */
 function caBootstrap(objects: readonly ApiObject[]): ApiObject[] {
   const cas = objects.filter((o) => o.kind === 'Certificate' && o.toJson().spec?.isCA === true);
-  const signers = new Set(cas.map((c) => c.toJson().spec.issuerRef).filter((r) => (r.kind ?? 'Issuer') === 'Issuer').map((r) => r.name));
+  const signers = new Set(
+    cas
+      .map((c) => c.toJson().spec.issuerRef)
+      .filter((r) => (r.kind ?? 'Issuer') === 'Issuer')
+      .map((r) => r.name),
+  );
   return [...cas, ...objects.filter((o) => o.kind === 'Issuer' && signers.has(o.name))];
 }
 
@@ -107,19 +130,25 @@ function caBootstrap(objects: readonly ApiObject[]): ApiObject[] {
 function claimWaves(objects: readonly ApiObject[], waves: ReadonlyMap<ApiObject, number>): Map<ApiObject, number> {
   const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
   if (claims.length === 0) return new Map();
+  type PodTemplate = { spec?: { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] } };
   const earliest = new Map<string, number>();
   for (const o of objects) {
     const path = POD_TEMPLATE[o.kind];
     if (!path) continue;
-    const template = path.reduce((v: any, k) => v?.[k], o.toJson());
+    const template = path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o.toJson()) as PodTemplate | undefined;
     for (const v of template?.spec?.volumes ?? []) {
-      const name: string | undefined = v.persistentVolumeClaim?.claimName;
+      const name = v.persistentVolumeClaim?.claimName;
       if (name) earliest.set(name, Math.min(earliest.get(name) ?? Infinity, waves.get(o)!));
     }
   }
-  return new Map(claims.map((c) => {
-    const wave = earliest.get(c.name);
-    if (wave === undefined) throw new Error(`PersistentVolumeClaim ${c.name} is mounted by no workload; under a WaitForFirstConsumer StorageClass it would stay Pending and stall an Argo CD sync`);
-    return [c, wave];
-  }));
+  return new Map(
+    claims.map((c) => {
+      const wave = earliest.get(c.name);
+      if (wave === undefined)
+        throw new Error(
+          `PersistentVolumeClaim ${c.name} is mounted by no workload; under a WaitForFirstConsumer StorageClass it would stay Pending and stall an Argo CD sync`,
+        );
+      return [c, wave];
+    }),
+  );
 }

@@ -45,20 +45,20 @@ export class TemporalServerChart extends Chart {
       archival,
       tls: spec.tls.enabled
         ? {
-          internodeSecret: topo.names.tls.internode,
-          internodeServerName: topo.internodeServerName,
-          frontendSecret: topo.names.tls.frontend,
-          frontendRequireClientAuth: spec.tls.frontendRequireClientAuth,
-          refreshInterval: spec.tls.refreshInterval,
-        }
+            internodeSecret: topo.names.tls.internode,
+            internodeServerName: topo.internodeServerName,
+            frontendSecret: topo.names.tls.frontend,
+            frontendRequireClientAuth: spec.tls.frontendRequireClientAuth,
+            refreshInterval: spec.tls.refreshInterval,
+          }
         : undefined,
       authorization: spec.authorization.enabled
         ? {
-          jwtKeySourceURIs: spec.authorization.jwtKeySourceURIs,
-          refreshInterval: spec.authorization.refreshInterval,
-          permissionsClaimName: spec.authorization.permissionsClaimName,
-          audience: spec.authorization.audience,
-        }
+            jwtKeySourceURIs: spec.authorization.jwtKeySourceURIs,
+            refreshInterval: spec.authorization.refreshInterval,
+            permissionsClaimName: spec.authorization.permissionsClaimName,
+            audience: spec.authorization.audience,
+          }
         : undefined,
       dynamicConfig: t.dynamicConfig,
       dynamicConfigPollIntervalSeconds: t.dynamicConfigPollIntervalSeconds,
@@ -68,10 +68,26 @@ export class TemporalServerChart extends Chart {
     // (written to before the index Job ran, Elasticsearch would create it with wrong mappings).
     const waits = [
       ...(p.mode !== 'dsql'
-        ? [waitForPostgres({ image: spec.images.postgres, host: topo.databaseHost, port: topo.databasePort, user: p.user, resources: spec.jobs.resources })]
+        ? [
+            waitForPostgres({
+              image: spec.images.postgres,
+              host: topo.databaseHost,
+              port: topo.databasePort,
+              user: p.user,
+              resources: spec.jobs.resources,
+            }),
+          ]
         : []),
       ...(p.visibilityStore === 'elasticsearch'
-        ? [waitForElasticsearch({ image: spec.images.elasticsearch, url: topo.elasticsearchUrl, index: spec.elasticsearch.index, credentials: elasticsearchCredentials(spec), resources: spec.jobs.resources })]
+        ? [
+            waitForElasticsearch({
+              image: spec.images.elasticsearch,
+              url: topo.elasticsearchUrl,
+              index: spec.elasticsearch.index,
+              credentials: elasticsearchCredentials(spec),
+              resources: spec.jobs.resources,
+            }),
+          ]
         : []),
     ];
     for (const role of topo.serverRoles) {
@@ -124,8 +140,9 @@ function archivalProps(spec: Spec, topo: Topology): ArchivalProps | undefined {
   return {
     history: target(a.history),
     visibility: target(a.visibility),
-    provider: a.provider.type === 'filestore'
-      ? { type: 'filestore', claimName: topo.names.archivalClaim, mountPath: a.provider.mountPath }
-      : { type: 's3store', region: a.provider.region, endpoint: a.provider.endpoint, s3ForcePathStyle: a.provider.s3ForcePathStyle },
+    provider:
+      a.provider.type === 'filestore'
+        ? { type: 'filestore', claimName: topo.names.archivalClaim, mountPath: a.provider.mountPath }
+        : { type: 's3store', region: a.provider.region, endpoint: a.provider.endpoint, s3ForcePathStyle: a.provider.s3ForcePathStyle },
   };
 }

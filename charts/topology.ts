@@ -96,7 +96,9 @@ export function topology(spec: Spec): Topology {
   return {
     namespace: ns,
     serverRoles,
-    internalFrontendAddress: spec.authorization.enabled ? `${internalHost}:${ROLE_PORTS['internal-frontend'].grpc}` : `${frontendHost}:${ROLE_PORTS.frontend.grpc}`,
+    internalFrontendAddress: spec.authorization.enabled
+      ? `${internalHost}:${ROLE_PORTS['internal-frontend'].grpc}`
+      : `${frontendHost}:${ROLE_PORTS.frontend.grpc}`,
     names: {
       config: 'temporal-config',
       dynamicConfig: 'temporal-dynamic-config',

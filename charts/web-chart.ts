@@ -24,16 +24,22 @@ export class WebChart extends Chart {
         topologySpread: spec.topologySpread,
         ingress: ui.ingress.enabled
           ? {
-            host: ui.ingress.host,
-            className: ui.ingress.className,
-            tlsSecretName: ui.ingress.tlsSecretName,
-            certManagerClusterIssuer: ui.ingress.certManagerClusterIssuer,
-            annotations: ui.ingress.annotations,
-          }
+              host: ui.ingress.host,
+              className: ui.ingress.className,
+              tlsSecretName: ui.ingress.tlsSecretName,
+              certManagerClusterIssuer: ui.ingress.certManagerClusterIssuer,
+              annotations: ui.ingress.annotations,
+            }
           : undefined,
         tls: clientTls(spec, topo, topo.names.web, topo.frontendHost),
         auth: ui.auth.enabled
-          ? { providerUrl: ui.auth.providerUrl!, clientId: ui.auth.clientId!, clientSecret: ui.auth.clientSecret!, scopes: ui.auth.scopes, useIdTokenAsBearer: ui.auth.useIdTokenAsBearer }
+          ? {
+              providerUrl: ui.auth.providerUrl!,
+              clientId: ui.auth.clientId!,
+              clientSecret: ui.auth.clientSecret!,
+              scopes: ui.auth.scopes,
+              useIdTokenAsBearer: ui.auth.useIdTokenAsBearer,
+            }
           : undefined,
         extraCorsOrigins: ui.extraCorsOrigins,
       });

@@ -2,7 +2,13 @@ import { Construct } from 'constructs';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
 } from './pod-defaults';
 import { ScaledDeployment } from './scaled-deployment';
 import { WorkloadServiceAccount } from './service-account';
@@ -56,7 +62,10 @@ export class AdminTools extends Construct {
           resources: resourceRequirements(props.resources),
           securityContext: restrictedContainerSecurityContext(),
           livenessProbe: probe({ type: 'exec', command: ['temporal', '--version'] }, { periodSeconds: 60 }),
-          readinessProbe: probe({ type: 'exec', command: ['temporal', 'operator', 'cluster', 'health'] }, { periodSeconds: 30, timeoutSeconds: 10 }),
+          readinessProbe: probe(
+            { type: 'exec', command: ['temporal', 'operator', 'cluster', 'health'] },
+            { periodSeconds: 30, timeoutSeconds: 10 },
+          ),
           volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(tlsVolume ? [tlsVolume.mount] : [])],
         },
       ],

@@ -35,17 +35,19 @@ export class AlertRules extends Construct {
     new PrometheusRule(this, 'Resource', {
       metadata: { name: props.name, labels: props.labels },
       spec: {
-        groups: [{
-          name: props.group,
-          interval: props.interval ?? '1m',
-          rules: props.alerts.map((a) => ({
-            alert: a.name,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
-            for: a.for,
-            labels: { ...props.alertLabels, severity: a.severity },
-            annotations: { summary: a.summary, description: a.description, runbook: a.runbook },
-          })),
-        }],
+        groups: [
+          {
+            name: props.group,
+            interval: props.interval ?? '1m',
+            rules: props.alerts.map((a) => ({
+              alert: a.name,
+              expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
+              for: a.for,
+              labels: { ...props.alertLabels, severity: a.severity },
+              annotations: { summary: a.summary, description: a.description, runbook: a.runbook },
+            })),
+          },
+        ],
       },
     });
   }

@@ -32,9 +32,20 @@ export class Autoscaler extends Construct {
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
         metrics: [
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCPUUtilizationPercentage } } },
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCPUUtilizationPercentage } },
+          },
           ...(props.targetMemoryUtilizationPercentage !== undefined
-            ? [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: props.targetMemoryUtilizationPercentage } } }]
+            ? [
+                {
+                  type: 'Resource',
+                  resource: {
+                    name: 'memory',
+                    target: { type: 'Utilization', averageUtilization: props.targetMemoryUtilizationPercentage },
+                  },
+                },
+              ]
             : []),
         ],
         behavior: props.behavior === 'conservative' ? CONSERVATIVE : undefined,

@@ -9,6 +9,7 @@ import { claimLabels } from './labels';
  * class's serialiser drops apiVersion/kind, so they are added after it.)
  */
 export class ClaimingStatefulSet extends k8s.KubeStatefulSet {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdk8s declares ApiObject.toJson(): any
   public toJson(): any {
     const json = super.toJson();
     const templates = json.spec?.volumeClaimTemplates;

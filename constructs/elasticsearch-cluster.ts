@@ -5,8 +5,16 @@ import { ClaimingStatefulSet, dataClaimTemplate } from './claiming-stateful-set'
 import { DisruptionBudget } from './disruption-budget';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume, topologySpread,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchVolume,
+  topologySpread,
 } from './pod-defaults';
 import { WorkloadServiceAccount } from './service-account';
 import { memoryBytes } from '../lib/quantities';
@@ -80,7 +88,7 @@ export class ElasticsearchCluster extends Construct {
       throw new Error(`ElasticsearchCluster ${props.name}: security with ${this.replicas} nodes needs transportTlsSecret`);
     }
 
-    const heapMiB = Math.floor((memoryBytes(props.resources.limits.memory)! / 2 ** 20) * (props.heapPercent ?? 50) / 100);
+    const heapMiB = Math.floor(((memoryBytes(props.resources.limits.memory)! / 2 ** 20) * (props.heapPercent ?? 50)) / 100);
     const nodeNames = Array.from({ length: this.replicas }, (_, i) => `${props.name}-${i}`);
     const settings: Record<string, string | boolean | string[]> = {
       'cluster.name': props.name,
@@ -99,13 +107,13 @@ export class ElasticsearchCluster extends Construct {
       ...(multiNode ? { 'discovery.seed_hosts': [this.headlessServiceName] } : { 'discovery.type': 'single-node' }),
       ...(security?.transportTlsSecret
         ? {
-          'xpack.security.transport.ssl.enabled': true,
-          // One certificate for every node: trust the CA, not per-pod host names.
-          'xpack.security.transport.ssl.verification_mode': 'certificate',
-          'xpack.security.transport.ssl.key': 'certs/tls.key',
-          'xpack.security.transport.ssl.certificate': 'certs/tls.crt',
-          'xpack.security.transport.ssl.certificate_authorities': ['certs/ca.crt'],
-        }
+            'xpack.security.transport.ssl.enabled': true,
+            // One certificate for every node: trust the CA, not per-pod host names.
+            'xpack.security.transport.ssl.verification_mode': 'certificate',
+            'xpack.security.transport.ssl.key': 'certs/tls.key',
+            'xpack.security.transport.ssl.certificate': 'certs/tls.crt',
+            'xpack.security.transport.ssl.certificate_authorities': ['certs/ca.crt'],
+          }
         : {}),
     };
     const configYaml = toYaml(settings);
@@ -140,7 +148,14 @@ export class ElasticsearchCluster extends Construct {
       { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP', apiVersion: 'v1' } } },
       // GC logging to stderr: the image's default (logs/gc.log, up to 2 GiB) would overflow the logs emptyDir.
       { name: 'ES_JAVA_OPTS', value: `-Xms${heapMiB}m -Xmx${heapMiB}m -Xlog:disable -Xlog:all=warning:stderr:utctime,level,tags` },
-      ...(security ? [{ name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: security.passwordSecret.name, key: security.passwordSecret.key } } }] : []),
+      ...(security
+        ? [
+            {
+              name: 'ELASTIC_PASSWORD',
+              valueFrom: { secretKeyRef: { name: security.passwordSecret.name, key: security.passwordSecret.key } },
+            },
+          ]
+        : []),
     ];
     const mounts: k8s.VolumeMount[] = [
       { name: 'data', mountPath: `${HOME}/data` },
@@ -170,12 +185,15 @@ export class ElasticsearchCluster extends Construct {
             topologySpreadConstraints: props.topologySpread && multiNode ? topologySpread(this.selector, []) : undefined,
             affinity: multiNode
               ? {
-                podAntiAffinity: {
-                  preferredDuringSchedulingIgnoredDuringExecution: [
-                    { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.selector } } },
-                  ],
-                },
-              }
+                  podAntiAffinity: {
+                    preferredDuringSchedulingIgnoredDuringExecution: [
+                      {
+                        weight: 100,
+                        podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.selector } },
+                      },
+                    ],
+                  },
+                }
               : undefined,
             initContainers: [
               {
@@ -184,8 +202,14 @@ export class ElasticsearchCluster extends Construct {
                 name: 'copy-config',
                 image: imageRef(props.image),
                 imagePullPolicy: props.image.pullPolicy,
-                command: ['/bin/sh', '-ec', `cp -R ${HOME}/config/. /config/ && cp /config-src/elasticsearch.yml /config/elasticsearch.yml`],
-                resources: resourceRequirements(props.initResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
+                command: [
+                  '/bin/sh',
+                  '-ec',
+                  `cp -R ${HOME}/config/. /config/ && cp /config-src/elasticsearch.yml /config/elasticsearch.yml`,
+                ],
+                resources: resourceRequirements(
+                  props.initResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+                ),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
                   { name: 'config', mountPath: '/config' },
@@ -208,7 +232,10 @@ export class ElasticsearchCluster extends Construct {
                 securityContext: restrictedContainerSecurityContext(),
                 startupProbe: probe({ type: 'tcp', port: 'http' }, { periodSeconds: 5, failureThreshold: 60 }),
                 livenessProbe: probe({ type: 'exec', command: ['/bin/sh', '-c', alive] }, { periodSeconds: 20, failureThreshold: 6 }),
-                readinessProbe: probe({ type: 'exec', command: ['/bin/sh', '-c', ready] }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+                readinessProbe: probe(
+                  { type: 'exec', command: ['/bin/sh', '-c', ready] },
+                  { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                ),
                 volumeMounts: mounts,
               },
             ],

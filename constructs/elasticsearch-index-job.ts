@@ -32,9 +32,9 @@ export class ElasticsearchIndexJob extends Construct {
       { name: 'ES_SERVER', value: props.url },
       ...(props.credentials
         ? [
-          { name: 'ES_USER', value: props.credentials.username },
-          { name: 'ES_PWD', valueFrom: { secretKeyRef: { name: props.credentials.password.name, key: props.credentials.password.key } } },
-        ]
+            { name: 'ES_USER', value: props.credentials.username },
+            { name: 'ES_PWD', valueFrom: { secretKeyRef: { name: props.credentials.password.name, key: props.credentials.password.key } } },
+          ]
         : []),
     ];
     const index = shellQuote(props.index);

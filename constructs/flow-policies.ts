@@ -71,10 +71,15 @@ export class FlowPolicies extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{
-          to: [{ namespaceSelector: { matchLabels: dns.namespace }, podSelector: { matchLabels: dns.pods } }],
-          ports: portTerms([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]),
-        }],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: dns.namespace }, podSelector: { matchLabels: dns.pods } }],
+            ports: portTerms([
+              { port: 53, protocol: 'UDP' },
+              { port: 53, protocol: 'TCP' },
+            ]),
+          },
+        ],
       },
     });
 

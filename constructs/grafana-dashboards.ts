@@ -86,10 +86,12 @@ function validate(props: DashboardProps): void {
   if (!UID_PATTERN.test(props.uid)) throw new Error(`${where}: uid must be 1–40 characters of [a-z0-9-]`);
   if (!props.title.trim()) throw new Error(`${where}: title is empty`);
   for (const v of props.variables ?? []) {
-    if (!/^[a-z][a-z0-9_]*$/.test(v.name) || v.name === 'datasource') throw new Error(`${where}: variable name "${v.name}" must be [a-z][a-z0-9_]* and not "datasource"`);
+    if (!/^[a-z][a-z0-9_]*$/.test(v.name) || v.name === 'datasource')
+      throw new Error(`${where}: variable name "${v.name}" must be [a-z][a-z0-9_]* and not "datasource"`);
     if (v.options.length === 0) throw new Error(`${where}: variable ${v.name} has no options`);
     for (const o of v.options) {
-      if (/ : |,/.test(`${o.text}${o.value}`)) throw new Error(`${where}: variable ${v.name} option "${o.text}" must not contain ", " or " : "`);
+      if (/ : |,/.test(`${o.text}${o.value}`))
+        throw new Error(`${where}: variable ${v.name} option "${o.text}" must not contain ", " or " : "`);
     }
   }
   props.panels.forEach((p, i) => {
@@ -127,7 +129,11 @@ function variableJson(v: DashboardVariable): object {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -143,9 +149,11 @@ function panelJson(p: DashboardPanel, id: number, gridPos: { x: number; y: numbe
         // One neutral step: Grafana's default (red above 80) means nothing for these units.
         thresholds: { mode: 'absolute', steps: [{ color: stat ? 'blue' : 'green', value: null }] },
         ...(p.unit !== undefined ? { unit: p.unit } : {}),
-        ...(stat ? {} : {
-          custom: { drawStyle: 'line', fillOpacity: 10, lineWidth: 1, showPoints: 'never', spanNulls: false },
-        }),
+        ...(stat
+          ? {}
+          : {
+              custom: { drawStyle: 'line', fillOpacity: 10, lineWidth: 1, showPoints: 'never', spanNulls: false },
+            }),
       },
       overrides: [],
     },
@@ -153,17 +161,17 @@ function panelJson(p: DashboardPanel, id: number, gridPos: { x: number; y: numbe
     id,
     options: stat
       ? {
-        colorMode: 'value',
-        graphMode: 'area',
-        justifyMode: 'auto',
-        orientation: 'auto',
-        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-        textMode: 'auto',
-      }
+          colorMode: 'value',
+          graphMode: 'area',
+          justifyMode: 'auto',
+          orientation: 'auto',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+          textMode: 'auto',
+        }
       : {
-        legend: { calcs: [], displayMode: 'list', placement: 'bottom', showLegend: true },
-        tooltip: { mode: 'multi', sort: 'desc' },
-      },
+          legend: { calcs: [], displayMode: 'list', placement: 'bottom', showLegend: true },
+          tooltip: { mode: 'multi', sort: 'desc' },
+        },
     targets: p.targets.map((t, i) => ({
       datasource: DATASOURCE,
       editorMode: 'code',
@@ -183,15 +191,17 @@ export function dashboardJson(props: DashboardProps): object {
   const positions = layout(props.panels);
   return sortKeys({
     annotations: {
-      list: [{
-        builtIn: 1,
-        datasource: { type: 'grafana', uid: '-- Grafana --' },
-        enable: true,
-        hide: true,
-        iconColor: 'rgba(0, 211, 255, 1)',
-        name: 'Annotations & Alerts',
-        type: 'dashboard',
-      }],
+      list: [
+        {
+          builtIn: 1,
+          datasource: { type: 'grafana', uid: '-- Grafana --' },
+          enable: true,
+          hide: true,
+          iconColor: 'rgba(0, 211, 255, 1)',
+          name: 'Annotations & Alerts',
+          type: 'dashboard',
+        },
+      ],
     },
     editable: true,
     fiscalYearStartMonth: 0,
@@ -203,20 +213,23 @@ export function dashboardJson(props: DashboardProps): object {
     schemaVersion: SCHEMA_VERSION,
     tags: [...props.tags],
     templating: {
-      list: [{
-        current: {},
-        hide: 0,
-        includeAll: false,
-        label: 'Data source',
-        multi: false,
-        name: 'datasource',
-        options: [],
-        query: 'prometheus',
-        refresh: 1,
-        regex: '',
-        skipUrlSync: false,
-        type: 'datasource',
-      }, ...(props.variables ?? []).map(variableJson)],
+      list: [
+        {
+          current: {},
+          hide: 0,
+          includeAll: false,
+          label: 'Data source',
+          multi: false,
+          name: 'datasource',
+          options: [],
+          query: 'prometheus',
+          refresh: 1,
+          regex: '',
+          skipUrlSync: false,
+          type: 'datasource',
+        },
+        ...(props.variables ?? []).map(variableJson),
+      ],
     },
     time: { from: props.timeFrom ?? 'now-6h', to: 'now' },
     timepicker: {},

@@ -4,7 +4,14 @@
  */
 import type { k8s } from '../imports/k8s';
 import { CLIENT_TLS_DIR } from './client-tls';
-import { ImageProps, ResourceProps, imageRef, resourceRequirements, restrictedContainerSecurityContext, scratchVolume } from './pod-defaults';
+import {
+  ImageProps,
+  ResourceProps,
+  imageRef,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  scratchVolume,
+} from './pod-defaults';
 
 export const JAVA_TRUST_STORE_DIR = '/var/run/java-trust-store';
 const STORE = `${JAVA_TRUST_STORE_DIR}/truststore.p12`;
@@ -18,8 +25,14 @@ const SCRIPT = [
   `keytool -importcert -noprompt -alias temporal-ca -file ${CLIENT_TLS_DIR}/ca.crt -keystore ${STORE} -storetype PKCS12 -storepass ${STORE_PASSWORD}`,
 ].join('\n');
 
-export function javaTrustStore(image: ImageProps, resources: ResourceProps): {
-  initContainer: k8s.Container; volume: k8s.Volume; mount: k8s.VolumeMount; jvmOptions: string[];
+export function javaTrustStore(
+  image: ImageProps,
+  resources: ResourceProps,
+): {
+  initContainer: k8s.Container;
+  volume: k8s.Volume;
+  mount: k8s.VolumeMount;
+  jvmOptions: string[];
 } {
   const mount = { name: 'java-trust-store', mountPath: JAVA_TRUST_STORE_DIR };
   return {
@@ -34,6 +47,10 @@ export function javaTrustStore(image: ImageProps, resources: ResourceProps): {
     },
     volume: scratchVolume('java-trust-store', '16Mi'),
     mount: { ...mount, readOnly: true },
-    jvmOptions: [`-Djavax.net.ssl.trustStore=${STORE}`, '-Djavax.net.ssl.trustStoreType=PKCS12', `-Djavax.net.ssl.trustStorePassword=${STORE_PASSWORD}`],
+    jvmOptions: [
+      `-Djavax.net.ssl.trustStore=${STORE}`,
+      '-Djavax.net.ssl.trustStoreType=PKCS12',
+      `-Djavax.net.ssl.trustStorePassword=${STORE_PASSWORD}`,
+    ],
   };
 }

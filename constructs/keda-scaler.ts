@@ -44,10 +44,10 @@ export class KedaScaler extends Construct {
           secretTargetRef: [
             ...(props.tls
               ? [
-                { parameter: 'cert', name: props.tls.secretName, key: 'tls.crt' },
-                { parameter: 'key', name: props.tls.secretName, key: 'tls.key' },
-                { parameter: 'ca', name: props.tls.secretName, key: 'ca.crt' },
-              ]
+                  { parameter: 'cert', name: props.tls.secretName, key: 'tls.crt' },
+                  { parameter: 'key', name: props.tls.secretName, key: 'tls.key' },
+                  { parameter: 'ca', name: props.tls.secretName, key: 'ca.crt' },
+                ]
               : []),
             ...(props.apiKeySecret ? [{ parameter: 'apiKey', name: props.apiKeySecret.name, key: props.apiKeySecret.key }] : []),
           ],
@@ -73,7 +73,9 @@ export class KedaScaler extends Construct {
             queueTypes: (props.queueTypes ?? ['workflow', 'activity']).join(','),
             ...(props.tls ? { tlsServerName: props.tls.serverName } : {}),
           },
-          authenticationRef: auth ? { name: props.name, kind: ScaledObjectSpecTriggersAuthenticationRefKind.TRIGGER_AUTHENTICATION } : undefined,
+          authenticationRef: auth
+            ? { name: props.name, kind: ScaledObjectSpecTriggersAuthenticationRefKind.TRIGGER_AUTHENTICATION }
+            : undefined,
         })),
       },
     });

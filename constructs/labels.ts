@@ -39,5 +39,7 @@ export function selectorLabels(id: ComponentIdentity): Record<string, string> {
  * would adopt them as its own and prune them).
  */
 export function claimLabels(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).filter(([k]) => !['app.kubernetes.io/version', 'app.kubernetes.io/instance'].includes(k)));
+  return Object.fromEntries(
+    Object.entries(labels).filter(([k]) => !['app.kubernetes.io/version', 'app.kubernetes.io/instance'].includes(k)),
+  );
 }

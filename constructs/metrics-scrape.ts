@@ -28,13 +28,15 @@ export class MetricsScrape extends Construct {
       metadata: { name: props.name, labels: props.labels },
       spec: {
         selector: { matchLabels: props.serviceSelector },
-        endpoints: [{
-          port: props.port ?? 'metrics',
-          path: props.path ?? '/metrics',
-          interval: props.interval ?? '30s',
-          scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
-          honorLabels: false,
-        }],
+        endpoints: [
+          {
+            port: props.port ?? 'metrics',
+            path: props.path ?? '/metrics',
+            interval: props.interval ?? '30s',
+            scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+            honorLabels: false,
+          },
+        ],
       },
     });
   }

@@ -52,12 +52,19 @@ export class NamespaceJob extends Construct {
     ];
     const register = props.namespaces.map((ns) => {
       const n = shellQuote(ns.name);
-      const settings = [`--retention ${ns.retentionHours}h`, ...(ns.description ? [`--description ${shellQuote(ns.description)}`] : []), ...states].join(' ');
-      return `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; `
-        + `then temporal operator namespace update --namespace ${n} ${settings}; `
-        + `else temporal operator namespace create --namespace ${n} ${[settings, ...uris].join(' ')}; fi`;
+      const settings = [
+        `--retention ${ns.retentionHours}h`,
+        ...(ns.description ? [`--description ${shellQuote(ns.description)}`] : []),
+        ...states,
+      ].join(' ');
+      return (
+        `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; ` +
+        `then temporal operator namespace update --namespace ${n} ${settings}; ` +
+        `else temporal operator namespace create --namespace ${n} ${[settings, ...uris].join(' ')}; fi`
+      );
     });
-    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env, volumeMounts: tlsVolume && [tlsVolume.mount] });
+    const step = (name: string, script: string) =>
+      jobStep({ name, image: props.image, script, resources: props.resources, env, volumeMounts: tlsVolume && [tlsVolume.mount] });
     this.jobName = new SetupJob(this, 'Job', {
       name: props.name,
       serviceAccountName: props.serviceAccountName,

@@ -82,9 +82,12 @@ const portValue = (p: number | string) => (typeof p === 'number' ? k8s.IntOrStri
 
 export function probe(check: ProbeCheck, timing: ProbeTiming = {}): k8s.Probe {
   const handler: Partial<k8s.Probe> =
-    check.type === 'http' ? { httpGet: { path: check.path, port: portValue(check.port), scheme: 'HTTP' } }
-      : check.type === 'tcp' ? { tcpSocket: { port: portValue(check.port) } }
-        : check.type === 'exec' ? { exec: { command: [...check.command] } }
+    check.type === 'http'
+      ? { httpGet: { path: check.path, port: portValue(check.port), scheme: 'HTTP' } }
+      : check.type === 'tcp'
+        ? { tcpSocket: { port: portValue(check.port) } }
+        : check.type === 'exec'
+          ? { exec: { command: [...check.command] } }
           : { grpc: { port: check.port, service: check.service } };
   return {
     ...handler,
@@ -100,7 +103,10 @@ export function probe(check: ProbeCheck, timing: ProbeTiming = {}): k8s.Probe {
  * Spread over zones and nodes; ScheduleAnyway so a single-zone cluster still schedules.
  * `matchLabelKeys` limits the spread to one rollout's pods (Deployments); StatefulSets pass [].
  */
-export function topologySpread(selector: Record<string, string>, matchLabelKeys: string[] = ['pod-template-hash']): k8s.TopologySpreadConstraint[] {
+export function topologySpread(
+  selector: Record<string, string>,
+  matchLabelKeys: string[] = ['pod-template-hash'],
+): k8s.TopologySpreadConstraint[] {
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,

@@ -2,8 +2,14 @@ import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
 import { ComponentIdentity, recommendedLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchVolume,
 } from './pod-defaults';
 import { WorkloadServiceAccount } from './service-account';
 
@@ -28,7 +34,10 @@ export interface PostgresBackupProps {
   readonly retentionDays?: number;
   readonly storage: { readonly size: string; /** @default the cluster's default class */ readonly storageClassName?: string };
   /** libpq TLS (`PGSSLMODE`; verify-ca and verify-full need the CA bundle Secret). @default libpq's `prefer` */
-  readonly tls?: { readonly sslMode: 'require' | 'verify-ca' | 'verify-full'; readonly caSecret?: { readonly name: string; readonly key: string } };
+  readonly tls?: {
+    readonly sslMode: 'require' | 'verify-ca' | 'verify-full';
+    readonly caSecret?: { readonly name: string; readonly key: string };
+  };
   /** Database to connect to for DROP/CREATE DATABASE during a restore. @default 'postgres' */
   readonly maintenanceDatabase?: string;
   /** @default { user: 999, group: 999 } (the postgres user of the official image) */
@@ -110,7 +119,8 @@ export class PostgresBackup extends Construct {
 
     const ca = props.tls?.caSecret;
     // The postgres image ships no CA certificates, so libpq could verify against nothing.
-    if (props.tls?.sslMode.startsWith('verify') && !ca) throw new Error(`PostgresBackup ${props.name}: sslMode ${props.tls.sslMode} needs tls.caSecret`);
+    if (props.tls?.sslMode.startsWith('verify') && !ca)
+      throw new Error(`PostgresBackup ${props.name}: sslMode ${props.tls.sslMode} needs tls.caSecret`);
     // libpq reads the connection from PG* variables, so the scripts carry no connection details.
     const env: k8s.EnvVar[] = [
       { name: 'PGHOST', value: props.host },

@@ -3,8 +3,15 @@ import { k8s } from '../imports/k8s';
 import { ClaimingStatefulSet, dataClaimTemplate } from './claiming-stateful-set';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchVolume,
 } from './pod-defaults';
 import { WorkloadServiceAccount } from './service-account';
 
@@ -69,7 +76,9 @@ export class PostgresCluster extends Construct {
     }
 
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
-    const servicePorts: k8s.ServicePort[] = [{ name: 'postgres', port: this.port, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }];
+    const servicePorts: k8s.ServicePort[] = [
+      { name: 'postgres', port: this.port, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' },
+    ];
     new k8s.KubeService(this, 'HeadlessService', {
       metadata: { name: headless, labels },
       spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selector, ports: servicePorts },
@@ -106,7 +115,10 @@ export class PostgresCluster extends Construct {
                 env: [
                   { name: 'POSTGRES_USER', value: props.user },
                   { name: 'POSTGRES_DB', value: props.database },
-                  { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } },
+                  {
+                    name: 'POSTGRES_PASSWORD',
+                    valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } },
+                  },
                   // A sub-directory, so initdb never sees the volume's lost+found.
                   { name: 'PGDATA', value: `${PostgresCluster.DATA_DIR}/pgdata` },
                   { name: 'PGPORT', value: String(this.port) },

@@ -62,7 +62,7 @@ export class ScaledDeployment extends Construct {
     new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, labels },
       spec: {
-        replicas: props.autoscaling || props.externallyScaled ? undefined : props.replicas ?? 1,
+        replicas: props.autoscaling || props.externallyScaled ? undefined : (props.replicas ?? 1),
         revisionHistoryLimit: 5,
         minReadySeconds: props.minReadySeconds || undefined,
         selector: { matchLabels: selector },
@@ -86,7 +86,8 @@ export class ScaledDeployment extends Construct {
         },
       },
     });
-    if (props.autoscaling && props.externallyScaled) throw new Error(`ScaledDeployment ${name}: an HPA and an external scaler cannot both own replicas`);
+    if (props.autoscaling && props.externallyScaled)
+      throw new Error(`ScaledDeployment ${name}: an HPA and an external scaler cannot both own replicas`);
     if (props.autoscaling) {
       new Autoscaler(this, 'Autoscaler', {
         name,

@@ -48,26 +48,34 @@ export class SchemaJob extends Construct {
       // temporal-sql-tool reads its TLS settings from SQL_TLS*.
       ...(props.tls
         ? [
-          { name: 'SQL_TLS', value: 'true' },
-          { name: 'SQL_TLS_DISABLE_HOST_VERIFICATION', value: String(!props.tls.enableHostVerification) },
-          ...(props.tls.caSecret ? [{ name: 'SQL_TLS_CA_FILE', value: `${SchemaJob.CA_DIR}/ca.crt` }] : []),
-        ]
+            { name: 'SQL_TLS', value: 'true' },
+            { name: 'SQL_TLS_DISABLE_HOST_VERIFICATION', value: String(!props.tls.enableHostVerification) },
+            ...(props.tls.caSecret ? [{ name: 'SQL_TLS_CA_FILE', value: `${SchemaJob.CA_DIR}/ca.crt` }] : []),
+          ]
         : []),
     ];
     const ca = props.tls?.caSecret;
     const mounts = ca ? [{ name: 'database-ca', mountPath: SchemaJob.CA_DIR, readOnly: true }] : [];
-    const step = (name: string, script: string) => jobStep({ name, image: props.image, script, resources: props.resources, env, volumeMounts: mounts });
+    const step = (name: string, script: string) =>
+      jobStep({ name, image: props.image, script, resources: props.resources, env, volumeMounts: mounts });
 
-    const steps: k8s.Container[] = [waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, user: props.user, resources: props.resources })];
+    const steps: k8s.Container[] = [
+      waitForPostgres({ image: props.waitImage, host: props.host, port: props.port, user: props.user, resources: props.resources }),
+    ];
     for (const s of props.stores) {
       const db = `${tool} --database ${shellQuote(s.database)}`;
-      steps.push(step(`create-${s.store}-database`, [
-        `if out=$(${db} create-database 2>&1); then echo "$out";`,
-        `elif echo "$out" | grep -q 'already exists'; then echo "database ${s.database} already exists";`,
-        // A user without CREATEDB cannot even probe; the database must then exist (setup-schema checks).
-        `elif echo "$out" | grep -q 'permission denied to create database'; then echo "no CREATEDB privilege: using the existing database ${s.database}";`,
-        'else echo "$out" >&2; exit 1; fi',
-      ].join('\n')));
+      steps.push(
+        step(
+          `create-${s.store}-database`,
+          [
+            `if out=$(${db} create-database 2>&1); then echo "$out";`,
+            `elif echo "$out" | grep -q 'already exists'; then echo "database ${s.database} already exists";`,
+            // A user without CREATEDB cannot even probe; the database must then exist (setup-schema checks).
+            `elif echo "$out" | grep -q 'permission denied to create database'; then echo "no CREATEDB privilege: using the existing database ${s.database}";`,
+            'else echo "$out" >&2; exit 1; fi',
+          ].join('\n'),
+        ),
+      );
       steps.push(step(`update-${s.store}-schema`, `${db} setup-schema -v 0.0\n${db} update-schema -d ${shellQuote(s.schemaDir)}`));
     }
     this.jobName = new SetupJob(this, 'Job', {

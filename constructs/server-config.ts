@@ -1,7 +1,13 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
-import type { ArchiverProviderConfig, DataStoreConfig, RootTlsConfig, TemporalRoleName, TemporalServerConfig } from './temporal-config/model';
+import type {
+  ArchiverProviderConfig,
+  DataStoreConfig,
+  RootTlsConfig,
+  TemporalRoleName,
+  TemporalServerConfig,
+} from './temporal-config/model';
 import type { DynamicConfigValue } from './temporal-config/render';
 import { renderDynamicConfig, renderServerConfig } from './temporal-config/render';
 
@@ -80,8 +86,8 @@ export interface ArchivalProps {
   readonly history: ArchivalTargetProps;
   readonly visibility: ArchivalTargetProps;
   readonly provider:
-  | { readonly type: 'filestore'; readonly claimName: string; readonly mountPath: string }
-  | { readonly type: 's3store'; readonly region: string; readonly endpoint?: string; readonly s3ForcePathStyle: boolean };
+    | { readonly type: 'filestore'; readonly claimName: string; readonly mountPath: string }
+    | { readonly type: 's3store'; readonly region: string; readonly endpoint?: string; readonly s3ForcePathStyle: boolean };
 }
 
 export interface ArchivalTargetProps {
@@ -194,9 +200,11 @@ export class ServerConfig extends Construct {
  * certificate where the frontend one would be, so trust and names agree on that listener too.
  */
 export function roleVolumes(config: ServerConfig, role: TemporalRoleName): ServerConfig['podVolumes'] {
-  return config.podVolumes.map((v) => (role === 'internal-frontend' && v.volume.name === 'frontend-tls' && config.internodeSecret
-    ? { ...v, volume: { name: v.volume.name, secret: { secretName: config.internodeSecret } } }
-    : v));
+  return config.podVolumes.map((v) =>
+    role === 'internal-frontend' && v.volume.name === 'frontend-tls' && config.internodeSecret
+      ? { ...v, volume: { name: v.volume.name, secret: { secretName: config.internodeSecret } } }
+      : v,
+  );
 }
 
 const caDir = (store: string) => `/etc/temporal/tls/${store}-ca`;
@@ -247,7 +255,10 @@ function podNeeds(props: ServerConfigProps, cas: Map<string, Mount>) {
   }
   for (const [name, value] of [...pluginEnv].sort(([a], [b]) => a.localeCompare(b))) env.push({ name, value });
   if (props.tls) {
-    for (const [name, secret] of [['internode-tls', props.tls.internodeSecret], ['frontend-tls', props.tls.frontendSecret]]) {
+    for (const [name, secret] of [
+      ['internode-tls', props.tls.internodeSecret],
+      ['frontend-tls', props.tls.frontendSecret],
+    ]) {
       volumes.push({
         volume: { name, secret: { secretName: secret } },
         mount: { name, mountPath: `${ServerConfig.TLS_DIR}/${name.replace(/-tls$/, '')}`, readOnly: true },
@@ -298,13 +309,13 @@ function esStore(p: ElasticsearchStoreProps, passwordEnv: string): DataStoreConf
 }
 
 function archivalModel(a: ArchivalProps): Pick<TemporalServerConfig, 'archival' | 'namespaceDefaults'> {
-  const provider: ArchiverProviderConfig = a.provider.type === 'filestore'
-    ? { filestore: { fileMode: '0666', dirMode: '0766' } }
-    : { s3store: { region: a.provider.region, endpoint: a.provider.endpoint, s3ForcePathStyle: a.provider.s3ForcePathStyle } };
+  const provider: ArchiverProviderConfig =
+    a.provider.type === 'filestore'
+      ? { filestore: { fileMode: '0666', dirMode: '0766' } }
+      : { s3store: { region: a.provider.region, endpoint: a.provider.endpoint, s3ForcePathStyle: a.provider.s3ForcePathStyle } };
   // The server's all-or-nothing rule: a disabled target has no provider, no read, and no URI.
-  const target = (t: ArchivalTargetProps) => (t.enabled
-    ? { state: 'enabled' as const, enableRead: t.enableRead, provider }
-    : { state: 'disabled' as const, enableRead: false });
+  const target = (t: ArchivalTargetProps) =>
+    t.enabled ? { state: 'enabled' as const, enableRead: t.enableRead, provider } : { state: 'disabled' as const, enableRead: false };
   const defaults = (t: ArchivalTargetProps) => (t.enabled ? { state: 'enabled' as const, URI: t.uri } : { state: 'disabled' as const });
   return {
     archival: { history: target(a.history), visibility: target(a.visibility) },
@@ -317,9 +328,10 @@ function buildModel(props: ServerConfigProps, metricsPort: number, cas: Map<stri
   const vis = props.persistence.visibility;
   const datastores: Record<string, DataStoreConfig> = {
     [names.default]: sqlStore(props.persistence.default, ServerConfig.ENV.defaultStorePassword, cas),
-    [names.visibility]: vis.kind === 'sql'
-      ? sqlStore(vis, ServerConfig.ENV.visibilityStorePassword, cas)
-      : esStore(vis, ServerConfig.ENV.visibilityStorePassword),
+    [names.visibility]:
+      vis.kind === 'sql'
+        ? sqlStore(vis, ServerConfig.ENV.visibilityStorePassword, cas)
+        : esStore(vis, ServerConfig.ENV.visibilityStorePassword),
   };
   const cluster = props.clusterName ?? 'active';
   const frontend = props.ports.frontend;
@@ -346,8 +358,10 @@ function buildModel(props: ServerConfigProps, metricsPort: number, cas: Map<stri
       },
     },
     services: Object.fromEntries(
-      (Object.entries(props.ports) as [TemporalRoleName, RolePorts][]).map(([role, ports]) =>
-        [role, { rpc: { grpcPort: ports.grpc, membershipPort: ports.membership, httpPort: ports.http, bindOnIP: '0.0.0.0' } }]),
+      (Object.entries(props.ports) as [TemporalRoleName, RolePorts][]).map(([role, ports]) => [
+        role,
+        { rpc: { grpcPort: ports.grpc, membershipPort: ports.membership, httpPort: ports.http, bindOnIP: '0.0.0.0' } },
+      ]),
     ),
     clusterMetadata: {
       enableGlobalNamespace: false,
@@ -380,7 +394,12 @@ function tlsModel(t: ServerTlsProps, frontendHost: string, internalFrontend: boo
   const frontendCa = [file('frontend', 'ca.crt')];
   return {
     internode: {
-      server: { certFile: file('internode', 'tls.crt'), keyFile: file('internode', 'tls.key'), requireClientAuth: true, clientCaFiles: internodeCa },
+      server: {
+        certFile: file('internode', 'tls.crt'),
+        keyFile: file('internode', 'tls.key'),
+        requireClientAuth: true,
+        clientCaFiles: internodeCa,
+      },
       client: { serverName: t.internodeServerName, rootCaFiles: internodeCa },
     },
     frontend: {
@@ -397,7 +416,11 @@ function tlsModel(t: ServerTlsProps, frontendHost: string, internalFrontend: boo
     // internal-frontend it uses the internode settings instead.
     systemWorker: internalFrontend
       ? undefined
-      : { certFile: file('internode', 'tls.crt'), keyFile: file('internode', 'tls.key'), client: { serverName: frontendHost, rootCaFiles: frontendCa } },
+      : {
+          certFile: file('internode', 'tls.crt'),
+          keyFile: file('internode', 'tls.key'),
+          client: { serverName: frontendHost, rootCaFiles: frontendCa },
+        },
     refreshInterval: t.refreshInterval ?? '1m',
   };
 }

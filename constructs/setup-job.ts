@@ -3,8 +3,14 @@ import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
 import { jobName } from '../lib/names';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, resourceRequirements,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchVolume,
 } from './pod-defaults';
 import type { ComponentIdentity } from './labels';
 import { WorkloadServiceAccount } from './service-account';
@@ -94,7 +100,11 @@ export class SetupJob extends Construct {
   constructor(scope: Construct, id: string, props: SetupJobProps) {
     super(scope, id);
     if (props.steps.length === 0) throw new Error(`SetupJob ${props.name} needs at least one step`);
-    new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.serviceAccountName, labels: props.labels, annotations: props.serviceAccountAnnotations });
+    new WorkloadServiceAccount(this, 'ServiceAccount', {
+      name: props.serviceAccountName,
+      labels: props.labels,
+      annotations: props.serviceAccountAnnotations,
+    });
     const init = props.steps.slice(0, -1);
     const template: k8s.PodTemplateSpec = {
       metadata: { labels: props.labels },

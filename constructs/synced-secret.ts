@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
 import { goDuration } from '../lib/go-duration';
 import {
-  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
 } from '../imports/external-secrets';
 
 export interface SyncedSecretProps {
@@ -34,10 +37,17 @@ export class SyncedSecret extends Construct {
         refreshInterval: goDuration(props.refreshInterval ?? '1h'),
         secretStoreRef: {
           name: props.store.name,
-          kind: props.store.kind === 'ClusterSecretStore' ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
+          kind:
+            props.store.kind === 'ClusterSecretStore'
+              ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE
+              : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
         },
         // Owner: the Secret belongs to the ExternalSecret. Retain: deleting the entry in the store keeps the Secret.
-        target: { name: props.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
+        target: {
+          name: props.name,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+        },
         data: props.keys.map((key) => ({ secretKey: key, remoteRef: { key: props.remoteKey, property: key } })),
       },
     });

@@ -2,7 +2,13 @@ import { Construct } from 'constructs';
 import { k8s } from '../imports/k8s';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
 } from './pod-defaults';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { RolePorts, roleVolumes, ServerConfig } from './server-config';
@@ -19,7 +25,6 @@ const HEALTH_SERVICE: Partial<Record<TemporalRoleName, string>> = {
   history: 'temporal.api.workflowservice.v1.HistoryService',
   matching: 'temporal.api.workflowservice.v1.MatchingService',
 };
-
 
 export interface TemporalRoleProps {
   readonly role: TemporalRoleName;
@@ -73,7 +78,11 @@ export class TemporalRole extends Construct {
     const { ports, config, role } = props;
     const metricsPort = config.metricsPort;
 
-    const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels, annotations: props.serviceAccountAnnotations });
+    const sa = new WorkloadServiceAccount(this, 'ServiceAccount', {
+      name: props.name,
+      labels,
+      annotations: props.serviceAccountAnnotations,
+    });
 
     const containerPorts: k8s.ContainerPort[] = [
       { name: 'grpc', containerPort: ports.grpc, protocol: 'TCP' },
@@ -84,9 +93,10 @@ export class TemporalRole extends Construct {
     // The system worker serves no client gRPC API; its membership listener is what proves it is up.
     const probePort = role === 'worker' ? 'membership' : 'grpc';
     const healthService = HEALTH_SERVICE[role];
-    const readiness = (props.readinessCheck ?? 'grpc') === 'grpc' && healthService
-      ? probe({ type: 'grpc', port: ports.grpc, service: healthService }, { periodSeconds: 10 })
-      : probe({ type: 'tcp', port: probePort }, { periodSeconds: 10 });
+    const readiness =
+      (props.readinessCheck ?? 'grpc') === 'grpc' && healthService
+        ? probe({ type: 'grpc', port: ports.grpc, service: healthService }, { periodSeconds: 10 })
+        : probe({ type: 'tcp', port: probePort }, { periodSeconds: 10 });
 
     new ScaledDeployment(this, 'Deployment', {
       name: props.name,
@@ -95,7 +105,9 @@ export class TemporalRole extends Construct {
       serviceAccountName: sa.name,
       podAnnotations: {
         'checksum/config': config.checksum,
-        ...(props.prometheusAnnotations ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics' } : {}),
+        ...(props.prometheusAnnotations
+          ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics' }
+          : {}),
       },
       replicas: props.replicas,
       autoscaling: props.autoscaling,
@@ -131,12 +143,26 @@ export class TemporalRole extends Construct {
       ],
       volumes: [
         ...roleVolumes(config, props.role).map((v) => v.volume),
-        { name: 'config', configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] } },
-        { name: 'dynamic-config', configMap: { name: config.dynamicConfigMapName, items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }] } },
+        {
+          name: 'config',
+          configMap: { name: config.configMapName, items: [{ key: ServerConfig.CONFIG_FILE, path: ServerConfig.CONFIG_FILE }] },
+        },
+        {
+          name: 'dynamic-config',
+          configMap: {
+            name: config.dynamicConfigMapName,
+            items: [{ key: ServerConfig.DYNAMIC_CONFIG_FILE, path: ServerConfig.DYNAMIC_CONFIG_FILE }],
+          },
+        },
       ],
     });
 
-    const servicePort = (name: string, port: number): k8s.ServicePort => ({ name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+    const servicePort = (name: string, port: number): k8s.ServicePort => ({
+      name,
+      port,
+      targetPort: k8s.IntOrString.fromString(name),
+      protocol: 'TCP',
+    });
     // Both frontends serve clients through a ClusterIP Service; every role has a headless one for membership.
     const clientFacing = role === 'frontend' || role === 'internal-frontend';
     this.headlessServiceName = clientFacing ? `${props.name}-headless` : props.name;
@@ -147,10 +173,7 @@ export class TemporalRole extends Construct {
         spec: {
           type: 'ClusterIP',
           selector: this.selector,
-          ports: [
-            servicePort('grpc', ports.grpc),
-            ...(ports.http !== undefined ? [servicePort('http', ports.http)] : []),
-          ],
+          ports: [servicePort('grpc', ports.grpc), ...(ports.http !== undefined ? [servicePort('http', ports.http)] : [])],
         },
       });
     }

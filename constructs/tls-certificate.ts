@@ -2,7 +2,11 @@ import { Construct } from 'constructs';
 import { claimLabels } from './labels';
 import { goDuration } from '../lib/go-duration';
 import {
-  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages,
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyEncoding,
+  CertificateSpecPrivateKeyRotationPolicy,
+  CertificateSpecUsages,
 } from '../imports/cert-manager-certificate';
 
 export interface IssuerRef {
@@ -58,5 +62,10 @@ export class TlsCertificate extends Construct {
 
 /** ECDSA P-256 in PKCS#8: readable by Go, Java and Node clients. */
 export function ecdsaKey(rotationPolicy: CertificateSpecPrivateKeyRotationPolicy) {
-  return { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, encoding: CertificateSpecPrivateKeyEncoding.PKCS8, rotationPolicy };
+  return {
+    algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+    size: 256,
+    encoding: CertificateSpecPrivateKeyEncoding.PKCS8,
+    rotationPolicy,
+  };
 }

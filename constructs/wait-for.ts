@@ -42,11 +42,11 @@ export interface WaitForElasticsearchProps {
  * (text instead of keyword) and the index Job could never fix it.
  */
 export function waitForElasticsearch(props: WaitForElasticsearchProps): k8s.Container {
-  const target = props.index
-    ? `${props.url}/${props.index}`
-    : `${props.url}/_cluster/health?wait_for_status=yellow&timeout=5s`;
+  const target = props.index ? `${props.url}/${props.index}` : `${props.url}/_cluster/health?wait_for_status=yellow&timeout=5s`;
   if (props.credentials && !/^[A-Za-z0-9_.@-]+$/.test(props.credentials.username)) {
-    throw new Error(`waitForElasticsearch: user name ${JSON.stringify(props.credentials.username)} must be letters, digits, "_", ".", "@" or "-"`);
+    throw new Error(
+      `waitForElasticsearch: user name ${JSON.stringify(props.credentials.username)} must be letters, digits, "_", ".", "@" or "-"`,
+    );
   }
   const auth = props.credentials ? ` -u "${props.credentials.username}:$ES_PWD"` : '';
   return jobStep({

@@ -3,7 +3,13 @@ import { k8s } from '../imports/k8s';
 import { ClientTlsProps, clientTlsVolume, uiTlsEnv } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
+  ImageProps,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
 } from './pod-defaults';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
 import { WorkloadServiceAccount } from './service-account';
@@ -72,7 +78,9 @@ export class WebUi extends Construct {
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels });
     const auth = props.auth;
     const tlsVolume = props.tls && clientTlsVolume(props.tls);
-    const publicUrl = props.ingress ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}` : `http://localhost:${WebUi.PORT}`;
+    const publicUrl = props.ingress
+      ? `${props.ingress.tlsSecretName ? 'https' : 'http'}://${props.ingress.host}`
+      : `http://localhost:${WebUi.PORT}`;
 
     new ScaledDeployment(this, 'Deployment', {
       name: props.name,

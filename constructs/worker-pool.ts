@@ -5,7 +5,14 @@ import { KedaScaler, KedaScalerProps } from './keda-scaler';
 import { ClientTlsProps, cliTlsEnv, clientTlsVolume } from './client-tls';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import {
-  ImageProps, ProbeCheck, ResourceProps, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
+  ImageProps,
+  ProbeCheck,
+  ResourceProps,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
 } from './pod-defaults';
 import { workerPoolNames } from '../lib/names';
 import { AutoscalingProps, ScaledDeployment } from './scaled-deployment';
@@ -13,13 +20,22 @@ import { javaTrustStore } from './java-trust-store';
 import { WorkloadServiceAccount } from './service-account';
 
 /** Application probes; ports are numbers so each one becomes a declared container port. */
-type AppProbe = Exclude<ProbeCheck, { type: 'grpc' | 'http' | 'tcp' }>
+type AppProbe =
+  | Exclude<ProbeCheck, { type: 'grpc' | 'http' | 'tcp' }>
   | { readonly type: 'http'; readonly path: string; readonly port: number }
   | { readonly type: 'tcp'; readonly port: number };
 
 /** A pool's KEDA settings; the ScaledObject's target, endpoint, queues and credentials come from the pool. */
-export type KedaScalingProps = Pick<KedaScalerProps,
-  'minReplicas' | 'maxReplicas' | 'targetQueueSize' | 'activationTargetQueueSize' | 'queueTypes' | 'pollingIntervalSeconds' | 'cooldownPeriodSeconds'>;
+export type KedaScalingProps = Pick<
+  KedaScalerProps,
+  | 'minReplicas'
+  | 'maxReplicas'
+  | 'targetQueueSize'
+  | 'activationTargetQueueSize'
+  | 'queueTypes'
+  | 'pollingIntervalSeconds'
+  | 'cooldownPeriodSeconds'
+>;
 
 export interface WorkerPoolProps {
   /** Name of the Deployment, ServiceAccount, Role, HPA/ScaledObject and PDB; the ConfigMap is `<name>-config`. */
@@ -55,7 +71,12 @@ export interface WorkerPoolProps {
   /** JVM flags, passed as JAVA_TOOL_OPTIONS. @default none */
   readonly jvmOptions?: readonly string[];
   /** A PVC `<name>-data` mounted at `mountPath`. @default none */
-  readonly volume?: { readonly size: string; readonly storageClassName?: string; readonly mountPath: string; readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany' };
+  readonly volume?: {
+    readonly size: string;
+    readonly storageClassName?: string;
+    readonly mountPath: string;
+    readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
+  };
   /** Container port that serves metrics (named `metrics`); gets a `<name>-metrics` Service. @default none */
   readonly metricsPort?: number;
   /** @default '/metrics' */
@@ -106,9 +127,15 @@ export class WorkerPool extends Construct {
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: this.configMapName, labels }, data: config });
     const sa = new WorkloadServiceAccount(this, 'ServiceAccount', { name: props.name, labels, automountToken: true });
     const rules: k8s.PolicyRule[] = [
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: [this.configMapName, ...envFromConfigMaps], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        resourceNames: [this.configMapName, ...envFromConfigMaps],
+        verbs: ['get', 'list', 'watch'],
+      },
     ];
-    if (envFromSecrets.length) rules.push({ apiGroups: [''], resources: ['secrets'], resourceNames: envFromSecrets, verbs: ['get', 'list', 'watch'] });
+    if (envFromSecrets.length)
+      rules.push({ apiGroups: [''], resources: ['secrets'], resourceNames: envFromSecrets, verbs: ['get', 'list', 'watch'] });
     new k8s.KubeRole(this, 'Role', { metadata: { name: props.name, labels }, rules });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: props.name, labels },
@@ -117,8 +144,11 @@ export class WorkerPool extends Construct {
     });
 
     const probePorts = [props.liveness, props.readiness].flatMap((p) => ('port' in p ? [p.port] : []));
-    const ports = [...new Set([...(props.metricsPort !== undefined ? [props.metricsPort] : []), ...probePorts])]
-      .map((containerPort) => ({ name: containerPort === props.metricsPort ? 'metrics' : `http-${containerPort}`, containerPort, protocol: 'TCP' }));
+    const ports = [...new Set([...(props.metricsPort !== undefined ? [props.metricsPort] : []), ...probePorts])].map((containerPort) => ({
+      name: containerPort === props.metricsPort ? 'metrics' : `http-${containerPort}`,
+      containerPort,
+      protocol: 'TCP',
+    }));
     const tlsVolume = props.tls && clientTlsVolume(props.tls);
     if (props.javaTrustStore && !props.tls) throw new Error(`WorkerPool ${props.name}: javaTrustStore needs tls`);
     const trustStore = props.javaTrustStore && props.tls ? javaTrustStore(props.javaTrustStore.image, props.resources) : undefined;
@@ -126,7 +156,11 @@ export class WorkerPool extends Construct {
     const metricsPath = props.metricsPath ?? '/metrics';
     const annotations: Record<string, string> = { 'checksum/config': checksum };
     if (props.prometheusAnnotations && props.metricsPort !== undefined) {
-      Object.assign(annotations, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(props.metricsPort), 'prometheus.io/path': metricsPath });
+      Object.assign(annotations, {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(props.metricsPort),
+        'prometheus.io/path': metricsPath,
+      });
     }
     const claimName = names.claim;
     if (props.volume) {
@@ -144,13 +178,22 @@ export class WorkerPool extends Construct {
       { name: 'TEMPORAL_NAMESPACE', value: props.temporalNamespace },
       { name: 'TEMPORAL_TASK_QUEUE', value: props.taskQueues[0] },
       { name: 'TEMPORAL_TASK_QUEUES', value: props.taskQueues.join(',') },
-      ...(props.maxConcurrentWorkflowTasks !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', value: String(props.maxConcurrentWorkflowTasks) }] : []),
-      ...(props.maxConcurrentActivities !== undefined ? [{ name: 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', value: String(props.maxConcurrentActivities) }] : []),
+      ...(props.maxConcurrentWorkflowTasks !== undefined
+        ? [{ name: 'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', value: String(props.maxConcurrentWorkflowTasks) }]
+        : []),
+      ...(props.maxConcurrentActivities !== undefined
+        ? [{ name: 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', value: String(props.maxConcurrentActivities) }]
+        : []),
       ...(props.jvmOptions?.length || trustStore
-        ? [{ name: 'JAVA_TOOL_OPTIONS', value: [...(props.jvmOptions ?? []), ...(trustStore?.jvmOptions ?? [])].join(' ') }] : []),
+        ? [{ name: 'JAVA_TOOL_OPTIONS', value: [...(props.jvmOptions ?? []), ...(trustStore?.jvmOptions ?? [])].join(' ') }]
+        : []),
       ...(props.tls ? cliTlsEnv(props.tls) : []),
-      ...(props.apiKeySecret ? [{ name: 'TEMPORAL_API_KEY', valueFrom: { secretKeyRef: { name: props.apiKeySecret.name, key: props.apiKeySecret.key } } }] : []),
-      ...Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+      ...(props.apiKeySecret
+        ? [{ name: 'TEMPORAL_API_KEY', valueFrom: { secretKeyRef: { name: props.apiKeySecret.name, key: props.apiKeySecret.key } } }]
+        : []),
+      ...Object.entries(props.env ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => ({ name, value })),
     ];
     const envFrom: k8s.EnvFromSource[] = [
       ...envFromConfigMaps.map((name) => ({ configMapRef: { name } })),
@@ -167,7 +210,10 @@ export class WorkerPool extends Construct {
       replicas: props.replicas,
       autoscaling: props.autoscaling,
       externallyScaled: props.keda !== undefined,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(1) },
+      },
       runAs: props.runAs ?? { user: 1000, group: 1000 },
       terminationGracePeriodSeconds: 60,
       topologySpread: props.topologySpread,

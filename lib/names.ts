@@ -61,14 +61,25 @@ export interface NameProblem {
 export function generatedNameProblems(spec: NamingInput): NameProblem[] {
   const out: NameProblem[] = [];
   /** One problem per field: the derived name with the least room, or one that breaks its pattern. */
-  const check = (path: (string | number)[], field: string, derived: { what: string; name: string; max: number; pattern?: RegExp }[], hint = '') => {
+  const check = (
+    path: (string | number)[],
+    field: string,
+    derived: { what: string; name: string; max: number; pattern?: RegExp }[],
+    hint = '',
+  ) => {
     const tightest = derived.reduce((a, b) => (b.max - b.name.length < a.max - a.name.length ? b : a));
     const bad = derived.find((d) => !(d.pattern ?? DNS1123_LABEL).test(d.name));
     if (tightest.name.length > tightest.max) {
       const room = tightest.max - (tightest.name.length - field.length);
-      out.push({ path, message: `is ${field.length} characters, too long for ${tightest.what} "${tightest.name}" (at most ${tightest.max}); shorten it to at most ${Math.max(room, 0)} characters${hint}` });
+      out.push({
+        path,
+        message: `is ${field.length} characters, too long for ${tightest.what} "${tightest.name}" (at most ${tightest.max}); shorten it to at most ${Math.max(room, 0)} characters${hint}`,
+      });
     } else if (bad) {
-      out.push({ path, message: `yields ${bad.what} "${bad.name}", which must ${bad.pattern === DNS1035_LABEL ? 'start with a letter (a DNS-1035 label)' : 'be a DNS-1123 label'}` });
+      out.push({
+        path,
+        message: `yields ${bad.what} "${bad.name}", which must ${bad.pattern === DNS1035_LABEL ? 'start with a letter (a DNS-1035 label)' : 'be a DNS-1123 label'}`,
+      });
     }
   };
 
@@ -77,26 +88,44 @@ export function generatedNameProblems(spec: NamingInput): NameProblem[] {
     check(['workerPools', i, 'name'], p.name, [
       { what: 'its ConfigMap', name: n.configMap, max: MAX_NAME },
       ...(p.volume ? [{ what: 'its PersistentVolumeClaim', name: n.claim, max: MAX_NAME }] : []),
-      ...(p.metricsPort !== undefined ? [{ what: 'its metrics Service', name: n.metricsService, max: MAX_NAME, pattern: DNS1035_LABEL }] : []),
+      ...(p.metricsPort !== undefined
+        ? [{ what: 'its metrics Service', name: n.metricsService, max: MAX_NAME, pattern: DNS1035_LABEL }]
+        : []),
       ...(spec.tls.enabled ? [{ what: 'its client Certificate and Secret', name: clientTlsName(p.name), max: MAX_NAME }] : []),
     ]);
   });
 
   const tag = spec.images.server.tag;
-  const job = Object.values(jobPrefixes(tag)).map((prefix) => jobName(prefix, '0'.repeat(8))).reduce((x, y) => (y.length > x.length ? y : x));
+  const job = Object.values(jobPrefixes(tag))
+    .map((prefix) => jobName(prefix, '0'.repeat(8)))
+    .reduce((x, y) => (y.length > x.length ? y : x));
   if (job.length > MAX_NAME) {
-    out.push({ path: ['images', 'server', 'tag'], message: `is too long for the setup Job "${job}" (at most ${MAX_NAME} characters with the version and an 8-digit suffix); use a tag of at most ${tag.length - (job.length - MAX_NAME)} characters` });
+    out.push({
+      path: ['images', 'server', 'tag'],
+      message: `is too long for the setup Job "${job}" (at most ${MAX_NAME} characters with the version and an 8-digit suffix); use a tag of at most ${tag.length - (job.length - MAX_NAME)} characters`,
+    });
   }
 
   const instance = spec.instance;
   if (spec.monitoring.dashboards) {
-    check(['instance'], instance, Object.values(DASHBOARD_UIDS).map((uid) => ({ what: 'the Grafana dashboard uid', name: `${dashboardUidPrefix(instance)}${uid}`, max: MAX_DASHBOARD_UID })),
-      ', or set monitoring.dashboards: false');
+    check(
+      ['instance'],
+      instance,
+      Object.values(DASHBOARD_UIDS).map((uid) => ({
+        what: 'the Grafana dashboard uid',
+        name: `${dashboardUidPrefix(instance)}${uid}`,
+        max: MAX_DASHBOARD_UID,
+      })),
+      ', or set monitoring.dashboards: false',
+    );
   }
   if (spec.tls.enabled && spec.tls.issuer?.type === 'selfSignedCA') {
     const cn = [caCommonName(instance, 'internode'), caCommonName(instance, 'frontend')].reduce((a, b) => (b.length > a.length ? b : a));
     if (Buffer.byteLength(cn) > MAX_COMMON_NAME) {
-      out.push({ path: ['instance'], message: `is too long for the CA certificate's commonName "${cn}" (X.509 allows ${MAX_COMMON_NAME}); shorten it to at most ${MAX_COMMON_NAME - (cn.length - instance.length)} characters` });
+      out.push({
+        path: ['instance'],
+        message: `is too long for the CA certificate's commonName "${cn}" (X.509 allows ${MAX_COMMON_NAME}); shorten it to at most ${MAX_COMMON_NAME - (cn.length - instance.length)} characters`,
+      });
     }
   }
   return out;

@@ -15,6 +15,7 @@ const RESERVED = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', '
  * could read as a number or timestamp) and contain no indicator that YAML would interpret.
  */
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@%+=,-]*(?:[ :][A-Za-z0-9_./@%+=,-]+)*$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they must be escaped
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 function quoted(s: string): string {

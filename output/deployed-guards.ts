@@ -12,9 +12,12 @@ export function checkShardCount(profile: string, spec: Spec, profileDir: string,
   if (newCluster) return;
   for (const deployed of deployedShardCounts(profileDir)) {
     if (deployed.value === spec.temporal.numHistoryShards) continue;
-    throw new SpecError(profile, `profile "${profile}": temporal.numHistoryShards: deployed ${deployed.value} (${deployed.source}), requested ${spec.temporal.numHistoryShards}. `
-      + `A running cluster keeps the shard count it first started with; set it back to ${deployed.value} in ${sources.join(' or ')}. `
-      + 'Only for a new cluster on an empty database, run the synth with --new-cluster.');
+    throw new SpecError(
+      profile,
+      `profile "${profile}": temporal.numHistoryShards: deployed ${deployed.value} (${deployed.source}), requested ${spec.temporal.numHistoryShards}. ` +
+        `A running cluster keeps the shard count it first started with; set it back to ${deployed.value} in ${sources.join(' or ')}. ` +
+        'Only for a new cluster on an empty database, run the synth with --new-cluster.',
+    );
   }
 }
 
@@ -31,15 +34,20 @@ export function checkServerUpgrade(profile: string, spec: Spec, profileDir: stri
     if (!from) continue;
     const at = `profile "${profile}": images.server.tag: deployed ${deployed.value} (${deployed.source}), requested ${spec.images.server.tag}`;
     if (compareVersions(requested, from) < 0) {
-      throw new SpecError(profile, `${at}. Temporal cannot be downgraded: the database schema only moves forward. Set it back to ${deployed.value} in ${sources.join(' or ')}; `
-        + 'to return to an older release, restore a backup taken before the upgrade into a new cluster (--new-cluster).');
+      throw new SpecError(
+        profile,
+        `${at}. Temporal cannot be downgraded: the database schema only moves forward. Set it back to ${deployed.value} in ${sources.join(' or ')}; ` +
+          'to return to an older release, restore a backup taken before the upgrade into a new cluster (--new-cluster).',
+      );
     }
     // One minor at a time, from the newest patch of the current minor (Temporal's upgrade guide).
     if (requested.major !== from.major || upgradePath(from, requested).length > 1) {
       const path = upgradePath(from, requested);
-      throw new SpecError(profile, `${at}. Temporal upgrades one minor release at a time (schema and server together). Take ${path.join(', then ')}: `
-        + `one commit and rollout each, setting images.server.tag and images.adminTools.tag in ${sources.join(' or ')}.`);
+      throw new SpecError(
+        profile,
+        `${at}. Temporal upgrades one minor release at a time (schema and server together). Take ${path.join(', then ')}: ` +
+          `one commit and rollout each, setting images.server.tag and images.adminTools.tag in ${sources.join(' or ')}.`,
+      );
     }
   }
 }
-

@@ -23,7 +23,12 @@ const git = (cwd: string, args: string[]) => {
 
 /** The blobs `HEAD:<file>` of `files`, read by one `git cat-file --batch` (headers give sizes in bytes). */
 function headBlobs(top: string, files: readonly string[]): string[] {
-  const r = spawnSync('git', ['cat-file', '--batch'], { cwd: top, input: files.map((f) => `HEAD:${f}\n`).join(''), stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  const r = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: top,
+    input: files.map((f) => `HEAD:${f}\n`).join(''),
+    stdio: ['pipe', 'pipe', 'ignore'],
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0) return [];
   const out = r.stdout;
   const texts: string[] = [];
@@ -31,7 +36,10 @@ function headBlobs(top: string, files: readonly string[]): string[] {
     const eol = out.indexOf(0x0a, at);
     if (eol < 0) break;
     const size = Number(/ blob (\d+)$/.exec(out.subarray(at, eol).toString())?.[1] ?? -1);
-    if (size < 0) { at = eol + 1; continue; } // "<name> missing"
+    if (size < 0) {
+      at = eol + 1;
+      continue;
+    } // "<name> missing"
     texts.push(out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
     at = eol + 1 + size + 1;
   }
@@ -43,14 +51,23 @@ function deployedTexts(profileDir: string): { source: string; texts: string[] }[
   const sources: { source: string; texts: string[] }[] = [];
   const shown = path.relative(process.cwd(), profileDir) || profileDir;
   if (fs.existsSync(profileDir) && fs.statSync(profileDir).isDirectory()) {
-    const files = fs.readdirSync(profileDir).filter((f) => f.endsWith('.k8s.yaml')).sort();
+    const files = fs
+      .readdirSync(profileDir)
+      .filter((f) => f.endsWith('.k8s.yaml'))
+      .sort();
     sources.push({ source: `${shown}/ (working tree)`, texts: files.map((f) => fs.readFileSync(path.join(profileDir, f), 'utf8')) });
   }
   const parent = fs.existsSync(path.dirname(profileDir)) ? path.dirname(profileDir) : undefined;
   const top = parent && git(parent, ['rev-parse', '--show-toplevel'])?.trim();
   if (top) {
-    const rel = path.relative(fs.realpathSync(top), path.join(fs.realpathSync(parent), path.basename(profileDir))).split(path.sep).join('/');
-    const names = (git(top, ['ls-tree', '--name-only', 'HEAD', `${rel}/`]) ?? '').split('\n').filter((f) => f.endsWith('.k8s.yaml')).sort();
+    const rel = path
+      .relative(fs.realpathSync(top), path.join(fs.realpathSync(parent), path.basename(profileDir)))
+      .split(path.sep)
+      .join('/');
+    const names = (git(top, ['ls-tree', '--name-only', 'HEAD', `${rel}/`]) ?? '')
+      .split('\n')
+      .filter((f) => f.endsWith('.k8s.yaml'))
+      .sort();
     const texts = names.length ? headBlobs(top, names) : [];
     if (texts.length) sources.push({ source: `${rel}/ at git HEAD`, texts });
   }
@@ -69,7 +86,8 @@ function frontendVersion(texts: readonly string[]): string | undefined {
     if (!/^kind: Deployment$/m.test(doc) || !/app\.kubernetes\.io\/component: frontend$/m.test(doc)) continue;
     const parsed = loadAll(doc)[0] as { metadata?: { labels?: Record<string, string> } } | undefined;
     const labels = parsed?.metadata?.labels;
-    if (labels?.['app.kubernetes.io/component'] === 'frontend' && labels['app.kubernetes.io/version']) return labels['app.kubernetes.io/version'];
+    if (labels?.['app.kubernetes.io/component'] === 'frontend' && labels['app.kubernetes.io/version'])
+      return labels['app.kubernetes.io/version'];
   }
   return undefined;
 }

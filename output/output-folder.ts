@@ -55,7 +55,12 @@ function filesBelow(dir: string, prefix = ''): string[] {
 export function readManifest(dir: string): Set<string> | undefined {
   const file = path.join(dir, MANIFEST);
   if (!fs.existsSync(file)) return undefined;
-  return new Set(fs.readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')));
+  return new Set(
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#')),
+  );
 }
 
 export function writeManifest(dir: string, files: Iterable<string>): void {
@@ -98,7 +103,10 @@ export function checkOutputFolder(outdir: string, options: OutputFolderOptions):
   const foreign = filesBelow(real).filter((f) => f !== MANIFEST && !(manifest ? manifest.has(f) : LEGACY_GENERATED.test(f)));
   if (foreign.length) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
-    refuse(`holds files the synth did not write (not listed in its ${MANIFEST}): ${shown}`, 'Move them elsewhere, or choose an empty or new folder.');
+    refuse(
+      `holds files the synth did not write (not listed in its ${MANIFEST}): ${shown}`,
+      'Move them elsewhere, or choose an empty or new folder.',
+    );
   }
   return real;
 }
@@ -115,8 +123,13 @@ export function replaceOwnedFolders(staging: string, outdir: string, folders: re
   const kept = [...before].filter((f) => !replaced.has(f.split('/')[0]));
   for (const dir of replaced) {
     const target = path.join(outdir, dir);
-    const leftovers = fs.existsSync(target) ? filesBelow(target).map((f) => `${dir}/${f}`).filter((f) => !before.has(f)) : [];
-    if (leftovers.length) throw new OutputFolderError(`${target} holds files the synth did not write (${leftovers.join(', ')}); nothing was replaced.`);
+    const leftovers = fs.existsSync(target)
+      ? filesBelow(target)
+          .map((f) => `${dir}/${f}`)
+          .filter((f) => !before.has(f))
+      : [];
+    if (leftovers.length)
+      throw new OutputFolderError(`${target} holds files the synth did not write (${leftovers.join(', ')}); nothing was replaced.`);
   }
   // Old folders move aside first and are deleted only once every new folder is in place.
   const trash = fs.mkdtempSync(path.join(path.dirname(staging), `${path.basename(staging)}-old-`));

@@ -48,15 +48,21 @@ export function synthProfile(spec: Spec, outdir: string): { [key: string]: JsonV
 export const ARGOCD_DIR = 'argocd';
 
 /** dist/argocd/: the AppProject and one Application per profile, for an app-of-apps to point at. */
-export function synthArgoCd(profiles: readonly { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[], outdir: string): void {
+export function synthArgoCd(
+  profiles: readonly { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[],
+  outdir: string,
+): void {
   const app = new App({ outdir, recordConstructMetadata: false });
-  const chart = new ArgoCdChart(app, 'argocd', profiles.map((p) => ({
-    profile: p.profile,
-    spec: p.spec,
-    kinds: p.objects.map((o) => ({ apiVersion: String(o.apiVersion), kind: String(o.kind) })),
-    hasCustomResources: p.objects.some((o) => needsCrd(String(o.apiVersion))),
-  })));
+  const chart = new ArgoCdChart(
+    app,
+    'argocd',
+    profiles.map((p) => ({
+      profile: p.profile,
+      spec: p.spec,
+      kinds: p.objects.map((o) => ({ apiVersion: String(o.apiVersion), kind: String(o.kind) })),
+      hasCustomResources: p.objects.some((o) => needsCrd(String(o.apiVersion))),
+    })),
+  );
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, '0000-argocd.k8s.yaml'), (chart.toJson() as JsonValue[]).map(toYaml).join('---\n'));
 }
-

@@ -33,12 +33,20 @@ export const staging: ProfileOverlay = {
       name: 'app-worker',
       autoscaling: null,
       keda: {
-        minReplicas: 1, maxReplicas: 5, targetQueueSize: 10, activationTargetQueueSize: 0,
-        queueTypes: ['workflow', 'activity'], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300,
+        minReplicas: 1,
+        maxReplicas: 5,
+        targetQueueSize: 10,
+        activationTargetQueueSize: 0,
+        queueTypes: ['workflow', 'activity'],
+        pollingIntervalSeconds: 30,
+        cooldownPeriodSeconds: 300,
       },
     },
     // CPU and memory HPA (Ruby returns freed memory, unlike a JVM heap).
-    { ...rubyWorker, autoscaling: { minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: 80 } },
+    {
+      ...rubyWorker,
+      autoscaling: { minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: 80 },
+    },
   ],
   // Application namespaces labelled temporal-client=<env> may call the frontend.
   networkPolicies: {

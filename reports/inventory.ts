@@ -53,12 +53,12 @@ interface K8s {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every kind's spec; each reader narrows what it uses
   spec?: any;
 }
 
 const WORKLOAD_ORDER = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
-
 
 interface Scale {
   /** "2", "HPA 3–10", "KEDA 0–20", "1 per run", … */
@@ -92,14 +92,16 @@ interface Workload {
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const nsOf = (o: K8s) => o.metadata.namespace ?? '';
 
-function podTemplate(o: K8s): any {
+type PodSpec = { containers?: Container[]; initContainers?: Container[]; [key: string]: unknown };
+
+function podTemplate(o: K8s): { metadata?: { labels?: Labels }; spec?: PodSpec } | undefined {
   return o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
 }
 
 /** The containers that run for the pod's lifetime: `containers` plus native sidecars (restartable init containers). */
-function runningContainers(pod: any): Container[] {
-  const sidecars = ((pod?.initContainers ?? []) as Container[]).filter((c) => c.restartPolicy === 'Always');
-  return [...((pod?.containers ?? []) as Container[]), ...sidecars];
+function runningContainers(pod: PodSpec | undefined): Container[] {
+  const sidecars = (pod?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
+  return [...(pod?.containers ?? []), ...sidecars];
 }
 
 function sumResources(containers: Container[]): Resources {
@@ -188,7 +190,10 @@ function workloadsOf(objects: K8s[]): Workload[] {
         running: !BATCH_KINDS.has(o.kind) && o.kind !== 'DaemonSet',
       };
     })
-    .sort((a, b) => WORKLOAD_ORDER.indexOf(a.kind) - WORKLOAD_ORDER.indexOf(b.kind) || compare(a.name, b.name) || compare(a.namespace, b.namespace));
+    .sort(
+      (a, b) =>
+        WORKLOAD_ORDER.indexOf(a.kind) - WORKLOAD_ORDER.indexOf(b.kind) || compare(a.name, b.name) || compare(a.namespace, b.namespace),
+    );
 }
 
 // ---- formatting ---------------------------------------------------------------------------------
@@ -215,23 +220,32 @@ const code = (s: string) => `\`${s}\``;
 
 function selectorText(s: Selector | undefined): string {
   const parts = [
-    ...Object.entries(s?.matchLabels ?? {}).sort(([a], [b]) => compare(a, b)).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(s?.matchLabels ?? {})
+      .sort(([a], [b]) => compare(a, b))
+      .map(([k, v]) => `${k}=${v}`),
     ...(s?.matchExpressions ?? []).map((e) => `${e.key} ${e.operator}${e.values?.length ? ` (${[...e.values].sort().join(',')})` : ''}`),
   ];
   return parts.length ? parts.join(', ') : 'any';
 }
 
 function selects(s: Selector, labels: Labels): boolean {
-  return Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
-    && (s.matchExpressions ?? []).every((e) => {
+  return (
+    Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+    (s.matchExpressions ?? []).every((e) => {
       switch (e.operator) {
-        case 'In': return (e.values ?? []).includes(labels[e.key]);
-        case 'NotIn': return !(e.values ?? []).includes(labels[e.key]);
-        case 'Exists': return e.key in labels;
-        case 'DoesNotExist': return !(e.key in labels);
-        default: return false;
+        case 'In':
+          return (e.values ?? []).includes(labels[e.key]);
+        case 'NotIn':
+          return !(e.values ?? []).includes(labels[e.key]);
+        case 'Exists':
+          return e.key in labels;
+        case 'DoesNotExist':
+          return !(e.key in labels);
+        default:
+          return false;
       }
-    });
+    })
+  );
 }
 
 const isEmptySelector = (s: Selector | undefined) => !Object.keys(s?.matchLabels ?? {}).length && !(s?.matchExpressions ?? []).length;
@@ -267,23 +281,27 @@ function componentsSection(workloads: Workload[]): string[] {
   ];
   for (const w of workloads) {
     const r = w.resources;
-    lines.push(`| ${[
-      w.kind,
-      code(w.name),
-      w.scale.text,
-      cell(r.cpuRequest, r.unset.cpuRequest, formatCpu),
-      cell(r.memoryRequest, r.unset.memoryRequest, formatMemory),
-      cell(r.cpuLimit, r.unset.cpuLimit, formatCpu),
-      cell(r.memoryLimit, r.unset.memoryLimit, formatMemory),
-      w.images.map(code).join('<br>') || '—',
-    ].map(tableCell).join(' | ')} |`);
+    lines.push(
+      `| ${[
+        w.kind,
+        code(w.name),
+        w.scale.text,
+        cell(r.cpuRequest, r.unset.cpuRequest, formatCpu),
+        cell(r.memoryRequest, r.unset.memoryRequest, formatMemory),
+        cell(r.cpuLimit, r.unset.cpuLimit, formatCpu),
+        cell(r.memoryLimit, r.unset.memoryLimit, formatMemory),
+        w.images.map(code).join('<br>') || '—',
+      ]
+        .map(tableCell)
+        .join(' | ')} |`,
+    );
   }
   if (!workloads.length) lines.push('| — | — | — | — | — | — | — | — |');
   lines.push(
     '',
-    'Requests and limits are per pod: the sum over its containers (CPU in millicores `m` or cores, memory in Mi or Gi); '
-      + 'init containers, which finish before the containers start, are not added. Replicas are the fixed `spec.replicas`, '
-      + 'or the range of the HorizontalPodAutoscaler (HPA) or KEDA ScaledObject that scales the workload.',
+    'Requests and limits are per pod: the sum over its containers (CPU in millicores `m` or cores, memory in Mi or Gi); ' +
+      'init containers, which finish before the containers start, are not added. Replicas are the fixed `spec.replicas`, ' +
+      'or the range of the HorizontalPodAutoscaler (HPA) or KEDA ScaledObject that scales the workload.',
   );
   return lines;
 }
@@ -372,10 +390,18 @@ function networkSection(workloads: Workload[], policies: K8s[]): string[] {
     const egress = (spec.egress ?? []) as Rule[];
     const ingress = (spec.ingress ?? []) as Rule[];
     if (isEmptySelector(spec.podSelector)) {
-      const reach = egress.map((r) => `${(r.to ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any destination'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`);
-      const admit = ingress.map((r) => `from ${(r.from ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any source'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`);
+      const reach = egress.map(
+        (r) =>
+          `${(r.to ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any destination'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`,
+      );
+      const admit = ingress.map(
+        (r) =>
+          `from ${(r.from ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any source'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`,
+      );
       if (!egress.length && !ingress.length) {
-        notes.push(`${name} selects every pod: default deny of ${types.join(' and ')}, so only the connections drawn here (and below) are allowed.`);
+        notes.push(
+          `${name} selects every pod: default deny of ${types.join(' and ')}, so only the connections drawn here (and below) are allowed.`,
+        );
       } else {
         if (reach.length) notes.push(`Every pod may reach ${reach.join('; ')} (${name}); not drawn.`);
         if (admit.length) notes.push(`Every pod accepts connections ${admit.join('; ')} (${name}); not drawn.`);
@@ -385,10 +411,18 @@ function networkSection(workloads: Workload[], policies: K8s[]): string[] {
     const selected = workloads.filter((w) => w.namespace === nsOf(p) && selects(spec.podSelector, w.podLabels));
     if (!selected.length) {
       const rules = [
-        ...ingress.map((r) => `ingress from ${(r.from ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any source'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`),
-        ...egress.map((r) => `egress to ${(r.to ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any destination'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`),
+        ...ingress.map(
+          (r) =>
+            `ingress from ${(r.from ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any source'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`,
+        ),
+        ...egress.map(
+          (r) =>
+            `egress to ${(r.to ?? []).map((x) => code(peerLabel(x))).join(' or ') || 'any destination'} on ${sortedPorts(portTexts(r.ports)).join(', ')}`,
+        ),
       ];
-      unmatched.push(`${name} selects pods ${code(selectorText(spec.podSelector))}, which no workload here creates${rules.length ? `: ${rules.join('; ')}` : ''}.`);
+      unmatched.push(
+        `${name} selects pods ${code(selectorText(spec.podSelector))}, which no workload here creates${rules.length ? `: ${rules.join('; ')}` : ''}.`,
+      );
       continue;
     }
     for (const rule of egress) {
@@ -432,17 +466,22 @@ function networkSection(workloads: Workload[], policies: K8s[]): string[] {
   const declare = (n: Node) => {
     const text = `"${mermaidText(n.label)}"`;
     switch (n.shape) {
-      case 'statefulset': return `${n.id}[(${text})]`;
-      case 'batch': return `${n.id}[/${text}/]`;
-      case 'namespace': return `${n.id}{{${text}}}`;
-      case 'external': return `${n.id}([${text}])`;
-      default: return `${n.id}[${text}]`;
+      case 'statefulset':
+        return `${n.id}[(${text})]`;
+      case 'batch':
+        return `${n.id}[/${text}/]`;
+      case 'namespace':
+        return `${n.id}{{${text}}}`;
+      case 'external':
+        return `${n.id}([${text}])`;
+      default:
+        return `${n.id}[${text}]`;
     }
   };
 
   lines.push(
-    `Drawn from the ${policies.length} NetworkPolicies: an arrow is a connection they allow, labelled with its ports. `
-      + 'Hexagons are other namespaces (by namespace selector), rounded boxes address blocks outside the cluster.',
+    `Drawn from the ${policies.length} NetworkPolicies: an arrow is a connection they allow, labelled with its ports. ` +
+      'Hexagons are other namespaces (by namespace selector), rounded boxes address blocks outside the cluster.',
     '',
     '```mermaid',
     'flowchart LR',
@@ -476,7 +515,8 @@ function ipBlockText(b: { cidr: string; except?: string[] }): string {
 function peerLabel(peer: Peer): string {
   if (peer.ipBlock) return `ip: ${ipBlockText(peer.ipBlock)}`;
   const parts: string[] = [];
-  if (peer.namespaceSelector) parts.push(`ns: ${isEmptySelector(peer.namespaceSelector) ? 'any namespace' : selectorText(peer.namespaceSelector)}`);
+  if (peer.namespaceSelector)
+    parts.push(`ns: ${isEmptySelector(peer.namespaceSelector) ? 'any namespace' : selectorText(peer.namespaceSelector)}`);
   if (peer.podSelector) parts.push(`pods: ${selectorText(peer.podSelector)}`);
   return parts.join(', ') || 'any';
 }
@@ -493,7 +533,10 @@ function customResourcesSection(objects: K8s[]): string[] {
     const k = `${o.kind}\u0000${o.apiVersion}`;
     byKind.set(k, [...(byKind.get(k) ?? []), o.metadata.name]);
   }
-  lines.push(`${custom.length} objects need a CRD (their operator must run first); they are in the sibling \`<profile>-custom-resources/\` folder:`, '');
+  lines.push(
+    `${custom.length} objects need a CRD (their operator must run first); they are in the sibling \`<profile>-custom-resources/\` folder:`,
+    '',
+  );
   for (const k of [...byKind.keys()].sort()) {
     const [kind, apiVersion] = k.split('\u0000');
     const names = [...new Set(byKind.get(k)!)].sort();

@@ -3,6 +3,7 @@
 // when one of the files it bundled changed) and calls its exported `main(args)`, whose number (or
 // promise of one) is the exit code. Type-checking is `npm run typecheck`'s job.
 'use strict';
+/* global __filename */
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -19,13 +20,32 @@ const fresh = (stamp) => Object.entries(stamp).every(([f, h]) => fs.existsSync(f
 
 if (!fs.existsSync(outfile) || !fs.existsSync(stampFile) || !fresh(JSON.parse(fs.readFileSync(stampFile, 'utf8')))) {
   const { metafile } = require('esbuild').buildSync({
-    entryPoints: [entryFile], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: EXTERNAL, metafile: true, logLevel: 'error', absWorkingDir: root,
+    entryPoints: [entryFile],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    metafile: true,
+    logLevel: 'error',
+    absWorkingDir: root,
   });
-  const inputs = [__filename, path.join(root, 'package-lock.json'), ...Object.keys(metafile.inputs).filter((f) => !f.includes('node_modules')).map((f) => path.resolve(root, f))];
+  const inputs = [
+    __filename,
+    path.join(root, 'package-lock.json'),
+    ...Object.keys(metafile.inputs)
+      .filter((f) => !f.includes('node_modules'))
+      .map((f) => path.resolve(root, f)),
+  ];
   fs.writeFileSync(stampFile, JSON.stringify(Object.fromEntries(inputs.map((f) => [f, digest(f)]))));
 }
 Promise.resolve(require(outfile).main(args)).then(
-  (code) => { process.exitCode = code ?? 0; },
-  (e) => { console.error(e); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code ?? 0;
+  },
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
 );

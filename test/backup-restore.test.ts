@@ -28,7 +28,8 @@ const HOUR_MS = 3600 * 1000;
 /** The newest /usr/lib/postgresql/<version>/bin that has the server binaries. */
 function findPgBindir(): string | undefined {
   if (!fs.existsSync(PG_ROOT)) return undefined;
-  return fs.readdirSync(PG_ROOT)
+  return fs
+    .readdirSync(PG_ROOT)
     .filter((v) => /^\d+(\.\d+)?$/.test(v))
     .sort((a, b) => parseFloat(b) - parseFloat(a))
     .map((v) => path.join(PG_ROOT, v, 'bin'))
@@ -79,13 +80,20 @@ function renderedBackup() {
   expect(byName.get('PGPASSWORD')!.valueFrom).toMatchObject({ secretKeyRef: expect.any(Object) });
   for (const e of env) {
     // The test can only provide literal values; PGPASSWORD is replaced by the test's password.
-    if (e.name !== 'PGPASSWORD' && e.value === undefined) throw new Error(`env ${e.name} is not a literal value; teach this test how to provide it`);
+    if (e.name !== 'PGPASSWORD' && e.value === undefined)
+      throw new Error(`env ${e.name} is not a literal value; teach this test how to provide it`);
   }
   // BACKUP_DIR is where the PVC is mounted.
   const backupsVolume = pod.volumes.find((v: any) => v.persistentVolumeClaim);
   expect(container.volumeMounts.find((m: any) => m.name === backupsVolume?.name)?.mountPath).toBe(byName.get('BACKUP_DIR')!.value);
   // Every upper-case variable the scripts read is rendered (the scripts' defaults must not be what runs).
-  const read = new Set([...Object.values(scripts).join('\n').matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+  const read = new Set(
+    [
+      ...Object.values(scripts)
+        .join('\n')
+        .matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g),
+    ].map((m) => m[1]),
+  );
   expect([...read].filter((v) => !byName.has(v))).toEqual([]);
 
   const literal = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
@@ -109,14 +117,15 @@ function runAsUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => {
     const r = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`running as root, and there is no 'postgres' user to run the server and the scripts as: ${r.stderr}`);
+    if (r.status !== 0)
+      throw new Error(`running as root, and there is no 'postgres' user to run the server and the scripts as: ${r.stderr}`);
     return Number(r.stdout.trim());
   };
   return { uid: id('-u'), gid: id('-g') };
 }
 
 function describeResult(r: SpawnSyncReturns<string>): string {
-  const tail = (s: string | null) => (s && s.length > 4000 ? `[…]${s.slice(-4000)}` : s ?? '');
+  const tail = (s: string | null) => (s && s.length > 4000 ? `[…]${s.slice(-4000)}` : (s ?? ''));
   return `exit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}${r.error ? ` (${r.error.message})` : ''}\n--- stdout\n${tail(r.stdout)}\n--- stderr\n${tail(r.stderr)}`;
 }
 
@@ -134,14 +143,33 @@ function describeResult(r: SpawnSyncReturns<string>): string {
   const baseEnv = () => ({ PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, HOME: root, LC_ALL: 'C', TZ: 'UTC' });
 
   /** mkdir (or write a file) owned by the user the server and scripts run as. */
-  const own = (p: string) => { if (user) fs.chownSync(p, user.uid, user.gid); return p; };
-  const mkdir = (...parts: string[]) => { const p = path.join(root, ...parts); fs.mkdirSync(p, { recursive: true }); return own(p); };
-  const write = (p: string, data: string | Buffer) => { fs.writeFileSync(p, data); return own(p); };
+  const own = (p: string) => {
+    if (user) fs.chownSync(p, user.uid, user.gid);
+    return p;
+  };
+  const mkdir = (...parts: string[]) => {
+    const p = path.join(root, ...parts);
+    fs.mkdirSync(p, { recursive: true });
+    return own(p);
+  };
+  const write = (p: string, data: string | Buffer) => {
+    fs.writeFileSync(p, data);
+    return own(p);
+  };
 
-  function run(cmd: string, args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+  function run(
+    cmd: string,
+    args: string[],
+    opts: { env?: Record<string, string>; input?: string; timeout?: number } = {},
+  ): SpawnSyncReturns<string> {
     return spawnSync(cmd, args, {
-      encoding: 'utf8', cwd: root, env: opts.env ?? baseEnv(), input: opts.input, timeout: opts.timeout ?? 30_000,
-      maxBuffer: 64 * 1024 * 1024, ...(user ?? {}),
+      encoding: 'utf8',
+      cwd: root,
+      env: opts.env ?? baseEnv(),
+      input: opts.input,
+      timeout: opts.timeout ?? 30_000,
+      maxBuffer: 64 * 1024 * 1024,
+      ...(user ?? {}),
     });
   }
   function ok(r: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
@@ -151,15 +179,26 @@ function describeResult(r: SpawnSyncReturns<string>): string {
 
   /** psql as the superuser over the unix socket (trust), not through the scripts' TCP + password path. */
   function psql(db: string, sql: string): string {
-    return ok(run(path.join(bin, 'psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', pgUser, '-d', db], { input: sql }), `psql ${db}`).stdout.trim();
+    return ok(
+      run(
+        path.join(bin, 'psql'),
+        ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', pgUser, '-d', db],
+        { input: sql },
+      ),
+      `psql ${db}`,
+    ).stdout.trim();
   }
 
   /** Runs a script from the rendered ConfigMap with the rendered env plus the test's connection and overrides. */
   function script(name: 'backup' | 'restore', args: string[], overrides: Record<string, string>): SpawnSyncReturns<string> {
     const file = path.join(root, 'scripts', `${name}.sh`);
     const env = {
-      ...baseEnv(), ...rendered.env,
-      PGHOST: '127.0.0.1', PGPORT: String(port), PGPASSWORD: PASSWORD, ...overrides,
+      ...baseEnv(),
+      ...rendered.env,
+      PGHOST: '127.0.0.1',
+      PGPORT: String(port),
+      PGPASSWORD: PASSWORD,
+      ...overrides,
     };
     return run('bash', [file, ...args], { env, timeout: 60_000 });
   }
@@ -172,7 +211,10 @@ function describeResult(r: SpawnSyncReturns<string>): string {
   function fingerprint(db: string): any {
     const table = (t: string, order: string) =>
       `(SELECT json_build_object('rows', count(*), 'md5', md5(coalesce(string_agg(x::text, E'\\n' ORDER BY ${order}), ''))) FROM ${t} x)`;
-    return JSON.parse(psql(db, `SELECT json_build_object(
+    return JSON.parse(
+      psql(
+        db,
+        `SELECT json_build_object(
       'executions', ${table('executions', 'x.shard_id, x.namespace_id, x.workflow_id, x.run_id')},
       'history_node', ${table('history_node', 'x.id')},
       'sequences', (SELECT json_object_agg(sequencename, json_build_array(last_value::text, start_value::text, increment_by::text))
@@ -181,13 +223,17 @@ function describeResult(r: SpawnSyncReturns<string>): string {
       'constraints', (SELECT json_agg(conname || ' ' || pg_get_constraintdef(oid) ORDER BY conname)
                       FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
       'defaults', (SELECT json_agg(table_name || '.' || column_name || ' ' || column_default ORDER BY table_name, column_name)
-                   FROM information_schema.columns WHERE table_schema = 'public' AND column_default IS NOT NULL))`));
+                   FROM information_schema.columns WHERE table_schema = 'public' AND column_default IS NOT NULL))`,
+      ),
+    );
   }
   const databaseOid = (db: string) => psql(rendered.env.MAINTENANCE_DB, `SELECT oid FROM pg_database WHERE datname = '${db}'`);
 
   function seed(db: string): void {
     const tag = db.replace(/'/g, "''");
-    psql(db, `
+    psql(
+      db,
+      `
       CREATE SEQUENCE ticket_seq START 1000 INCREMENT 7;
       CREATE TABLE executions (
         shard_id      integer NOT NULL,
@@ -231,7 +277,8 @@ function describeResult(r: SpawnSyncReturns<string>): string {
         FROM generate_series(1, 4000) i;
       SELECT nextval('ticket_seq') FROM generate_series(1, 17);
       ANALYZE;
-    `);
+    `,
+    );
   }
 
   beforeAll(async () => {
@@ -252,10 +299,40 @@ function describeResult(r: SpawnSyncReturns<string>): string {
     port = await freePort();
 
     // Like the postgres image with POSTGRES_USER=$PGUSER: that role is the bootstrap superuser, with a password.
-    ok(run(path.join(bin, 'initdb'), ['-D', dataDir, `--username=${pgUser}`, `--pwfile=${pwfile}`,
-      '--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-sync']), 'initdb');
-    const serverOpts = [`-c listen_addresses=127.0.0.1`, `-p ${port}`, `-k '${socketDir}'`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
-    const start = run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(root, 'server.log'), '-w', '-t', '30', '-o', serverOpts.join(' '), 'start']);
+    ok(
+      run(path.join(bin, 'initdb'), [
+        '-D',
+        dataDir,
+        `--username=${pgUser}`,
+        `--pwfile=${pwfile}`,
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-sync',
+      ]),
+      'initdb',
+    );
+    const serverOpts = [
+      `-c listen_addresses=127.0.0.1`,
+      `-p ${port}`,
+      `-k '${socketDir}'`,
+      '-c fsync=off',
+      '-c synchronous_commit=off',
+      '-c full_page_writes=off',
+    ];
+    const start = run(path.join(bin, 'pg_ctl'), [
+      '-D',
+      dataDir,
+      '-l',
+      path.join(root, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      serverOpts.join(' '),
+      'start',
+    ]);
     serverStarted = start.status === 0;
     if (!serverStarted) {
       const log = fs.existsSync(path.join(root, 'server.log')) ? fs.readFileSync(path.join(root, 'server.log'), 'utf8') : '';
@@ -312,23 +389,37 @@ function describeResult(r: SpawnSyncReturns<string>): string {
     expect(stamp).not.toBe('');
     // Disaster: a dropped table, deleted and changed rows, a reset sequence, a new stray table.
     for (const db of databases) {
-      psql(db, `DROP TABLE history_node;
+      psql(
+        db,
+        `DROP TABLE history_node;
         DELETE FROM executions WHERE shard_id < 8;
         UPDATE executions SET memo = 'corrupted';
         SELECT setval('ticket_seq', 1);
-        CREATE TABLE stray (id int)`);
+        CREATE TABLE stray (id int)`,
+      );
       expect(Number(psql(db, 'SELECT count(*) FROM executions'))).toBeLessThan(seeded[db].executions.rows);
     }
     // A Temporal pod that is still connected: restore.sh must terminate it (DROP DATABASE ... WITH (FORCE)).
     const db0 = databases[0];
-    const idle: ChildProcess = spawn(path.join(bin, 'psql'), ['-X', '-h', socketDir, '-p', String(port), '-U', pgUser, '-d', db0, '-c', 'SELECT pg_sleep(60)'],
-      { cwd: root, env: baseEnv(), stdio: 'ignore', ...(user ?? {}) });
+    const idle: ChildProcess = spawn(
+      path.join(bin, 'psql'),
+      ['-X', '-h', socketDir, '-p', String(port), '-U', pgUser, '-d', db0, '-c', 'SELECT pg_sleep(60)'],
+      { cwd: root, env: baseEnv(), stdio: 'ignore', ...(user ?? {}) },
+    );
     const idleExit = new Promise<number | null>((resolve) => idle.on('exit', (code) => resolve(code)));
     try {
-      for (let i = 0; i < 100 && psql(rendered.env.MAINTENANCE_DB, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`) === '0'; i++) {
+      for (
+        let i = 0;
+        i < 100 &&
+        psql(rendered.env.MAINTENANCE_DB, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`) ===
+          '0';
+        i++
+      ) {
         await new Promise((res) => setTimeout(res, 50));
       }
-      expect(psql(rendered.env.MAINTENANCE_DB, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`)).toBe('1');
+      expect(
+        psql(rendered.env.MAINTENANCE_DB, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db0}' AND query LIKE '%pg_sleep%'`),
+      ).toBe('1');
 
       const r = ok(script('restore', [stamp], { BACKUP_DIR: mainDir }), `restore.sh ${stamp}`);
 
@@ -338,9 +429,14 @@ function describeResult(r: SpawnSyncReturns<string>): string {
         expect(psql(db, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'stray'`)).toBe('0');
         // The restored sequences and defaults keep working.
         const maxId = Number(psql(db, 'SELECT max(id) FROM history_node'));
-        expect(psql(db, `INSERT INTO history_node (tree_id, node_id, txn_id, data) VALUES ('\\x01', 1, 1, '\\x01') RETURNING id`)).toBe(String(maxId + 1));
-        psql(db, `DELETE FROM history_node WHERE id = ${maxId + 1};
-          SELECT setval('history_node_id_seq', ${maxId}); SELECT setval('ticket_seq', ${seeded[db].sequences.ticket_seq[0]})`);
+        expect(psql(db, `INSERT INTO history_node (tree_id, node_id, txn_id, data) VALUES ('\\x01', 1, 1, '\\x01') RETURNING id`)).toBe(
+          String(maxId + 1),
+        );
+        psql(
+          db,
+          `DELETE FROM history_node WHERE id = ${maxId + 1};
+          SELECT setval('history_node_id_seq', ${maxId}); SELECT setval('ticket_seq', ${seeded[db].sequences.ticket_seq[0]})`,
+        );
         expect(fingerprint(db)).toEqual(seeded[db]);
       }
       expect(await idleExit).not.toBe(0);
@@ -384,7 +480,8 @@ function describeResult(r: SpawnSyncReturns<string>): string {
     // Good dumps of the rendered databases, but a truncated one of a later database: every dump is
     // checked before the first DROP DATABASE, not just the one about to be restored.
     const mixed = '20990102T000000Z';
-    for (const db of databases) write(path.join(corruptDir, `${db}-${mixed}.sql.gz`), fs.readFileSync(path.join(mainDir, `${db}-${stamp}.sql.gz`)));
+    for (const db of databases)
+      write(path.join(corruptDir, `${db}-${mixed}.sql.gz`), fs.readFileSync(path.join(mainDir, `${db}-${stamp}.sql.gz`)));
     const good = fs.readFileSync(path.join(mainDir, `${databases[0]}-${stamp}.sql.gz`));
     write(path.join(corruptDir, `no_such_db-${mixed}.sql.gz`), good.subarray(0, Math.floor(good.length / 2)));
     const r3b = script('restore', [mixed], { BACKUP_DIR: corruptDir, DATABASES: `${rendered.env.DATABASES} no_such_db` });
@@ -438,34 +535,48 @@ function describeResult(r: SpawnSyncReturns<string>): string {
   }, 30_000);
 
   const failures: { what: string; dir: string; overrides: () => Record<string, string>; failed: () => string[]; error: RegExp }[] = [
-    { what: 'a wrong password', dir: 'fail-password', overrides: () => ({ PGPASSWORD: 'wrong-password' }), failed: () => databases,
-      error: /password authentication failed for user/ },
-    { what: 'a database that does not exist', dir: 'fail-database', overrides: () => ({ DATABASES: `${rendered.env.DATABASES} no_such_db` }),
-      failed: () => ['no_such_db'], error: /database "no_such_db" does not exist/ },
+    {
+      what: 'a wrong password',
+      dir: 'fail-password',
+      overrides: () => ({ PGPASSWORD: 'wrong-password' }),
+      failed: () => databases,
+      error: /password authentication failed for user/,
+    },
+    {
+      what: 'a database that does not exist',
+      dir: 'fail-database',
+      overrides: () => ({ DATABASES: `${rendered.env.DATABASES} no_such_db` }),
+      failed: () => ['no_such_db'],
+      error: /database "no_such_db" does not exist/,
+    },
   ];
-  test.each(failures)('a failed pg_dump ($what) exits non-zero, writes no dump for it and deletes no old dumps', ({ dir: name, overrides, failed: failedDbs, error }) => {
-    const dir = backupDir(name);
-    const days = Number(rendered.env.RETENTION_DAYS);
-    const old = databases.map((db) => fakeFile(dir, `${db}-20200101T021500Z.sql.gz`, (days + 30) * DAY_MS));
-    const oldPartial = fakeFile(dir, `${databases[0]}-20200102T021500Z.sql.gz.partial`, 2 * HOUR_MS);
+  test.each(failures)(
+    'a failed pg_dump ($what) exits non-zero, writes no dump for it and deletes no old dumps',
+    ({ dir: name, overrides, failed: failedDbs, error }) => {
+      const dir = backupDir(name);
+      const days = Number(rendered.env.RETENTION_DAYS);
+      const old = databases.map((db) => fakeFile(dir, `${db}-20200101T021500Z.sql.gz`, (days + 30) * DAY_MS));
+      const oldPartial = fakeFile(dir, `${databases[0]}-20200102T021500Z.sql.gz.partial`, 2 * HOUR_MS);
 
-    const r = script('backup', [], { BACKUP_DIR: dir, ...overrides() });
+      const r = script('backup', [], { BACKUP_DIR: dir, ...overrides() });
 
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(error);
-    const after = listDir(dir);
-    for (const f of [...old, oldPartial]) expect(after).toContain(f);
-    const fresh = after.filter((f) => !old.includes(f) && f !== oldPartial);
-    const failed = failedDbs();
-    for (const db of failed) {
-      expect(fresh.filter((f) => f.startsWith(`${db}-`) && f.endsWith('.sql.gz'))).toEqual([]);
-    }
-    // Whatever else this run wrote is a complete dump of a database that did succeed, or a .partial.
-    for (const f of fresh) {
-      if (f.endsWith('.partial')) continue;
-      const m = dumpName.exec(f);
-      expect(m && !failed.includes(m[1])).toBe(true);
-      expect(zlib.gunzipSync(fs.readFileSync(path.join(dir, f))).toString('utf8')).toContain('PostgreSQL database dump complete');
-    }
-  }, 30_000);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(error);
+      const after = listDir(dir);
+      for (const f of [...old, oldPartial]) expect(after).toContain(f);
+      const fresh = after.filter((f) => !old.includes(f) && f !== oldPartial);
+      const failed = failedDbs();
+      for (const db of failed) {
+        expect(fresh.filter((f) => f.startsWith(`${db}-`) && f.endsWith('.sql.gz'))).toEqual([]);
+      }
+      // Whatever else this run wrote is a complete dump of a database that did succeed, or a .partial.
+      for (const f of fresh) {
+        if (f.endsWith('.partial')) continue;
+        const m = dumpName.exec(f);
+        expect(m && !failed.includes(m[1])).toBe(true);
+        expect(zlib.gunzipSync(fs.readFileSync(path.join(dir, f))).toString('utf8')).toContain('PostgreSQL database dump complete');
+      }
+    },
+    30_000,
+  );
 });

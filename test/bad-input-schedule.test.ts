@@ -4,7 +4,8 @@ import * as path from 'path';
 import { badInputHarness } from './bad-input-harness';
 
 const h = badInputHarness();
-const backup = (schedule: string, timeZone = 'Etc/UTC') => `backup:\n  schedule: ${JSON.stringify(schedule)}\n  timeZone: ${JSON.stringify(timeZone)}\n`;
+const backup = (schedule: string, timeZone = 'Etc/UTC') =>
+  `backup:\n  schedule: ${JSON.stringify(schedule)}\n  timeZone: ${JSON.stringify(timeZone)}\n`;
 
 test.each<[string, string]>([
   ['61 * * * *', 'minute "61": 61 is out of range (0–59)'],
@@ -42,7 +43,10 @@ test.each<[string, string]>([
   ['0 3 1-31/2 * 1-5', 'Etc/UTC'],
 ])('accepts the schedule %p in %p', (schedule, tz) => {
   const dir = h.expectAccepted('staging', backup(schedule, tz));
-  const text = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const text = fs
+    .readdirSync(dir)
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
   expect(text).toContain('kind: CronJob');
   expect(text).toContain(`timeZone: ${tz}`);
 });

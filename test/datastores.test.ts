@@ -58,15 +58,18 @@ describe.each(CASES)('%s', (_name, load_) => {
     const used = [config.persistence.defaultStore, config.persistence.visibilityStore];
     expect(Object.keys(stores).sort()).toEqual([...new Set(used)].sort());
     for (const s of Object.values(stores)) expect(Object.keys(s)).toHaveLength(1);
-    expect(Object.keys(stores[config.persistence.visibilityStore])[0]).toBe(spec.persistence.visibilityStore === 'sql' ? 'sql' : 'elasticsearch');
+    expect(Object.keys(stores[config.persistence.visibilityStore])[0]).toBe(
+      spec.persistence.visibilityStore === 'sql' ? 'sql' : 'elasticsearch',
+    );
   });
 
   test('every store is reachable: an in-cluster Service with the port, or the declared external host', () => {
     for (const [name, s] of Object.entries(stores)) {
       if (s.sql) {
-        const reachable = spec.persistence.mode === 'inCluster'
-          ? serviceFor(s.sql.connectAddr) !== undefined
-          : s.sql.connectAddr === `${spec.persistence.external!.host}:${spec.persistence.external!.port}`;
+        const reachable =
+          spec.persistence.mode === 'inCluster'
+            ? serviceFor(s.sql.connectAddr) !== undefined
+            : s.sql.connectAddr === `${spec.persistence.external!.host}:${spec.persistence.external!.port}`;
         expect([name, s.sql.connectAddr, reachable]).toEqual([name, s.sql.connectAddr, true]);
       } else {
         expect([name, serviceFor(s.elasticsearch.url.host) !== undefined]).toEqual([name, true]);
@@ -80,7 +83,11 @@ describe.each(CASES)('%s', (_name, load_) => {
     for (const s of Object.values(stores)) {
       if (s.sql) {
         const tool = s.sql.pluginName === 'dsql' ? 'temporal-dsql-tool' : 'temporal-sql-tool';
-        const job = jobs.find((j) => scriptsOf(j).some((c) => c.includes(tool) && (tool === 'temporal-dsql-tool' || c.includes(`--database ${s.sql.databaseName} update-schema`))));
+        const job = jobs.find((j) =>
+          scriptsOf(j).some(
+            (c) => c.includes(tool) && (tool === 'temporal-dsql-tool' || c.includes(`--database ${s.sql.databaseName} update-schema`)),
+          ),
+        );
         expect([s.sql.databaseName, job?.metadata.name]).toEqual([s.sql.databaseName, expect.stringMatching(/^temporal-schema-/)]);
         if (tool === 'temporal-dsql-tool') expect(scriptsOf(job!).join('\n')).not.toContain('--disable-versioning');
       } else {
@@ -117,7 +124,12 @@ describe.each(CASES)('%s', (_name, load_) => {
       expect(sql.password).toBe('ENV:TEMPORAL_DEFAULT_STORE_PASSWORD');
       return;
     }
-    expect(sql).toMatchObject({ pluginName: 'dsql', user: 'admin', databaseName: 'postgres', tls: { enabled: true, enableHostVerification: true } });
+    expect(sql).toMatchObject({
+      pluginName: 'dsql',
+      user: 'admin',
+      databaseName: 'postgres',
+      tls: { enabled: true, enableHostVerification: true },
+    });
     expect(sql).not.toHaveProperty('password');
     for (const d of roles) {
       const env = Object.fromEntries(podSpec(d).containers[0].env.map((e: any) => [e.name, e.value]));
@@ -137,7 +149,9 @@ describe.each(CASES)('%s', (_name, load_) => {
     }
     expect(cron).toHaveLength(1);
     const env = Object.fromEntries(podSpec(cron[0]).containers[0].env.map((e: any) => [e.name, e]));
-    const sqlDbs = Object.values(stores).filter((s) => s.sql).map((s) => s.sql.databaseName);
+    const sqlDbs = Object.values(stores)
+      .filter((s) => s.sql)
+      .map((s) => s.sql.databaseName);
     expect(env.DATABASES.value.split(' ').sort()).toEqual(sqlDbs.sort());
     expect(`${env.PGHOST.value}:${env.PGPORT.value}`).toBe(stores[config.persistence.defaultStore].sql.connectAddr);
     expect(env.PGPASSWORD.valueFrom.secretKeyRef.name).toBe(spec.persistence.passwordSecret!.name);
@@ -200,7 +214,7 @@ describe.each(CASES)('%s', (_name, load_) => {
     }
   });
 
-  test('Elasticsearch readiness is the node\'s own, not cluster health', () => {
+  test("Elasticsearch readiness is the node's own, not cluster health", () => {
     const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'temporal-elasticsearch');
     if (!sts) return;
     const ready = podSpec(sts).containers[0].readinessProbe.exec.command.join(' ');

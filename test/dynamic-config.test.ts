@@ -1,10 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  DYNAMIC_CONFIG_CONSTRAINTS, DYNAMIC_CONFIG_KEYS, MISLEADING_DYNAMIC_CONFIG_KEYS, dynamicConfigSchema,
+  DYNAMIC_CONFIG_CONSTRAINTS,
+  DYNAMIC_CONFIG_KEYS,
+  MISLEADING_DYNAMIC_CONFIG_KEYS,
+  dynamicConfigSchema,
 } from '../config/dynamic-config';
 
-interface FlatIssue { path: PropertyKey[]; message: string; code: string }
+interface FlatIssue {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+}
 
 /** Every issue of a failed parse, with union branches flattened and paths made absolute. */
 function issuesOf(input: unknown): FlatIssue[] {
@@ -55,10 +62,7 @@ describe('dynamicConfigSchema: accepted values', () => {
 
   test('the [{value, constraints}] form, with and without constraints', () => {
     accepts({
-      'frontend.namespaceRPS': [
-        { value: 100, constraints: { namespace: 'payments' } },
-        { value: 50 },
-      ],
+      'frontend.namespaceRPS': [{ value: 100, constraints: { namespace: 'payments' } }, { value: 50 }],
       'matching.numTaskqueueReadPartitions': [
         { value: 8, constraints: { namespace: 'orders', taskQueueName: 'orders-tq', taskType: 'Workflow' } },
         { value: 4, constraints: { taskType: 'Activity' } },
@@ -71,14 +75,27 @@ describe('dynamicConfigSchema: accepted values', () => {
 
   test('every allowed constraint name is accepted', () => {
     const values: Record<(typeof DYNAMIC_CONFIG_CONSTRAINTS)[number], unknown> = {
-      namespace: 'ns', namespaceID: 'id', taskQueueName: 'tq', taskType: 'Workflow',
-      historyTaskType: 'Transfer', shardID: 1, destination: 'https://cb.example', chasmTaskType: 'x',
+      namespace: 'ns',
+      namespaceID: 'id',
+      taskQueueName: 'tq',
+      taskType: 'Workflow',
+      historyTaskType: 'Transfer',
+      shardID: 1,
+      destination: 'https://cb.example',
+      chasmTaskType: 'x',
     };
     for (const name of DYNAMIC_CONFIG_CONSTRAINTS) {
       accepts({ 'frontend.namespaceRPS': [{ value: 1, constraints: { [name]: values[name] } }] });
     }
     expect(DYNAMIC_CONFIG_CONSTRAINTS).toEqual([
-      'namespace', 'namespaceID', 'taskQueueName', 'taskType', 'historyTaskType', 'shardID', 'destination', 'chasmTaskType',
+      'namespace',
+      'namespaceID',
+      'taskQueueName',
+      'taskType',
+      'historyTaskType',
+      'shardID',
+      'destination',
+      'chasmTaskType',
     ]);
   });
 
@@ -114,8 +131,10 @@ describe('dynamicConfigSchema: unknown and misleading keys', () => {
     expect(issues[0].message).not.toContain('unknown dynamic-config key');
   });
 
-  test('the hint is found whatever the key\'s case', () => {
-    expect(messages({ 'System.EnableNexus': true })).toEqual([`"System.EnableNexus" ${MISLEADING_DYNAMIC_CONFIG_KEYS['system.enableNexus']}`]);
+  test("the hint is found whatever the key's case", () => {
+    expect(messages({ 'System.EnableNexus': true })).toEqual([
+      `"System.EnableNexus" ${MISLEADING_DYNAMIC_CONFIG_KEYS['system.enableNexus']}`,
+    ]);
   });
 
   test('no misleading key is also an allowed key', () => {
@@ -159,7 +178,11 @@ describe('dynamicConfigSchema: value types', () => {
   test('each value of the constrained form is type-checked at its own path', () => {
     const issues = issuesOf({ 'frontend.namespaceRPS': [{ value: 10 }, { value: 'ten', constraints: { namespace: 'a' } }] });
     expect(issues).toEqual([
-      { path: ['frontend.namespaceRPS', 1, 'value'], code: 'custom', message: 'must be a whole number (frontend.namespaceRPS is a int key)' },
+      {
+        path: ['frontend.namespaceRPS', 1, 'value'],
+        code: 'custom',
+        message: 'must be a whole number (frontend.namespaceRPS is a int key)',
+      },
     ]);
   });
 

@@ -23,13 +23,17 @@ describe.each(PROFILES)('profile %s', (profile) => {
     for (const o of objects) expect([o.kind, o.metadata.name, Number.isInteger(wave(o))]).toEqual([o.kind, o.metadata.name, true]);
     const maxWave = (pred: (o: K8sObject) => boolean) => Math.max(...objects.filter(pred).map(wave));
     const minWave = (pred: (o: K8sObject) => boolean) => Math.min(...objects.filter(pred).map(wave));
-    const config = (o: K8sObject) => ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Secret', 'ExternalSecret', 'Certificate', 'Issuer'].includes(o.kind) && component(o) !== 'monitoring';
+    const config = (o: K8sObject) =>
+      ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Secret', 'ExternalSecret', 'Certificate', 'Issuer'].includes(o.kind) &&
+      component(o) !== 'monitoring';
     const datastores = (o: K8sObject) => o.kind === 'StatefulSet';
     const setupJobs = (o: K8sObject) => o.kind === 'Job' && ['schema', 'es-index'].includes(component(o)!);
-    const roles = (o: K8sObject) => o.kind === 'Deployment' && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(component(o)!);
+    const roles = (o: K8sObject) =>
+      o.kind === 'Deployment' && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(component(o)!);
     const namespaceJob = (o: K8sObject) => o.kind === 'Job' && component(o) === 'namespace-registration';
     const clients = (o: K8sObject) => o.kind === 'Deployment' && ['web', 'admin-tools', 'worker-pool'].includes(component(o)!);
-    const last = (o: K8sObject) => ['ServiceMonitor', 'PrometheusRule', 'CronJob', 'HorizontalPodAutoscaler', 'ScaledObject', 'Ingress'].includes(o.kind);
+    const last = (o: K8sObject) =>
+      ['ServiceMonitor', 'PrometheusRule', 'CronJob', 'HorizontalPodAutoscaler', 'ScaledObject', 'Ingress'].includes(o.kind);
 
     expect(wave(find(objects, 'Namespace', ns))).toBe(0);
     const chain = [config, datastores, setupJobs, roles, namespaceJob, clients, last].filter((p) => objects.some(p));
@@ -54,7 +58,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
     const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
     expect(claims.length).toBeGreaterThan(0);
     for (const c of claims) {
-      const consumers = objects.filter((o) => isWorkload(o) && (podSpec(o).volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === c.metadata.name));
+      const consumers = objects.filter(
+        (o) => isWorkload(o) && (podSpec(o).volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === c.metadata.name),
+      );
       expect([c.metadata.name, consumers.length > 0]).toEqual([c.metadata.name, true]);
       expect([c.metadata.name, wave(c)]).toEqual([c.metadata.name, Math.min(...consumers.map(wave))]);
     }
@@ -75,7 +81,11 @@ describe.each(PROFILES)('profile %s', (profile) => {
     for (const o of objects) {
       const hook = o.metadata.annotations?.['argocd.argoproj.io/hook'];
       if (o.kind === 'Job') {
-        expect([o.metadata.name, hook, o.metadata.annotations?.['argocd.argoproj.io/hook-delete-policy']]).toEqual([o.metadata.name, 'Sync', 'BeforeHookCreation']);
+        expect([o.metadata.name, hook, o.metadata.annotations?.['argocd.argoproj.io/hook-delete-policy']]).toEqual([
+          o.metadata.name,
+          'Sync',
+          'BeforeHookCreation',
+        ]);
       } else {
         expect([o.kind, o.metadata.name, hook]).toEqual([o.kind, o.metadata.name, undefined]);
       }
@@ -93,8 +103,12 @@ describe.each(PROFILES)('profile %s', (profile) => {
   test('kubectl apply in lexical file order: the namespace and everything an object references come first', () => {
     // kubectl applies dist/<profile>/ in file order, then dist/<profile>-custom-resources/.
     const ordered = [
-      ...Object.keys(files).sort().flatMap((f) => loadAll(files[f]) as K8sObject[]),
-      ...Object.keys(customFiles).sort().flatMap((f) => loadAll(customFiles[f]) as K8sObject[]),
+      ...Object.keys(files)
+        .sort()
+        .flatMap((f) => loadAll(files[f]) as K8sObject[]),
+      ...Object.keys(customFiles)
+        .sort()
+        .flatMap((f) => loadAll(customFiles[f]) as K8sObject[]),
     ];
     const seen = new Set<string>();
     const key = (kind: string, name: string) => `${kind}/${name}`;
@@ -112,12 +126,16 @@ describe.each(PROFILES)('profile %s', (profile) => {
         for (const v of pod.volumes ?? []) {
           if (v.configMap) refs.push(key('ConfigMap', v.configMap.name));
           if (v.persistentVolumeClaim) refs.push(key('PersistentVolumeClaim', v.persistentVolumeClaim.claimName));
-          if (v.secret && objects.some((x) => x.kind === 'Secret' && x.metadata.name === v.secret.secretName)) refs.push(key('Secret', v.secret.secretName));
+          if (v.secret && objects.some((x) => x.kind === 'Secret' && x.metadata.name === v.secret.secretName))
+            refs.push(key('Secret', v.secret.secretName));
         }
       }
-      if (o.kind === 'RoleBinding') refs.push(key(o.roleRef.kind, o.roleRef.name), ...o.subjects.map((s: any) => key('ServiceAccount', s.name)));
-      if (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject') refs.push(key(o.spec.scaleTargetRef.kind ?? 'Deployment', o.spec.scaleTargetRef.name));
-      if (o.kind === 'Ingress') for (const r of o.spec.rules) for (const p of r.http.paths) refs.push(key('Service', p.backend.service.name));
+      if (o.kind === 'RoleBinding')
+        refs.push(key(o.roleRef.kind, o.roleRef.name), ...o.subjects.map((s: any) => key('ServiceAccount', s.name)));
+      if (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject')
+        refs.push(key(o.spec.scaleTargetRef.kind ?? 'Deployment', o.spec.scaleTargetRef.name));
+      if (o.kind === 'Ingress')
+        for (const r of o.spec.rules) for (const p of r.http.paths) refs.push(key('Service', p.backend.service.name));
       if (o.kind === 'Certificate' && o.spec.issuerRef.kind === 'Issuer') refs.push(key('Issuer', o.spec.issuerRef.name));
       if (o.kind === 'Issuer' && o.spec.ca) refs.push(key('Certificate', o.spec.ca.secretName));
       return refs.filter((r) => !later.has(r));
@@ -129,13 +147,20 @@ describe.each(PROFILES)('profile %s', (profile) => {
   });
 
   test('no field Argo CD would keep re-syncing', () => {
-    const scaled = new Set(objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind)).map((o) => o.spec.scaleTargetRef.name));
+    const scaled = new Set(
+      objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind)).map((o) => o.spec.scaleTargetRef.name),
+    );
     for (const d of objects.filter((o) => o.kind === 'Deployment' && scaled.has(o.metadata.name))) expect(d.spec.replicas).toBeUndefined();
     // The API server fills in claim templates' apiVersion/kind, volumeMode and status, and compares
     // the list whole under server-side apply (a real v1.37 API server refused the apply otherwise).
     for (const s of objects.filter((o) => o.kind === 'StatefulSet')) {
       for (const t of s.spec.volumeClaimTemplates ?? []) {
-        expect(t).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', spec: { volumeMode: 'Filesystem' }, status: { phase: 'Pending' } });
+        expect(t).toMatchObject({
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          spec: { volumeMode: 'Filesystem' },
+          status: { phase: 'Pending' },
+        });
       }
     }
     // Data outlives the Application: Namespaces and PVCs are never deleted or pruned by Argo CD.
@@ -171,7 +196,10 @@ function canonicalQuantity(q: string): string {
     const units = ['Ki', 'Mi', 'Gi', 'Ti'];
     let n = Number(bin[1]);
     let u = units.indexOf(bin[2]);
-    while (u < units.length - 1 && n % 1024 === 0) { n /= 1024; u++; }
+    while (u < units.length - 1 && n % 1024 === 0) {
+      n /= 1024;
+      u++;
+    }
     return `${n}${units[u]}`;
   }
   return q;
@@ -212,11 +240,17 @@ describe('Argo CD', () => {
     expect(app('production').spec.syncPolicy.automated).toBeUndefined();
   });
 
-  test('the AppProject allows this repository, the profiles\' namespaces and exactly the kinds they render', () => {
+  test("the AppProject allows this repository, the profiles' namespaces and exactly the kinds they render", () => {
     expect(project.spec.sourceRepos).toEqual([profiles[0].spec.gitops.repoURL]);
     expect(project.spec.destinations.map((d: any) => d.namespace).sort()).toEqual(profiles.map((p) => p.spec.namespace.name).sort());
-    const rendered = new Set(profiles.flatMap((p) => (p.objects as unknown as K8sObject[]).map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`)));
-    const allowed = new Set([...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map((k: any) => `${k.group}/${k.kind}`));
+    const rendered = new Set(
+      profiles.flatMap((p) =>
+        (p.objects as unknown as K8sObject[]).map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`),
+      ),
+    );
+    const allowed = new Set(
+      [...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map((k: any) => `${k.group}/${k.kind}`),
+    );
     expect([...allowed].sort()).toEqual([...rendered].sort());
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });

@@ -75,16 +75,27 @@ export function podLabels(o: K8sObject): Record<string, string> {
 }
 
 /** Kubernetes LabelSelector semantics (matchLabels and matchExpressions). */
-export function selects(selector: { matchLabels?: Record<string, string>; matchExpressions?: any[] }, labels: Record<string, string>): boolean {
-  return matches(selector.matchLabels ?? {}, labels) && (selector.matchExpressions ?? []).every((e) => {
-    switch (e.operator) {
-      case 'In': return e.values.includes(labels[e.key]);
-      case 'NotIn': return !e.values.includes(labels[e.key]);
-      case 'Exists': return e.key in labels;
-      case 'DoesNotExist': return !(e.key in labels);
-      default: throw new Error(`unknown operator ${e.operator}`);
-    }
-  });
+export function selects(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: any[] },
+  labels: Record<string, string>,
+): boolean {
+  return (
+    matches(selector.matchLabels ?? {}, labels) &&
+    (selector.matchExpressions ?? []).every((e) => {
+      switch (e.operator) {
+        case 'In':
+          return e.values.includes(labels[e.key]);
+        case 'NotIn':
+          return !e.values.includes(labels[e.key]);
+        case 'Exists':
+          return e.key in labels;
+        case 'DoesNotExist':
+          return !(e.key in labels);
+        default:
+          throw new Error(`unknown operator ${e.operator}`);
+      }
+    })
+  );
 }
 
 export function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {

@@ -23,7 +23,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
   const externalSecrets = new Set<string>([
     ...(pw && !pw.generate ? [pw.name] : []),
     ...(spec.persistence.external?.tls.caSecret ? [spec.persistence.external.tls.caSecret.name] : []),
-    ...(es.enabled && es.security.enabled ? [es.security.credentialsSecret.name, ...(es.security.transportTlsSecret ? [es.security.transportTlsSecret] : [])] : []),
+    ...(es.enabled && es.security.enabled
+      ? [es.security.credentialsSecret.name, ...(es.security.transportTlsSecret ? [es.security.transportTlsSecret] : [])]
+      : []),
     ...(spec.ui.auth.clientSecret ? [spec.ui.auth.clientSecret.name] : []),
     ...spec.workerPools.flatMap((p) => (p.apiKeySecret ? [p.apiKeySecret.name] : [])),
     ...(spec.ui.ingress.tlsSecretName ? [spec.ui.ingress.tlsSecretName] : []),
@@ -58,7 +60,11 @@ describe.each(PROFILES)('profile %s', (profile) => {
   test('every object carries the app.kubernetes.io labels', () => {
     for (const o of objects.filter((x) => x.kind !== 'Namespace')) {
       for (const key of ['name', 'instance', 'component', 'part-of', 'version', 'managed-by']) {
-        expect([o.kind, o.metadata.name, o.metadata.labels?.[`app.kubernetes.io/${key}`]]).toEqual([o.kind, o.metadata.name, expect.any(String)]);
+        expect([o.kind, o.metadata.name, o.metadata.labels?.[`app.kubernetes.io/${key}`]]).toEqual([
+          o.kind,
+          o.metadata.name,
+          expect.any(String),
+        ]);
       }
       expect(o.metadata.labels!['app.kubernetes.io/instance']).toBe(spec.instance);
     }
@@ -78,7 +84,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
       expect([svc.metadata.name, targets.length]).toEqual([svc.metadata.name, 1]);
       const ports = podSpec(targets[0]).containers.flatMap((c: any) => c.ports ?? []);
       for (const p of svc.spec.ports) {
-        const found = ports.some((cp: any) => (typeof p.targetPort === 'string' ? cp.name === p.targetPort : cp.containerPort === (p.targetPort ?? p.port)));
+        const found = ports.some((cp: any) =>
+          typeof p.targetPort === 'string' ? cp.name === p.targetPort : cp.containerPort === (p.targetPort ?? p.port),
+        );
         expect([svc.metadata.name, p.name, found]).toEqual([svc.metadata.name, p.name, true]);
       }
     }
@@ -117,12 +125,15 @@ describe.each(PROFILES)('profile %s', (profile) => {
       ...externalSecrets,
     ]);
     for (const ta of byKind(objects, 'TriggerAuthentication')) {
-      for (const ref of ta.spec.secretTargetRef) expect([ta.metadata.name, ref.name, provided.has(ref.name)]).toEqual([ta.metadata.name, ref.name, true]);
+      for (const ref of ta.spec.secretTargetRef)
+        expect([ta.metadata.name, ref.name, provided.has(ref.name)]).toEqual([ta.metadata.name, ref.name, true]);
     }
   });
 
   test('Deployments without an HPA or ScaledObject set replicas explicitly', () => {
-    const scaled = new Set([...byKind(objects, 'HorizontalPodAutoscaler'), ...byKind(objects, 'ScaledObject')].map((h) => h.spec.scaleTargetRef.name));
+    const scaled = new Set(
+      [...byKind(objects, 'HorizontalPodAutoscaler'), ...byKind(objects, 'ScaledObject')].map((h) => h.spec.scaleTargetRef.name),
+    );
     for (const d of byKind(objects, 'Deployment').filter((x) => !scaled.has(x.metadata.name))) {
       expect(d.spec.replicas).toBeGreaterThanOrEqual(1);
     }
@@ -140,9 +151,13 @@ describe.each(PROFILES)('profile %s', (profile) => {
     if (!spec.networkPolicies.enabled) expect(policies).toEqual([]);
     if (spec.networkPolicies.enabled) {
       // Default deny: a rule-less policy selects every pod (podSelector {}) for both ingress and egress.
-      const defaultDeny = policies.filter((np) => Object.keys(np.spec.podSelector ?? {}).length === 0
-        && ['Ingress', 'Egress'].every((t) => (np.spec.policyTypes ?? []).includes(t))
-        && !np.spec.ingress?.length && !np.spec.egress?.length);
+      const defaultDeny = policies.filter(
+        (np) =>
+          Object.keys(np.spec.podSelector ?? {}).length === 0 &&
+          ['Ingress', 'Egress'].every((t) => (np.spec.policyTypes ?? []).includes(t)) &&
+          !np.spec.ingress?.length &&
+          !np.spec.egress?.length,
+      );
       expect(['default-deny policies', defaultDeny.length > 0]).toEqual(['default-deny policies', true]);
     }
     // cert-manager creates the ACME HTTP-01 solver pods itself, during a challenge.
@@ -156,8 +171,15 @@ describe.each(PROFILES)('profile %s', (profile) => {
         for (const p of rule.ports ?? []) {
           if (typeof p.port !== 'number') continue;
           for (const w of selected) {
-            const served = podSpec(w).containers.flatMap((c: any) => c.ports ?? []).map((cp: any) => cp.containerPort);
-            expect([np.metadata.name, w.metadata.name, p.port, served.includes(p.port)]).toEqual([np.metadata.name, w.metadata.name, p.port, true]);
+            const served = podSpec(w)
+              .containers.flatMap((c: any) => c.ports ?? [])
+              .map((cp: any) => cp.containerPort);
+            expect([np.metadata.name, w.metadata.name, p.port, served.includes(p.port)]).toEqual([
+              np.metadata.name,
+              w.metadata.name,
+              p.port,
+              true,
+            ]);
           }
         }
       }
@@ -171,14 +193,24 @@ describe.each(PROFILES)('profile %s', (profile) => {
       .filter((i) => i.metadata.annotations?.['cert-manager.io/cluster-issuer'])
       .flatMap((i) => (i.spec.tls ?? []).map((t: any) => t.secretName));
     const poolSecrets = new Set(spec.workerPools.flatMap((p) => p.envFrom.secrets));
-    const secretOk = (name: string) => exists('Secret', name) || synced.has(name) || issued.has(name) || poolSecrets.has(name)
-      || annotatedIngressTls.includes(name) || (!spec.externalSecrets.enabled && externalSecrets.has(name));
+    const secretOk = (name: string) =>
+      exists('Secret', name) ||
+      synced.has(name) ||
+      issued.has(name) ||
+      poolSecrets.has(name) ||
+      annotatedIngressTls.includes(name) ||
+      (!spec.externalSecrets.enabled && externalSecrets.has(name));
     for (const w of workloads(objects)) {
       const pod = podSpec(w);
       const claimTemplates = new Set((w.spec.volumeClaimTemplates ?? []).map((t: any) => t.metadata.name));
       expect(exists('ServiceAccount', pod.serviceAccountName)).toBe(true);
       for (const v of pod.volumes ?? []) {
-        if (v.configMap) expect([w.metadata.name, v.configMap.name, exists('ConfigMap', v.configMap.name)]).toEqual([w.metadata.name, v.configMap.name, true]);
+        if (v.configMap)
+          expect([w.metadata.name, v.configMap.name, exists('ConfigMap', v.configMap.name)]).toEqual([
+            w.metadata.name,
+            v.configMap.name,
+            true,
+          ]);
         if (v.secret) expect(secretOk(v.secret.secretName)).toBe(true);
         if (v.persistentVolumeClaim) expect(exists('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBe(true);
       }
@@ -235,19 +267,34 @@ describe.each(PROFILES)('profile %s', (profile) => {
   test('every pod meets Pod Security "restricted"', () => {
     for (const w of workloads(objects)) {
       const pod = podSpec(w);
-      expect([w.metadata.name, pod.hostNetwork ?? false, pod.hostPID ?? false, pod.hostIPC ?? false]).toEqual([w.metadata.name, false, false, false]);
+      expect([w.metadata.name, pod.hostNetwork ?? false, pod.hostPID ?? false, pod.hostIPC ?? false]).toEqual([
+        w.metadata.name,
+        false,
+        false,
+        false,
+      ]);
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
       for (const v of pod.volumes ?? []) {
-        expect(Object.keys(v).filter((k) => k !== 'name').every((k) => ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'ephemeral', 'csi'].includes(k))).toBe(true);
+        expect(
+          Object.keys(v)
+            .filter((k) => k !== 'name')
+            .every((k) =>
+              ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'ephemeral', 'csi'].includes(k),
+            ),
+        ).toBe(true);
       }
       for (const c of allContainers(pod)) {
-        expect([w.metadata.name, c.name, c.securityContext]).toEqual([w.metadata.name, c.name, expect.objectContaining({
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
-        })]);
+        expect([w.metadata.name, c.name, c.securityContext]).toEqual([
+          w.metadata.name,
+          c.name,
+          expect.objectContaining({
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            runAsNonRoot: true,
+            capabilities: { drop: ['ALL'] },
+          }),
+        ]);
         expect(c.securityContext.capabilities.add).toBeUndefined();
         expect((c.ports ?? []).every((p: any) => p.hostPort === undefined)).toBe(true);
       }
@@ -259,8 +306,12 @@ describe.each(PROFILES)('profile %s', (profile) => {
       const pod = podSpec(w);
       for (const c of allContainers(pod)) {
         const where = `${w.kind}/${w.metadata.name} ${c.name}`;
-        expect([where, c.resources?.requests?.cpu, c.resources?.requests?.memory, c.resources?.limits?.memory])
-          .toEqual([where, expect.any(String), expect.any(String), expect.any(String)]);
+        expect([where, c.resources?.requests?.cpu, c.resources?.requests?.memory, c.resources?.limits?.memory]).toEqual([
+          where,
+          expect.any(String),
+          expect.any(String),
+          expect.any(String),
+        ]);
         expect([where, c.imagePullPolicy]).toEqual([where, expect.stringMatching(/^(IfNotPresent|Always|Never)$/)]);
         expect(c.image).toMatch(/^[^:@]+(:\d+)?\/?[^:@]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/);
         if (spec.environment !== 'development') expect(c.image).not.toMatch(/:latest$/);
@@ -280,21 +331,29 @@ describe.each(PROFILES)('profile %s', (profile) => {
     for (const j of jobs) {
       expect(j.spec.backoffLimit).toBe(spec.jobs.backoffLimit);
       expect(j.spec.ttlSecondsAfterFinished).toBe(spec.jobs.ttlSecondsAfterFinished);
-      const expected = j.metadata.labels!['app.kubernetes.io/component'] === 'namespace-registration' ? deadlines?.namespaces : deadlines?.setup;
+      const expected =
+        j.metadata.labels!['app.kubernetes.io/component'] === 'namespace-registration' ? deadlines?.namespaces : deadlines?.setup;
       expect([j.metadata.name, j.spec.activeDeadlineSeconds]).toEqual([j.metadata.name, expected]);
       expect(j.spec.activeDeadlineSeconds).toBeGreaterThanOrEqual(60);
       expect(j.metadata.name).toContain(spec.images.server.tag.replace(/\./g, '-'));
     }
     // An unreachable database must fail a sync, not keep it Running: every Job has a deadline.
     for (const c of byKind(objects, 'CronJob')) {
-      expect(c.spec.jobTemplate.spec).toMatchObject({ backoffLimit: spec.backup.backoffLimit, activeDeadlineSeconds: spec.backup.activeDeadlineSeconds });
+      expect(c.spec.jobTemplate.spec).toMatchObject({
+        backoffLimit: spec.backup.backoffLimit,
+        activeDeadlineSeconds: spec.backup.activeDeadlineSeconds,
+      });
       expect(c.spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThanOrEqual(60);
     }
   });
 
   test('Temporal role Deployments wait minReadySeconds from the spec before counting a new pod available', () => {
     const roles: Record<string, keyof typeof spec.temporal> = {
-      frontend: 'frontend', 'internal-frontend': 'internalFrontend', history: 'history', matching: 'matching', worker: 'worker',
+      frontend: 'frontend',
+      'internal-frontend': 'internalFrontend',
+      history: 'history',
+      matching: 'matching',
+      worker: 'worker',
     };
     const deployments = byKind(objects, 'Deployment').filter((d) => roles[d.metadata.labels!['app.kubernetes.io/component']]);
     expect(deployments.length).toBeGreaterThanOrEqual(4);
@@ -308,7 +367,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(find(objects, 'Deployment', 'temporal-matching').spec.minReadySeconds).toBeGreaterThanOrEqual(30);
   });
 
-  test('the server config uses only real Temporal keys and matches the pods\' checksum', () => {
+  test("the server config uses only real Temporal keys and matches the pods' checksum", () => {
     const config = find(objects, 'ConfigMap', 'temporal-config').data['config.yaml'];
     const dynamic = find(objects, 'ConfigMap', 'temporal-dynamic-config').data['dynamic_config.yaml'];
     expect(config.split('\n')[0]).toBe('# enable-template');

@@ -25,7 +25,10 @@ function componentRows(md: string): Map<string, string[]> {
   const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Kind ') && !l.startsWith('| ---'));
   const out = new Map<string, string[]>();
   for (const r of rows) {
-    const cells = r.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+    const cells = r
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
     const name = cells[1].replace(/`/g, '');
     expect(out.has(name)).toBe(false);
     out.set(name, cells);
@@ -72,14 +75,20 @@ function diagram(md: string): Diagram | undefined {
 }
 
 const portNumber = (p: string) => Number(p.split('/')[0]);
-const selectorText = (labels: Record<string, string>) => Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(', ');
+const selectorText = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 
 /** Independent replica range: [min, max] from HPA / KEDA / spec.replicas; undefined for Jobs and CronJobs. */
 function replicaRange(o: K8sObject, objects: K8sObject[]): { text: string; min: number } | undefined {
   if (o.kind === 'Job' || o.kind === 'CronJob' || o.kind === 'DaemonSet') return undefined;
   const so = objects.find((x) => x.kind === 'ScaledObject' && x.spec.scaleTargetRef.name === o.metadata.name);
   if (so) return { text: `KEDA ${so.spec.minReplicaCount ?? 0}–${so.spec.maxReplicaCount ?? 100}`, min: so.spec.minReplicaCount ?? 0 };
-  const hpa = objects.find((x) => x.kind === 'HorizontalPodAutoscaler' && x.spec.scaleTargetRef.kind === o.kind && x.spec.scaleTargetRef.name === o.metadata.name);
+  const hpa = objects.find(
+    (x) => x.kind === 'HorizontalPodAutoscaler' && x.spec.scaleTargetRef.kind === o.kind && x.spec.scaleTargetRef.name === o.metadata.name,
+  );
   if (hpa) return { text: `HPA ${hpa.spec.minReplicas ?? 1}–${hpa.spec.maxReplicas}`, min: hpa.spec.minReplicas ?? 1 };
   return { text: String(o.spec.replicas ?? 1), min: o.spec.replicas ?? 1 };
 }
@@ -167,13 +176,17 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
       pods += range.min;
     }
     const row = md.split('\n').find((l) => l.startsWith('| Minimum'))!;
-    const cells = row.slice(1, -1).split('|').map((c) => c.trim());
+    const cells = row
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
     expect(Number(cells[1])).toBe(pods);
     expect(cells[2]).toContain(`(${cpu}m)`);
     expect(cells[2]).toContain(`${cpu / 1000} cores`);
     expect(cells[3]).toContain(`${mem / 2 ** 20}Mi`);
     const totals = md.slice(md.indexOf('## Totals'), md.indexOf('## Network flows'));
-    for (const o of objects.filter((x) => x.kind === 'Job' || x.kind === 'CronJob')) expect(totals).toContain(`${o.kind} \`${o.metadata.name}\``);
+    for (const o of objects.filter((x) => x.kind === 'Job' || x.kind === 'CronJob'))
+      expect(totals).toContain(`${o.kind} \`${o.metadata.name}\``);
   });
 
   test('the Mermaid diagram draws the flows the NetworkPolicies allow', () => {
@@ -202,7 +215,9 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
     expect(pools).toContain('app-worker');
     // The database: the in-cluster StatefulSet, or the address block the server roles reach on its port.
     const dbPort = `${spec.postgres.port}/TCP`;
-    const dbTargets = [...d.edges].filter(([k, ports]) => k.startsWith('temporal-history → ') && ports.includes(dbPort)).map(([k]) => k.split(' → ')[1]);
+    const dbTargets = [...d.edges]
+      .filter(([k, ports]) => k.startsWith('temporal-history → ') && ports.includes(dbPort))
+      .map(([k]) => k.split(' → ')[1]);
     expect(dbTargets.length).toBeGreaterThan(0);
     for (const pool of pools) {
       const out = [...d.edges].filter(([k]) => k.startsWith(`${pool} → `));
@@ -220,7 +235,10 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
   test('pod-to-pod edges are exactly the connections the policies allow (checked by the evaluator)', () => {
     const d = diagram(md)!;
     const namespace = spec.namespace.name;
-    const ev = new NetpolEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), namespace);
+    const ev = new NetpolEvaluator(
+      objects.filter((o) => o.kind === 'NetworkPolicy'),
+      namespace,
+    );
     const pods = workloadPods(objects, namespace);
     const byName = new Map(pods.map((p) => [p.name, p]));
     const failures: string[] = [];
@@ -237,7 +255,10 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
       for (const dst of pods) {
         for (const cp of dst.containerPorts) {
           const proto = (cp.protocol ?? 'TCP') as Protocol;
-          if (ev.allows(src, dst, cp.containerPort, proto) && !(d.edges.get(`${src.name} → ${dst.name}`) ?? []).includes(`${cp.containerPort}/${proto}`)) {
+          if (
+            ev.allows(src, dst, cp.containerPort, proto) &&
+            !(d.edges.get(`${src.name} → ${dst.name}`) ?? []).includes(`${cp.containerPort}/${proto}`)
+          ) {
             failures.push(`missing edge ${src.name} → ${dst.name} ${cp.containerPort}/${proto}`);
           }
         }
@@ -274,7 +295,10 @@ test('production: the frontend scales 3–10 by HPA; staging: app-worker 1–5 b
 
 test('without NetworkPolicies the README says so instead of drawing a diagram', () => {
   const { objects } = synthesized('production');
-  const md = render('production', objects.filter((o) => o.kind !== 'NetworkPolicy'));
+  const md = render(
+    'production',
+    objects.filter((o) => o.kind !== 'NetworkPolicy'),
+  );
   expect(md).not.toContain('```mermaid');
   expect(md.slice(md.indexOf('## Network flows'))).toMatch(/renders no NetworkPolicies/);
 });
@@ -296,7 +320,13 @@ describe('quantities, defaults and Mermaid safety on hand-made objects', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: 'ns-a' },
-    spec: { ...extra, template: { metadata: { labels }, spec: { containers: resources.map((r, i) => ({ name: `c${i}`, image: `img-${name}:${i}`, resources: r })) } } },
+    spec: {
+      ...extra,
+      template: {
+        metadata: { labels },
+        spec: { containers: resources.map((r, i) => ({ name: `c${i}`, image: `img-${name}:${i}`, resources: r })) },
+      },
+    },
   });
   const objects = [
     deployment('a.b', { app: 'a' }, [
@@ -305,8 +335,18 @@ describe('quantities, defaults and Mermaid safety on hand-made objects', () => {
     ]),
     deployment('scaled', { app: 's' }, [{ requests: { cpu: '100m', memory: '64Mi' } }]),
     deployment('kept', { app: 'k' }, [{ requests: { cpu: '100m', memory: '64Mi' } }], { replicas: 4 }),
-    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'ns-a' }, spec: { maxReplicas: 7, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'a.b' } } },
-    { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'scaled', namespace: 'ns-a' }, spec: { scaleTargetRef: { name: 'scaled' } } },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h', namespace: 'ns-a' },
+      spec: { maxReplicas: 7, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'a.b' } },
+    },
+    {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'scaled', namespace: 'ns-a' },
+      spec: { scaleTargetRef: { name: 'scaled' } },
+    },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -316,7 +356,10 @@ describe('quantities, defaults and Mermaid safety on hand-made objects', () => {
         egress: [
           { to: [{ podSelector: { matchLabels: { app: 's' } } }], ports: [{ port: 9000 }, { port: 80, protocol: 'UDP' }] },
           { to: [{ podSelector: { matchLabels: { app: 's' } } }], ports: [{ port: 80 }] },
-          { to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }, { ipBlock: { cidr: '192.168.0.0/16' } }], ports: [{ port: 443 }] },
+          {
+            to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }, { ipBlock: { cidr: '192.168.0.0/16' } }],
+            ports: [{ port: 443 }],
+          },
         ],
         ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'team"x': 'y' } } }], ports: [{ port: 8080 }] }],
       },

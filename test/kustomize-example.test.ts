@@ -31,7 +31,11 @@ test('the example lists every staging manifest file, in order, and nothing else'
     });
     return;
   }
-  const out = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', example], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const out = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', example], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   const docs = out.status === 0 ? (loadAll(out.stdout) as K8sObject[]) : [];
 
   test('builds, with every object of the committed dist/staging', () => {
@@ -46,7 +50,8 @@ test('the example lists every staging manifest file, in order, and nothing else'
     const history = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'temporal-history')!;
     expect(history.spec.template.spec.nodeSelector).toEqual({ 'workload-class': 'temporal-history' });
     expect(history.spec.selector.matchLabels).not.toHaveProperty('example.com/team');
-    for (const d of docs) expect([d.kind, d.metadata.name, d.metadata.labels?.['example.com/team']]).toEqual([d.kind, d.metadata.name, 'platform']);
+    for (const d of docs)
+      expect([d.kind, d.metadata.name, d.metadata.labels?.['example.com/team']]).toEqual([d.kind, d.metadata.name, 'platform']);
   });
 });
 

@@ -106,20 +106,32 @@ describe('temporalAlerts', () => {
     }
   });
 
-  test.each(alerts.map((a) => [a.name, a.expr]))('(b) %s uses only `up` and known metrics, histogram suffixes only on timers', (_name, expr) => {
-    const names = selectedNames(expr);
-    expect(names.length).toBeGreaterThan(0);
-    const errors = names.filter((n) => n !== 'up').map(resolveSeries).flatMap((r) => (r.error ? [r.error] : []));
-    expect(errors).toEqual([]);
-  });
+  test.each(alerts.map((a) => [a.name, a.expr]))(
+    '(b) %s uses only `up` and known metrics, histogram suffixes only on timers',
+    (_name, expr) => {
+      const names = selectedNames(expr);
+      expect(names.length).toBeGreaterThan(0);
+      const errors = names
+        .filter((n) => n !== 'up')
+        .map(resolveSeries)
+        .flatMap((r) => (r.error ? [r.error] : []));
+      expect(errors).toEqual([]);
+    },
+  );
 
   test('(b) every known metric name in an expression is followed by a selector (none slips past the namespace check)', () => {
-    const series = ['up', ...METRIC_KEYS.flatMap((k) => (TEMPORAL_METRICS[k] === 'timer' ? ['_bucket', '_count', '_sum'].map((s) => k + s) : [k]))];
+    const series = [
+      'up',
+      ...METRIC_KEYS.flatMap((k) => (TEMPORAL_METRICS[k] === 'timer' ? ['_bucket', '_count', '_sum'].map((s) => k + s) : [k])),
+    ];
     for (const a of alerts) {
       for (const s of series) {
         const bare = new RegExp(`(?<![A-Za-z0-9_:])${s}(?![A-Za-z0-9_:])(?!\\s*\\{)`);
         // Allow mentions inside quoted label values (none expected) by stripping quoted strings first.
-        expect({ alert: a.name, bare: bare.test(a.expr.replace(/"[^"]*"/g, '""')) ? s : undefined }).toEqual({ alert: a.name, bare: undefined });
+        expect({ alert: a.name, bare: bare.test(a.expr.replace(/"[^"]*"/g, '""')) ? s : undefined }).toEqual({
+          alert: a.name,
+          bare: undefined,
+        });
       }
     }
   });
@@ -146,7 +158,7 @@ describe('temporalAlerts', () => {
     }
   });
 
-  test('(d) the down alerts select the Service that exposes each role\'s metrics port', () => {
+  test("(d) the down alerts select the Service that exposes each role's metrics port", () => {
     expect(byName(alerts, 'TemporalFrontendDown').expr).toBe(`absent(up{namespace="${NS}", service="temporal-frontend-headless"} == 1)`);
     expect(byName(alerts, 'TemporalHistoryDown').expr).toBe(`absent(up{namespace="${NS}", service="temporal-history"} == 1)`);
     expect(byName(alerts, 'TemporalMatchingDown').expr).toBe(`absent(up{namespace="${NS}", service="temporal-matching"} == 1)`);

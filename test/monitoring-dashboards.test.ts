@@ -23,14 +23,19 @@ const code = (expr: string) => expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 /** Identifiers directly followed by a selector or a range: the metric names. */
 const metricNames = (expr: string) => code(expr).match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\{|\[)/g) ?? [];
 /** `name{matchers}` selectors (no braces occur in the label values used here). */
-const selectors = (expr: string) => [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].map((m) => ({ name: m[1], matchers: m[2] }));
+const selectors = (expr: string) =>
+  [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].map((m) => ({ name: m[1], matchers: m[2] }));
 const kind = (name: string) => (TEMPORAL_METRICS as Record<string, string>)[name];
 /** A PromQL double-quoted string's value. */
 const unquote = (literal: string): string => JSON.parse(literal);
 
 test('five dashboards with the documented uids, tagged and titled with the Kubernetes namespace', () => {
   expect(dashboards.map((d) => d.uid)).toEqual([
-    'temporal-overview', 'temporal-workflows', 'temporal-activities', 'temporal-services', 'temporal-worker-pools',
+    'temporal-overview',
+    'temporal-workflows',
+    'temporal-activities',
+    'temporal-services',
+    'temporal-worker-pools',
   ]);
   for (const d of dashboards) {
     expect(d.tags).toEqual(['temporal', 'temporal-prod']);
@@ -83,7 +88,8 @@ test('(c) every selector filters the Kubernetes namespace', () => {
   for (const expr of all) {
     const sels = selectors(expr);
     expect(sels.length).toBeGreaterThan(0);
-    for (const s of sels) expect({ expr, ...s }).toEqual({ expr, ...s, matchers: expect.stringMatching(/(^|,\s*)namespace="temporal-prod"(,|$)/) });
+    for (const s of sels)
+      expect({ expr, ...s }).toEqual({ expr, ...s, matchers: expect.stringMatching(/(^|,\s*)namespace="temporal-prod"(,|$)/) });
   }
   // No metric without a selector slipped through.
   for (const expr of all) expect(metricNames(expr).length).toBe(selectors(expr).length);
@@ -116,13 +122,24 @@ test('(e) the worker-pool dashboard selects a pool from a drop-down whose value 
     }
   }
   const panels = d.panels.filter((p) => p.title.startsWith('Pool $pool: '));
-  expect(panels.map((p) => p.title)).toEqual(['Pool $pool: backlog (tasks)', 'Pool $pool: backlog age', 'Pool $pool: schedule-to-start p95']);
-  expect(panels.map((p) => metricNames(p.targets[0].expr)[0])).toEqual(['approximate_backlog_count', 'approximate_backlog_age_seconds', 'task_schedule_to_start_latency_bucket']);
+  expect(panels.map((p) => p.title)).toEqual([
+    'Pool $pool: backlog (tasks)',
+    'Pool $pool: backlog age',
+    'Pool $pool: schedule-to-start p95',
+  ]);
+  expect(panels.map((p) => metricNames(p.targets[0].expr)[0])).toEqual([
+    'approximate_backlog_count',
+    'approximate_backlog_age_seconds',
+    'task_schedule_to_start_latency_bucket',
+  ]);
   for (const p of panels) for (const t of p.targets) expect(t.expr).toContain('taskqueue=~"$pool"');
 });
 
 test('the worker-pool dashboard does not grow with the number of pools', () => {
-  const many = temporalDashboards({ ...input, workerPools: Array.from({ length: 100 }, (_, i) => ({ name: `pool-${i}`, taskQueues: [`q-${i}`] })) });
+  const many = temporalDashboards({
+    ...input,
+    workerPools: Array.from({ length: 100 }, (_, i) => ({ name: `pool-${i}`, taskQueues: [`q-${i}`] })),
+  });
   const d = many.find((x) => x.uid === 'temporal-worker-pools')!;
   expect(d.panels).toHaveLength(dashboards.find((x) => x.uid === 'temporal-worker-pools')!.panels.length);
   expect(JSON.stringify(dashboardJson(d)).length).toBeLessThan(40_000);
@@ -143,19 +160,32 @@ test('request latency excludes every long-poll operation; schedule-to-start pane
     expect(unquote(m![1]).split('|').sort()).toEqual([...LONG_POLL_OPERATIONS].sort());
   }
   const activities = dashboards.find((x) => x.uid === 'temporal-activities')!;
-  for (const e of exprs([activities]).filter((x) => x.includes('task_schedule_to_start_latency'))) expect(e).toContain('task_type="Activity"');
+  for (const e of exprs([activities]).filter((x) => x.includes('task_schedule_to_start_latency')))
+    expect(e).toContain('task_type="Activity"');
 });
 
 test('the workflow dashboard covers every completion outcome', () => {
   const wf = exprs([dashboards.find((x) => x.uid === 'temporal-workflows')!]).flatMap(metricNames);
-  for (const m of ['workflow_success', 'workflow_failed', 'workflow_timeout', 'workflow_terminate', 'workflow_cancel', 'workflow_continued_as_new']) {
+  for (const m of [
+    'workflow_success',
+    'workflow_failed',
+    'workflow_timeout',
+    'workflow_terminate',
+    'workflow_cancel',
+    'workflow_continued_as_new',
+  ]) {
     expect(wf).toContain(m);
   }
 });
 
 test('every dashboard renders, and all five fit one ConfigMap under the 256 KiB client-side apply annotation limit', () => {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'temporal-prod' });
-  new GrafanaDashboards(chart, 'Dashboards', { name: 'temporal-dashboards', labels: {}, sidecarLabels: { grafana_dashboard: '1' }, dashboards });
+  new GrafanaDashboards(chart, 'Dashboards', {
+    name: 'temporal-dashboards',
+    labels: {},
+    sidecarLabels: { grafana_dashboard: '1' },
+    dashboards,
+  });
   const [cm] = Testing.synth(chart);
   expect(Object.keys(cm.data).sort()).toEqual(dashboards.map((d) => `${d.uid}.json`).sort());
   const bytes = Object.values(cm.data as Record<string, string>).reduce((n, v) => n + Buffer.byteLength(v), 0);

@@ -9,10 +9,19 @@ const pod = (namespace: string, labels: Labels, containerPorts: ContainerPort[] 
   containerPorts,
 });
 
-const policy = (namespace: string, name: string, spec: NetworkPolicyObject['spec']): NetworkPolicyObject => ({ metadata: { name, namespace }, spec });
+const policy = (namespace: string, name: string, spec: NetworkPolicyObject['spec']): NetworkPolicyObject => ({
+  metadata: { name, namespace },
+  spec,
+});
 
-const web = pod('shop', { app: 'web' }, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
-const api = pod('shop', { app: 'api' }, [{ name: 'http', containerPort: 9000, protocol: 'TCP' }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }]);
+const web = pod('shop', { app: 'web' }, [
+  { name: 'http', containerPort: 8080, protocol: 'TCP' },
+  { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+]);
+const api = pod('shop', { app: 'api' }, [
+  { name: 'http', containerPort: 9000, protocol: 'TCP' },
+  { name: 'dns', containerPort: 5353, protocol: 'UDP' },
+]);
 const db = pod('shop', { app: 'db' }, [{ containerPort: 5432, protocol: 'TCP' }]);
 const otherApi = pod('other', { app: 'api' }, [], { team: 'blue' });
 const monitor = pod('monitoring', { app: 'prometheus' }, [], { purpose: 'monitoring' });
@@ -49,21 +58,31 @@ describe('isolation', () => {
   test('policies add up: one rule of any selecting policy suffices', () => {
     const net = new NetpolEvaluator([
       policy('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }),
-      policy('shop', 'db-from-api', { podSelector: selectorOf(db), policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: selectorOf(api) }] }] }),
+      policy('shop', 'db-from-api', {
+        podSelector: selectorOf(db),
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: selectorOf(api) }] }],
+      }),
     ]);
     const v = net.check(api, db, 5432);
-    expect(v).toMatchObject({ allowed: true, ingress: { isolated: true, allowedBy: ['db-from-api#ingress[0]'] }, egress: { isolated: false } });
+    expect(v).toMatchObject({
+      allowed: true,
+      ingress: { isolated: true, allowedBy: ['db-from-api#ingress[0]'] },
+      egress: { isolated: false },
+    });
     expect(net.allows(web, db, 5432)).toBe(false);
   });
 });
 
 describe('egress and ingress are both needed', () => {
   const egressToDb = policy('shop', 'api-out', {
-    podSelector: selectorOf(api), policyTypes: ['Egress'],
+    podSelector: selectorOf(api),
+    policyTypes: ['Egress'],
     egress: [{ to: [{ podSelector: selectorOf(db) }], ports: [{ port: 5432, protocol: 'TCP' }] }],
   });
   const ingressFromApi = policy('shop', 'db-in', {
-    podSelector: selectorOf(db), policyTypes: ['Ingress'],
+    podSelector: selectorOf(db),
+    policyTypes: ['Ingress'],
     ingress: [{ from: [{ podSelector: selectorOf(api) }], ports: [{ port: 5432 }] }],
   });
   const dbDeny = policy('shop', 'db-deny', { podSelector: selectorOf(db), policyTypes: ['Ingress'] });
@@ -71,8 +90,16 @@ describe('egress and ingress are both needed', () => {
 
   test('allowed only when the source may send and the destination may receive', () => {
     expect(new NetpolEvaluator([egressToDb, ingressFromApi]).allows(api, db, 5432)).toBe(true);
-    expect(new NetpolEvaluator([egressToDb, dbDeny]).check(api, db, 5432)).toMatchObject({ allowed: false, egress: { allowed: true }, ingress: { allowed: false } });
-    expect(new NetpolEvaluator([apiDeny, ingressFromApi]).check(api, db, 5432)).toMatchObject({ allowed: false, egress: { allowed: false }, ingress: { allowed: true } });
+    expect(new NetpolEvaluator([egressToDb, dbDeny]).check(api, db, 5432)).toMatchObject({
+      allowed: false,
+      egress: { allowed: true },
+      ingress: { allowed: false },
+    });
+    expect(new NetpolEvaluator([apiDeny, ingressFromApi]).check(api, db, 5432)).toMatchObject({
+      allowed: false,
+      egress: { allowed: false },
+      ingress: { allowed: true },
+    });
     expect(new NetpolEvaluator([egressToDb, ingressFromApi]).allows(api, db, 5433)).toBe(false);
     expect(new NetpolEvaluator([egressToDb, ingressFromApi]).allows(web, db, 5432)).toBe(false);
   });
@@ -87,18 +114,24 @@ describe('egress and ingress are both needed', () => {
 describe('rules', () => {
   test('missing or empty from/to and ports match every peer and port', () => {
     for (const rule of [{}, { from: [], ports: [] }]) {
-      const net = new NetpolEvaluator([policy('shop', 'web-in', { podSelector: selectorOf(web), policyTypes: ['Ingress'], ingress: [rule] })]);
+      const net = new NetpolEvaluator([
+        policy('shop', 'web-in', { podSelector: selectorOf(web), policyTypes: ['Ingress'], ingress: [rule] }),
+      ]);
       expect(net.allows(otherApi, web, 1234)).toBe(true);
       expect(net.allows('198.51.100.1', web, 53, 'UDP')).toBe(true);
     }
     for (const rule of [{}, { to: [], ports: [] }]) {
-      const net = new NetpolEvaluator([policy('shop', 'web-out', { podSelector: selectorOf(web), policyTypes: ['Egress'], egress: [rule] })]);
+      const net = new NetpolEvaluator([
+        policy('shop', 'web-out', { podSelector: selectorOf(web), policyTypes: ['Egress'], egress: [rule] }),
+      ]);
       expect(net.allows(web, '52.216.0.1', 443)).toBe(true);
     }
   });
 
   test('a selected policy type with no rules denies everything in that direction', () => {
-    const net = new NetpolEvaluator([policy('shop', 'web', { podSelector: selectorOf(web), policyTypes: ['Ingress', 'Egress'], ingress: [{}] })]);
+    const net = new NetpolEvaluator([
+      policy('shop', 'web', { podSelector: selectorOf(web), policyTypes: ['Ingress', 'Egress'], ingress: [{}] }),
+    ]);
     expect(net.allows(api, web, 8080)).toBe(true);
     expect(net.allows(web, api, 9000)).toBe(false);
   });
@@ -119,7 +152,11 @@ describe('policyTypes default', () => {
   });
 
   test('explicit policyTypes win over the rules present', () => {
-    const egressOnly = policy('shop', 'p', { podSelector: selectorOf(web), policyTypes: ['Egress'], ingress: [{ from: [{ podSelector: selectorOf(api) }] }] });
+    const egressOnly = policy('shop', 'p', {
+      podSelector: selectorOf(web),
+      policyTypes: ['Egress'],
+      ingress: [{ from: [{ podSelector: selectorOf(api) }] }],
+    });
     const net = new NetpolEvaluator([egressOnly]);
     expect(net.isolated(web, 'Ingress')).toBe(false);
     expect(net.allows(db, web, 8080)).toBe(true);
@@ -128,7 +165,8 @@ describe('policyTypes default', () => {
 });
 
 describe('ports', () => {
-  const webIn = (ports: any[]) => new NetpolEvaluator([policy('shop', 'web-in', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports }] })]);
+  const webIn = (ports: any[]) =>
+    new NetpolEvaluator([policy('shop', 'web-in', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports }] })]);
 
   test('protocol defaults to TCP', () => {
     const net = webIn([{ port: 5353 }]);
@@ -150,7 +188,9 @@ describe('ports', () => {
   });
 
   test('a named port in an egress rule never matches an address outside the cluster', () => {
-    const net = new NetpolEvaluator([policy('shop', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'https' }] }] })]);
+    const net = new NetpolEvaluator([
+      policy('shop', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'https' }] }] }),
+    ]);
     expect(net.allows(web, '52.216.0.1', 443)).toBe(false);
   });
 
@@ -169,7 +209,8 @@ describe('ports', () => {
 });
 
 describe('peers', () => {
-  const dbIn = (from: any[]) => new NetpolEvaluator([policy('shop', 'db-in', { podSelector: selectorOf(db), policyTypes: ['Ingress'], ingress: [{ from }] })]);
+  const dbIn = (from: any[]) =>
+    new NetpolEvaluator([policy('shop', 'db-in', { podSelector: selectorOf(db), policyTypes: ['Ingress'], ingress: [{ from }] })]);
 
   test('podSelector alone means pods of the policy namespace', () => {
     const net = dbIn([{ podSelector: { matchLabels: { app: 'api' } } }]);
@@ -192,24 +233,32 @@ describe('peers', () => {
     expect(both.allows(monitor, db, 5432)).toBe(false);
     expect(both.allows(api, db, 5432)).toBe(false);
     expect(both.allows(pod('monitoring', { app: 'api' }, [], { purpose: 'monitoring' }), db, 5432)).toBe(true);
-    const either = dbIn([{ namespaceSelector: { matchLabels: { purpose: 'monitoring' } } }, { podSelector: { matchLabels: { app: 'api' } } }]);
+    const either = dbIn([
+      { namespaceSelector: { matchLabels: { purpose: 'monitoring' } } },
+      { podSelector: { matchLabels: { app: 'api' } } },
+    ]);
     expect(either.allows(monitor, db, 5432)).toBe(true);
     expect(either.allows(api, db, 5432)).toBe(true);
     expect(either.allows(otherApi, db, 5432)).toBe(false);
   });
 
   test('ipBlock matches outside addresses in cidr but not in except, and never pods', () => {
-    const net = new NetpolEvaluator([policy('shop', 'out', {
-      podSelector: selectorOf(web), policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.0/12'] } }], ports: [{ port: 443 }] }],
-    })]);
+    const net = new NetpolEvaluator([
+      policy('shop', 'out', {
+        podSelector: selectorOf(web),
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.0/12'] } }], ports: [{ port: 443 }] }],
+      }),
+    ]);
     expect(net.allows(web, '10.1.2.3', 443)).toBe(true);
     expect(net.allows(web, '10.96.0.1', 443)).toBe(false);
     expect(net.allows(web, '10.111.255.255', 443)).toBe(false);
     expect(net.allows(web, '10.112.0.0', 443)).toBe(true);
     expect(net.allows(web, '11.0.0.1', 443)).toBe(false);
     expect(net.allows(web, api, 443)).toBe(false);
-    const inbound = new NetpolEvaluator([policy('shop', 'in', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })]);
+    const inbound = new NetpolEvaluator([
+      policy('shop', 'in', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }),
+    ]);
     expect(inbound.allows('203.0.113.9', web, 8080)).toBe(true);
     expect(inbound.allows(api, web, 8080)).toBe(false);
   });

@@ -97,22 +97,32 @@ export interface Verdict {
 /** Kubernetes LabelSelector semantics; `{}` selects everything. */
 export function selectorMatches(selector: LabelSelector, labels: Labels): boolean {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, k);
-  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => has(k) && labels[k] === v)
-    && (selector.matchExpressions ?? []).every((e) => {
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => has(k) && labels[k] === v) &&
+    (selector.matchExpressions ?? []).every((e) => {
       switch (e.operator) {
-        case 'In': return has(e.key) && (e.values ?? []).includes(labels[e.key]);
-        case 'NotIn': return !has(e.key) || !(e.values ?? []).includes(labels[e.key]);
-        case 'Exists': return has(e.key);
-        case 'DoesNotExist': return !has(e.key);
-        default: throw new Error(`unknown label selector operator ${e.operator}`);
+        case 'In':
+          return has(e.key) && (e.values ?? []).includes(labels[e.key]);
+        case 'NotIn':
+          return !has(e.key) || !(e.values ?? []).includes(labels[e.key]);
+        case 'Exists':
+          return has(e.key);
+        case 'DoesNotExist':
+          return !has(e.key);
+        default:
+          throw new Error(`unknown label selector operator ${e.operator}`);
       }
-    });
+    })
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // IP addresses
 
-interface Address { family: 4 | 6; value: bigint }
+interface Address {
+  family: 4 | 6;
+  value: bigint;
+}
 
 function parseIPv4(s: string): bigint | undefined {
   const parts = s.split('.');
@@ -149,7 +159,11 @@ export function parseAddress(s: string): Address {
   throw new Error(`not an IP address: ${JSON.stringify(s)}`);
 }
 
-interface Cidr { family: 4 | 6; network: bigint; prefix: number }
+interface Cidr {
+  family: 4 | 6;
+  network: bigint;
+  prefix: number;
+}
 
 export function parseCidr(s: string): Cidr {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
@@ -218,7 +232,9 @@ function portMatches(p: PolicyPort, dst: Endpoint, port: number, protocol: Proto
   if (/^\d+$/.test(p.port)) throw new Error(`${where}: port ${JSON.stringify(p.port)} is a string of digits (invalid named port)`);
   if (p.endPort !== undefined) throw new Error(`${where}: endPort needs a numeric port, not ${JSON.stringify(p.port)}`);
   // A named port means the port of that name on the destination pod, for this protocol.
-  return isPod(dst) && dst.containerPorts.some((cp) => cp.name === p.port && (cp.protocol ?? 'TCP') === protocol && cp.containerPort === port);
+  return (
+    isPod(dst) && dst.containerPorts.some((cp) => cp.name === p.port && (cp.protocol ?? 'TCP') === protocol && cp.containerPort === port)
+  );
 }
 
 const anyOf = <T>(items: T[] | undefined, test: (item: T) => boolean): boolean => !items || items.length === 0 || items.some(test);
@@ -242,9 +258,12 @@ export class NetpolEvaluator {
 
   /** Policies that select `pod` for `direction`. */
   selecting(pod: Pod, direction: Direction): NetworkPolicyObject[] {
-    return this.policies.filter((p) => p.metadata.namespace === pod.namespace
-      && NetpolEvaluator.policyTypes(p).includes(direction)
-      && selectorMatches(p.spec.podSelector ?? {}, pod.labels));
+    return this.policies.filter(
+      (p) =>
+        p.metadata.namespace === pod.namespace &&
+        NetpolEvaluator.policyTypes(p).includes(direction) &&
+        selectorMatches(p.spec.podSelector ?? {}, pod.labels),
+    );
   }
 
   isolated(pod: Pod, direction: Direction): boolean {
@@ -252,18 +271,24 @@ export class NetpolEvaluator {
   }
 
   check(src: Endpoint, dst: Endpoint, port: number, protocol: Protocol = 'TCP'): Verdict {
-    const egress = this.side(src, 'Egress', (p) => (p.spec.egress ?? []).flatMap((rule, i) => {
-      const where = `${p.metadata.name}#egress[${i}]`;
-      const ok = anyOf(rule.to, (peer) => peerMatches(peer, p.metadata.namespace!, dst, where))
-        && anyOf(rule.ports, (pp) => portMatches(pp, dst, port, protocol, where));
-      return ok ? [where] : [];
-    }));
-    const ingress = this.side(dst, 'Ingress', (p) => (p.spec.ingress ?? []).flatMap((rule, i) => {
-      const where = `${p.metadata.name}#ingress[${i}]`;
-      const ok = anyOf(rule.from, (peer) => peerMatches(peer, p.metadata.namespace!, src, where))
-        && anyOf(rule.ports, (pp) => portMatches(pp, dst, port, protocol, where));
-      return ok ? [where] : [];
-    }));
+    const egress = this.side(src, 'Egress', (p) =>
+      (p.spec.egress ?? []).flatMap((rule, i) => {
+        const where = `${p.metadata.name}#egress[${i}]`;
+        const ok =
+          anyOf(rule.to, (peer) => peerMatches(peer, p.metadata.namespace!, dst, where)) &&
+          anyOf(rule.ports, (pp) => portMatches(pp, dst, port, protocol, where));
+        return ok ? [where] : [];
+      }),
+    );
+    const ingress = this.side(dst, 'Ingress', (p) =>
+      (p.spec.ingress ?? []).flatMap((rule, i) => {
+        const where = `${p.metadata.name}#ingress[${i}]`;
+        const ok =
+          anyOf(rule.from, (peer) => peerMatches(peer, p.metadata.namespace!, src, where)) &&
+          anyOf(rule.ports, (pp) => portMatches(pp, dst, port, protocol, where));
+        return ok ? [where] : [];
+      }),
+    );
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
@@ -281,7 +306,8 @@ export class NetpolEvaluator {
 
 /** One line for a failure message: `a → b:port/proto` and why. */
 export function explain(v: Verdict): string {
-  const side = (name: string, s: SideVerdict) => (!s.isolated ? `${name}: not isolated` : s.allowedBy.length ? `${name}: ${s.allowedBy.join(', ')}` : `${name}: no rule`);
+  const side = (name: string, s: SideVerdict) =>
+    !s.isolated ? `${name}: not isolated` : s.allowedBy.length ? `${name}: ${s.allowedBy.join(', ')}` : `${name}: no rule`;
   return `${side('egress', v.egress)}; ${side('ingress', v.ingress)}`;
 }
 
@@ -300,20 +326,30 @@ const template = (o: K8sObject): any => (o.kind === 'CronJob' ? o.spec?.jobTempl
 export function workloadPods(objects: readonly K8sObject[], namespace: string): Pod[] {
   const nsObject = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === namespace);
   const namespaceLabels = { ...(nsObject?.metadata.labels ?? {}), 'kubernetes.io/metadata.name': namespace };
-  return objects.filter((o) => NETPOL_WORKLOAD_KINDS.includes(o.kind)).map((o) => {
-    const t = template(o);
-    return {
-      name: o.metadata.name,
-      namespace: o.metadata.namespace ?? namespace,
-      namespaceLabels,
-      labels: { ...(t?.metadata?.labels ?? {}) },
-      containerPorts: (t?.spec?.containers ?? []).flatMap((c: any) => c.ports ?? []).map((cp: any) => ({ name: cp.name, containerPort: cp.containerPort, protocol: cp.protocol ?? 'TCP' })),
-    };
-  });
+  return objects
+    .filter((o) => NETPOL_WORKLOAD_KINDS.includes(o.kind))
+    .map((o) => {
+      const t = template(o);
+      return {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace ?? namespace,
+        namespaceLabels,
+        labels: { ...(t?.metadata?.labels ?? {}) },
+        containerPorts: (t?.spec?.containers ?? [])
+          .flatMap((c: any) => c.ports ?? [])
+          .map((cp: any) => ({ name: cp.name, containerPort: cp.containerPort, protocol: cp.protocol ?? 'TCP' })),
+      };
+    });
 }
 
 /** A pod in another namespace, selected by `namespaceLabels` (its name label is added when absent). */
-export function foreignPod(name: string, fallbackNamespace: string, namespaceLabels: Labels, labels: Labels, containerPorts: ContainerPort[] = []): Pod {
+export function foreignPod(
+  name: string,
+  fallbackNamespace: string,
+  namespaceLabels: Labels,
+  labels: Labels,
+  containerPorts: ContainerPort[] = [],
+): Pod {
   const namespace = namespaceLabels['kubernetes.io/metadata.name'] ?? fallbackNamespace;
   return { name, namespace, namespaceLabels: { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace }, labels, containerPorts };
 }
@@ -346,14 +382,29 @@ export function inventory(objects: readonly K8sObject[], spec: Spec, elsewhereLa
     { name: 'dns', containerPort: 53, protocol: 'UDP' },
     { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
   ]);
-  const ingressController = foreignPod('ingress-controller', 'ingress-controller', np.ingressControllerNamespace, { 'app.kubernetes.io/name': 'ingress-controller' }, [
-    { name: 'http', containerPort: 80, protocol: 'TCP' },
-    { name: 'https', containerPort: 443, protocol: 'TCP' },
-  ]);
+  const ingressController = foreignPod(
+    'ingress-controller',
+    'ingress-controller',
+    np.ingressControllerNamespace,
+    { 'app.kubernetes.io/name': 'ingress-controller' },
+    [
+      { name: 'http', containerPort: 80, protocol: 'TCP' },
+      { name: 'https', containerPort: 443, protocol: 'TCP' },
+    ],
+  );
   const monitoring = foreignPod('prometheus', 'monitoring', np.monitoringNamespace, { 'app.kubernetes.io/name': 'prometheus' }, [
     { name: 'web', containerPort: 9090, protocol: 'TCP' },
   ]);
   const clients = np.clientNamespaces.map((labels, i) => foreignPod(`client-${i}`, `clients-${i}`, labels, { app: `client-${i}` }));
   const elsewhere = foreignPod('unrelated', 'elsewhere', { 'kubernetes.io/metadata.name': 'elsewhere' }, { ...elsewhereLabels });
-  return { namespace, pods, dns, ingressController, monitoring, clients, elsewhere, all: [...pods, dns, ingressController, monitoring, ...clients, elsewhere] };
+  return {
+    namespace,
+    pods,
+    dns,
+    ingressController,
+    monitoring,
+    clients,
+    elsewhere,
+    all: [...pods, dns, ingressController, monitoring, ...clients, elsewhere],
+  };
 }

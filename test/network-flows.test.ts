@@ -11,7 +11,18 @@
  * and — since it skips authorization — must be unreachable for everything but the server and the
  * operator tools.
  */
-import { Endpoint, NetpolEvaluator, Pod, Protocol, addressInside, cidrContains, describeEndpoint, explain, inventory, selectorMatches } from './netpol';
+import {
+  Endpoint,
+  NetpolEvaluator,
+  Pod,
+  Protocol,
+  addressInside,
+  cidrContains,
+  describeEndpoint,
+  explain,
+  inventory,
+  selectorMatches,
+} from './netpol';
 import { PROFILES, synthesized } from './helpers';
 
 const ROLES = ['frontend', 'history', 'matching', 'worker'] as const;
@@ -27,13 +38,19 @@ const ES_TRANSPORT = 9300;
 /** An S3 address (s3.amazonaws.com) — a public address outside every cluster range. */
 const PUBLIC_IP = '52.216.0.1';
 
-interface Probe { from: Endpoint; to: Endpoint; port: number; protocol?: Protocol }
+interface Probe {
+  from: Endpoint;
+  to: Endpoint;
+  port: number;
+  protocol?: Protocol;
+}
 
 describe.each(PROFILES)('profile %s', (profile) => {
   const { objects, spec } = synthesized(profile);
   const np = spec.networkPolicies;
   const net = new NetpolEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'));
-  const historyLabels = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'temporal-history')?.spec.template.metadata.labels;
+  const historyLabels = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'temporal-history')?.spec.template.metadata
+    .labels;
   // The unrelated pod wears a history pod's labels: a pod selector that leaked across namespaces would let it in.
   const inv = inventory(objects, spec, historyLabels);
 
@@ -79,7 +96,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(probes.length).toBeGreaterThan(0);
     const wrong = probes.flatMap((p) => {
       const v = net.check(p.from, p.to, p.port, p.protocol ?? 'TCP');
-      return v.allowed === (expected === 'allowed') ? [] : [`${line(p)} should be ${expected.toUpperCase()} but is ${v.allowed ? 'allowed' : 'denied'} (${explain(v)})`];
+      return v.allowed === (expected === 'allowed')
+        ? []
+        : [`${line(p)} should be ${expected.toUpperCase()} but is ${v.allowed ? 'allowed' : 'denied'} (${explain(v)})`];
     });
     expect(wrong).toEqual([]);
   };
@@ -89,10 +108,12 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
   describe('required flows are allowed', () => {
     test('every pod of the namespace resolves names via cluster DNS (53/UDP and 53/TCP)', () => {
-      allowed(inv.pods.flatMap((from) => [
-        { from, to: inv.dns, port: 53, protocol: 'UDP' as const },
-        { from, to: inv.dns, port: 53, protocol: 'TCP' as const },
-      ]));
+      allowed(
+        inv.pods.flatMap((from) => [
+          { from, to: inv.dns, port: 53, protocol: 'UDP' as const },
+          { from, to: inv.dns, port: 53, protocol: 'TCP' as const },
+        ]),
+      );
     });
 
     test('membership (ringpop): every server role reaches every server role, itself included', () => {
@@ -101,19 +122,24 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
     test('gRPC between the roles', () => {
       const calls: [Role, keyof typeof GRPC][] = [
-        ['frontend', 'history'], ['frontend', 'matching'],
-        ['history', 'history'], ['history', 'matching'],
-        ['matching', 'history'], ['matching', 'matching'],
+        ['frontend', 'history'],
+        ['frontend', 'matching'],
+        ['history', 'history'],
+        ['history', 'matching'],
+        ['matching', 'history'],
+        ['matching', 'matching'],
       ];
       allowed([
         ...calls.map(([a, b]) => ({ from: role(a), to: role(b), port: GRPC[b] })),
         // System calls (history callbacks, the worker role's system workflows) go to the system frontend.
         { from: role('history'), ...systemFrontend },
         { from: role('worker'), ...systemFrontend },
-        ...(internalFrontend ? [
-          { from: internalFrontend, to: role('history'), port: GRPC.history },
-          { from: internalFrontend, to: role('matching'), port: GRPC.matching },
-        ] : []),
+        ...(internalFrontend
+          ? [
+              { from: internalFrontend, to: role('history'), port: GRPC.history },
+              { from: internalFrontend, to: role('matching'), port: GRPC.matching },
+            ]
+          : []),
       ]);
     });
 
@@ -124,7 +150,10 @@ describe.each(PROFILES)('profile %s', (profile) => {
       allowed([
         ...clients.map((from) => ({ from, to: frontend, port: GRPC.frontend })),
         ...operatorTools.map((from) => ({ from, ...systemFrontend })),
-        ...inv.clients.flatMap((from) => [{ from, to: frontend, port: GRPC.frontend }, { from, to: frontend, port: FRONTEND_HTTP }]),
+        ...inv.clients.flatMap((from) => [
+          { from, to: frontend, port: GRPC.frontend },
+          { from, to: frontend, port: FRONTEND_HTTP },
+        ]),
       ]);
       expect(inv.clients).toHaveLength(np.clientNamespaces.length);
     });
@@ -146,7 +175,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
       allowed([
         ...(web ? [{ from: inv.ingressController, to: web, port: WEB_PORT }] : []),
         ...roles.map((to) => ({ from: inv.monitoring, to, port: METRICS })),
-        ...pools.filter((p) => p.pool.metricsPort !== undefined).map((p) => ({ from: inv.monitoring, to: p.pod, port: p.pool.metricsPort! })),
+        ...pools
+          .filter((p) => p.pool.metricsPort !== undefined)
+          .map((p) => ({ from: inv.monitoring, to: p.pod, port: p.pool.metricsPort! })),
       ]);
     });
 
@@ -162,38 +193,51 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
   describe('forbidden flows are denied', () => {
     whenEnabled('a default-deny policy isolates every pod of the namespace both ways', () => {
-      const unisolated = inv.pods.flatMap((p) => (['Ingress', 'Egress'] as const).filter((d) => !net.isolated(p, d)).map((d) => `${p.name} (${d})`));
+      const unisolated = inv.pods.flatMap((p) =>
+        (['Ingress', 'Egress'] as const).filter((d) => !net.isolated(p, d)).map((d) => `${p.name} (${d})`),
+      );
       expect(unisolated).toEqual([]);
     });
 
-    whenEnabled('worker pools reach neither the stores nor the internal roles nor other pods\' metrics', () => {
-      denied(pools.flatMap(({ pod: from }) => [
-        { from, to: db.to, port: db.port },
-        { from, to: role('history'), port: GRPC.history },
-        { from, to: role('matching'), port: GRPC.matching },
-        { from, to: role('frontend'), port: MEMBERSHIP.frontend },
-        ...(internalFrontend ? [{ from, to: internalFrontend, port: INTERNAL_FRONTEND.grpc }] : []),
-        ...(es ? [{ from, to: es, port: ES_HTTP }] : []),
-        ...roles.map((to) => ({ from, to, port: METRICS })),
-        ...pools.filter((other) => other.pod !== from && other.pool.metricsPort !== undefined).map((other) => ({ from, to: other.pod, port: other.pool.metricsPort! })),
-      ]));
+    whenEnabled("worker pools reach neither the stores nor the internal roles nor other pods' metrics", () => {
+      denied(
+        pools.flatMap(({ pod: from }) => [
+          { from, to: db.to, port: db.port },
+          { from, to: role('history'), port: GRPC.history },
+          { from, to: role('matching'), port: GRPC.matching },
+          { from, to: role('frontend'), port: MEMBERSHIP.frontend },
+          ...(internalFrontend ? [{ from, to: internalFrontend, port: INTERNAL_FRONTEND.grpc }] : []),
+          ...(es ? [{ from, to: es, port: ES_HTTP }] : []),
+          ...roles.map((to) => ({ from, to, port: METRICS })),
+          ...pools
+            .filter((other) => other.pod !== from && other.pool.metricsPort !== undefined)
+            .map((other) => ({ from, to: other.pod, port: other.pool.metricsPort! })),
+        ]),
+      );
     });
 
-    (np.enabled && (spec.ui.enabled || spec.adminTools.enabled) ? test : test.skip)('the Web UI and admin tools reach neither the stores nor history/matching', () => {
-      denied([
-        ...(web ? [
-          { from: web, to: db.to, port: db.port },
-          { from: web, to: role('history'), port: GRPC.history },
-          { from: web, to: role('matching'), port: GRPC.matching },
-          ...(es ? [{ from: web, to: es, port: ES_HTTP }] : []),
-        ] : []),
-        ...(adminTools ? [
-          { from: adminTools, to: db.to, port: db.port },
-          { from: adminTools, to: role('history'), port: GRPC.history },
-          ...(es ? [{ from: adminTools, to: es, port: ES_HTTP }] : []),
-        ] : []),
-      ]);
-    });
+    (np.enabled && (spec.ui.enabled || spec.adminTools.enabled) ? test : test.skip)(
+      'the Web UI and admin tools reach neither the stores nor history/matching',
+      () => {
+        denied([
+          ...(web
+            ? [
+                { from: web, to: db.to, port: db.port },
+                { from: web, to: role('history'), port: GRPC.history },
+                { from: web, to: role('matching'), port: GRPC.matching },
+                ...(es ? [{ from: web, to: es, port: ES_HTTP }] : []),
+              ]
+            : []),
+          ...(adminTools
+            ? [
+                { from: adminTools, to: db.to, port: db.port },
+                { from: adminTools, to: role('history'), port: GRPC.history },
+                ...(es ? [{ from: adminTools, to: es, port: ES_HTTP }] : []),
+              ]
+            : []),
+        ]);
+      },
+    );
 
     whenEnabled('a pod of an unrelated namespace reaches nothing (even wearing Temporal labels)', () => {
       const from = inv.elsewhere;
@@ -221,24 +265,40 @@ describe.each(PROFILES)('profile %s', (profile) => {
         { from: postgres!, to: role('frontend'), port: GRPC.frontend },
         { from: postgres!, to: PUBLIC_IP, port: 443 },
         { from: postgres!, to: PUBLIC_IP, port: 5432 },
-        ...others.flatMap((to) => to.containerPorts.map((cp) => ({ from: postgres!, to, port: cp.containerPort, protocol: (cp.protocol ?? 'TCP') as Protocol }))),
+        ...others.flatMap((to) =>
+          to.containerPorts.map((cp) => ({ from: postgres!, to, port: cp.containerPort, protocol: (cp.protocol ?? 'TCP') as Protocol })),
+        ),
       ]);
     });
 
-    (np.enabled && internalFrontend ? test : test.skip)('only the server and operator tools reach the internal frontend (it skips authorization)', () => {
-      const strangers: Pod[] = [
-        ...pools.map((p) => p.pod), ...(web ? [web] : []), ...(postgres ? [postgres] : []), ...(es ? [es] : []),
-        ...inv.clients, inv.ingressController, inv.monitoring, inv.elsewhere,
-      ];
-      denied(strangers.flatMap((from) => [
-        { from, to: internalFrontend!, port: INTERNAL_FRONTEND.grpc },
-        { from, to: internalFrontend!, port: INTERNAL_FRONTEND.http },
-        { from, to: internalFrontend!, port: INTERNAL_FRONTEND.membership },
-      ]));
-    });
+    (np.enabled && internalFrontend ? test : test.skip)(
+      'only the server and operator tools reach the internal frontend (it skips authorization)',
+      () => {
+        const strangers: Pod[] = [
+          ...pools.map((p) => p.pod),
+          ...(web ? [web] : []),
+          ...(postgres ? [postgres] : []),
+          ...(es ? [es] : []),
+          ...inv.clients,
+          inv.ingressController,
+          inv.monitoring,
+          inv.elsewhere,
+        ];
+        denied(
+          strangers.flatMap((from) => [
+            { from, to: internalFrontend!, port: INTERNAL_FRONTEND.grpc },
+            { from, to: internalFrontend!, port: INTERNAL_FRONTEND.http },
+            { from, to: internalFrontend!, port: INTERNAL_FRONTEND.membership },
+          ]),
+        );
+      },
+    );
 
     (np.enabled && spec.elasticsearch.enabled ? test : test.skip)('Elasticsearch reaches no address outside the cluster', () => {
-      denied([{ from: es!, to: PUBLIC_IP, port: 443 }, { from: es!, to: PUBLIC_IP, port: ES_TRANSPORT }]);
+      denied([
+        { from: es!, to: PUBLIC_IP, port: 443 },
+        { from: es!, to: PUBLIC_IP, port: ES_TRANSPORT },
+      ]);
     });
 
     whenEnabled('no PostgreSQL traffic to public addresses (roles when in-cluster, worker pools always)', () => {

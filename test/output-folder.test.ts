@@ -23,11 +23,15 @@ function synth(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; out
 
 /** Every path below `dir` with its size and mtime: what must not change when the synth refuses. */
 function snapshotTree(dir: string, skip = new Set(['.git', 'node_modules', '.build'])): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => !skip.has(e.name)).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    const st = fs.lstatSync(p);
-    return e.isDirectory() ? [p, ...snapshotTree(p, skip)] : [`${p} ${st.size} ${st.mtimeMs}`];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !skip.has(e.name))
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      const st = fs.lstatSync(p);
+      return e.isDirectory() ? [p, ...snapshotTree(p, skip)] : [`${p} ${st.size} ${st.mtimeMs}`];
+    })
+    .sort();
 }
 
 beforeEach(() => {
@@ -96,16 +100,28 @@ describe('files the synth did not write', () => {
   test('the manifest lists exactly what was written; a whole synth retires folders of profiles that are gone', () => {
     const outdir = path.join(work, 'dist');
     expect(synth(['--outdir', outdir]).code).toBe(0);
-    const listed = fs.readFileSync(path.join(outdir, MANIFEST), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-    const onDisk = (d: string, pre = ''): string[] => fs.readdirSync(path.join(d, pre), { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? onDisk(d, path.posix.join(pre, e.name)) : [path.posix.join(pre, e.name)]));
-    expect(onDisk(outdir).filter((f) => f !== MANIFEST).sort()).toEqual(listed);
+    const listed = fs
+      .readFileSync(path.join(outdir, MANIFEST), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    const onDisk = (d: string, pre = ''): string[] =>
+      fs
+        .readdirSync(path.join(d, pre), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? onDisk(d, path.posix.join(pre, e.name)) : [path.posix.join(pre, e.name)]));
+    expect(
+      onDisk(outdir)
+        .filter((f) => f !== MANIFEST)
+        .sort(),
+    ).toEqual(listed);
 
     // A profile built from a YAML overlay in another overlays folder, then removed from it.
     const overlays = path.join(work, 'overlays');
     fs.mkdirSync(overlays);
-    fs.writeFileSync(path.join(overlays, 'qa.yaml'), 'namespace:\n  name: temporal-qa\ninstance: temporal-qa\nenvironment: development\n'
-      + 'ui:\n  ingress:\n    host: temporal.qa.example.com\n');
+    fs.writeFileSync(
+      path.join(overlays, 'qa.yaml'),
+      'namespace:\n  name: temporal-qa\ninstance: temporal-qa\nenvironment: development\n' +
+        'ui:\n  ingress:\n    host: temporal.qa.example.com\n',
+    );
     expect(synth(['--outdir', outdir, '--overlays-dir', overlays]).err).toBe('');
     expect(fs.existsSync(path.join(outdir, 'qa'))).toBe(true);
     fs.rmSync(path.join(overlays, 'qa.yaml'));
@@ -153,7 +169,10 @@ describe('profile names and command lines', () => {
   test.each([
     ['namespace.name', 'namespace:\n  name: temporal-staging\ninstance: temporal-qa\nui:\n  ingress:\n    host: qa.example.com\n'],
     ['instance', 'namespace:\n  name: temporal-qa\ninstance: temporal-staging\nui:\n  ingress:\n    host: qa.example.com\n'],
-    ['ui.ingress.host', 'namespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: temporal.staging.example.com\n'],
+    [
+      'ui.ingress.host',
+      'namespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: temporal.staging.example.com\n',
+    ],
   ])('two profiles sharing %s are refused', (field, yaml) => {
     const overlays = path.join(work, 'overlays');
     fs.mkdirSync(overlays);
@@ -187,12 +206,18 @@ describe('the shard count of a deployed profile', () => {
     const repo = path.join(work, 'repo');
     const dir = path.join(repo, 'dist', 'staging');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, '0003-temporal-server.k8s.yaml'), 'data:\n  config.yaml: |\n    persistence:\n      numHistoryShards: 512\n');
+    fs.writeFileSync(
+      path.join(dir, '0003-temporal-server.k8s.yaml'),
+      'data:\n  config.yaml: |\n    persistence:\n      numHistoryShards: 512\n',
+    );
     const git = (...a: string[]) => spawnSync('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', ...a], { cwd: repo });
     git('init', '-q');
     git('add', '.');
     git('commit', '-qm', 'deployed');
-    fs.writeFileSync(path.join(dir, '0003-temporal-server.k8s.yaml'), 'data:\n  config.yaml: |\n    persistence:\n      numHistoryShards: 64\n');
+    fs.writeFileSync(
+      path.join(dir, '0003-temporal-server.k8s.yaml'),
+      'data:\n  config.yaml: |\n    persistence:\n      numHistoryShards: 64\n',
+    );
     expect(deployedShardCounts(dir).map((d) => [d.value, d.source.replace(/.*\/dist/, 'dist')])).toEqual([
       [64, 'dist/staging/ (working tree)'],
       [512, 'dist/staging/ at git HEAD'],

@@ -9,7 +9,8 @@ const hpa = (objects: K8sObject[], name: string) => find(objects, 'HorizontalPod
 describe('dev', () => {
   const { objects, spec } = synthesized('dev');
   test('small limits that fit a laptop', () => {
-    for (const role of ['frontend', 'history', 'matching']) expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '500m', memory: '256Mi' });
+    for (const role of ['frontend', 'history', 'matching'])
+      expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '500m', memory: '256Mi' });
     expect(limits(objects, 'Deployment', 'temporal-worker')).toEqual({ cpu: '250m', memory: '128Mi' });
     expect(limits(objects, 'StatefulSet', 'temporal-postgres').memory).toBe('256Mi');
   });
@@ -26,11 +27,14 @@ describe('dev', () => {
 describe('staging', () => {
   const { objects } = synthesized('staging');
   test('1 CPU / 512Mi limits, worker 0.5 / 256Mi', () => {
-    for (const role of ['frontend', 'history', 'matching']) expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '1', memory: '512Mi' });
+    for (const role of ['frontend', 'history', 'matching'])
+      expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '1', memory: '512Mi' });
     expect(limits(objects, 'Deployment', 'temporal-worker')).toEqual({ cpu: '500m', memory: '256Mi' });
   });
   test('Ingress with TLS from a referenced Secret', () => {
-    expect(find(objects, 'Ingress', 'temporal-web').spec.tls).toEqual([{ hosts: ['temporal.staging.example.com'], secretName: 'temporal-web-tls' }]);
+    expect(find(objects, 'Ingress', 'temporal-web').spec.tls).toEqual([
+      { hosts: ['temporal.staging.example.com'], secretName: 'temporal-web-tls' },
+    ]);
   });
 });
 
@@ -50,28 +54,41 @@ describe('production', () => {
   });
   test('history and matching scale conservatively; frontend on CPU', () => {
     for (const role of ['history', 'matching']) {
-      expect(hpa(objects, `temporal-${role}`).behavior.scaleDown).toEqual(expect.objectContaining({ stabilizationWindowSeconds: 1800, policies: [{ type: 'Pods', value: 1, periodSeconds: 600 }] }));
+      expect(hpa(objects, `temporal-${role}`).behavior.scaleDown).toEqual(
+        expect.objectContaining({ stabilizationWindowSeconds: 1800, policies: [{ type: 'Pods', value: 1, periodSeconds: 600 }] }),
+      );
     }
     expect(hpa(objects, 'temporal-frontend').metrics[0].resource.name).toBe('cpu');
   });
   test('topology spread over zones and nodes, admin tools off, 512 shards, 30-day namespaces', () => {
-    const keys = find(objects, 'Deployment', 'temporal-history').spec.template.spec.topologySpreadConstraints.map((c: any) => c.topologyKey);
+    const keys = find(objects, 'Deployment', 'temporal-history').spec.template.spec.topologySpreadConstraints.map(
+      (c: any) => c.topologyKey,
+    );
     expect(keys).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expect(objects.some((o) => o.metadata.name === 'temporal-admin-tools')).toBe(false);
     expect(spec.temporal.numHistoryShards).toBe(512);
-    expect(spec.temporal.namespaces.map((n) => [n.name, n.retention])).toEqual([['default', '30d'], ['production', '30d']]);
+    expect(spec.temporal.namespaces.map((n) => [n.name, n.retention])).toEqual([
+      ['default', '30d'],
+      ['production', '30d'],
+    ]);
   });
   test('images are pinned to the required versions', () => {
     expect(container(objects, 'Deployment', 'temporal-frontend').image).toBe('temporalio/server:1.31.2');
     expect(schemaJob(objects).spec.template.spec.containers[0].image).toBe('temporalio/admin-tools:1.31.2');
     expect(container(objects, 'Deployment', 'temporal-web').image).toBe('temporalio/ui:2.52.0');
-    expect(container(objects, 'StatefulSet', 'temporal-elasticsearch').image).toMatch(/^docker\.elastic\.co\/elasticsearch\/elasticsearch:8\.\d+\.\d+$/);
+    expect(container(objects, 'StatefulSet', 'temporal-elasticsearch').image).toMatch(
+      /^docker\.elastic\.co\/elasticsearch\/elasticsearch:8\.\d+\.\d+$/,
+    );
     // pg_dump must be at least the server's major version; the backup uses the postgres image.
     expect(container(objects, 'CronJob', 'temporal-postgres-backup').image).toMatch(/^postgres:1[67]\./);
   });
   test('datastores: managed PostgreSQL over verified TLS, 3-node secure Elasticsearch, backups, S3 archival', () => {
     expect(objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'temporal-postgres')).toBe(false);
-    expect(spec.persistence).toMatchObject({ mode: 'external', visibilityStore: 'elasticsearch', external: { tls: { enabled: true, enableHostVerification: true } } });
+    expect(spec.persistence).toMatchObject({
+      mode: 'external',
+      visibilityStore: 'elasticsearch',
+      external: { tls: { enabled: true, enableHostVerification: true } },
+    });
     expect(spec.elasticsearch).toMatchObject({ replicas: 3, security: { enabled: true } });
     expect(spec.backup).toMatchObject({ enabled: true, retentionDays: 14 });
     expect(spec.archival.provider?.type).toBe('s3store');
@@ -99,6 +116,7 @@ describe('datastore defaults of dev and staging', () => {
 test('synthesis is deterministic', () => {
   const a = synthesized('staging');
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules needs a synchronous require
     const { synthesized: fresh } = require('./helpers') as typeof import('./helpers');
     expect(fresh('staging').files).toEqual(a.files);
   });

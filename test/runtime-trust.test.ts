@@ -8,10 +8,12 @@ import { PROFILES, K8sObject, synthesized } from './helpers';
 type Pod = { containers: any[]; initContainers?: any[]; volumes?: any[] };
 
 const podOf = (o: K8sObject): Pod => o.spec.template.spec;
-const env = (c: any): Record<string, string> => Object.fromEntries((c.env ?? []).filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+const env = (c: any): Record<string, string> =>
+  Object.fromEntries((c.env ?? []).filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
 const certificates = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Certificate');
 /** The Issuer that signs a Secret's certificate, and (cert-manager writes it as ca.crt) the CA in it. */
-const issuerOfSecret = (objects: K8sObject[], secret: string) => certificates(objects).find((c) => c.spec.secretName === secret)?.spec.issuerRef.name;
+const issuerOfSecret = (objects: K8sObject[], secret: string) =>
+  certificates(objects).find((c) => c.spec.secretName === secret)?.spec.issuerRef.name;
 const secretMountedAt = (pod: Pod, container: any, dir: string) => {
   const mount = container.volumeMounts?.find((m: any) => m.mountPath === dir);
   return mount && pod.volumes?.find((v) => v.name === mount.name)?.secret?.secretName;
@@ -37,7 +39,11 @@ describe.each(PROFILES)('profile %s', (profile) => {
       expect(caFile).toBe(env(worker).TEMPORAL_TLS_SERVER_CA_CERT_PATH);
       // The imported ca.crt is the issuer of the client Secret: the same CA that issued the frontend's certificate.
       const clientSecret = secretMountedAt(pod, init, caFile!.replace(/\/ca\.crt$/, ''));
-      const frontendSecret = secretMountedAt(podOf(deployment(objects, 'temporal-frontend')!), podOf(deployment(objects, 'temporal-frontend')!).containers[0], '/etc/temporal/tls/frontend');
+      const frontendSecret = secretMountedAt(
+        podOf(deployment(objects, 'temporal-frontend')!),
+        podOf(deployment(objects, 'temporal-frontend')!).containers[0],
+        '/etc/temporal/tls/frontend',
+      );
       expect(issuerOfSecret(objects, clientSecret!)).toBe(issuerOfSecret(objects, frontendSecret!));
     }
   });

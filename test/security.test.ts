@@ -21,13 +21,19 @@ describe.each(PROFILES)('profile %s', (profile) => {
   const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
   const certificates = byKind(objects, 'Certificate');
   const certFor = (secretName: string) => certificates.find((c) => c.spec.secretName === secretName);
-  const config = load(find(objects, 'ConfigMap', 'temporal-config').data['config.yaml'].replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"$1"')) as any;
-  const serverRoles = byKind(objects, 'Deployment').filter((d) => d.metadata.labels?.['app.kubernetes.io/name'] === 'temporal'
-    && ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(d.metadata.labels['app.kubernetes.io/component']));
+  const config = load(
+    find(objects, 'ConfigMap', 'temporal-config').data['config.yaml'].replace(/\{\{ env "(\w+)" \| quote \}\}/g, '"$1"'),
+  ) as any;
+  const serverRoles = byKind(objects, 'Deployment').filter(
+    (d) =>
+      d.metadata.labels?.['app.kubernetes.io/name'] === 'temporal' &&
+      ['frontend', 'internal-frontend', 'history', 'matching', 'worker'].includes(d.metadata.labels['app.kubernetes.io/component']),
+  );
 
   /** The Secret mounted at `dir` in a pod (or undefined); the deepest mount wins (certs/ inside config/). */
   const secretAt = (w: K8sObject, c: any, dir: string) => {
-    const mount = (c.volumeMounts ?? []).filter((m: any) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`))
+    const mount = (c.volumeMounts ?? [])
+      .filter((m: any) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`))
       .sort((x: any, y: any) => y.mountPath.length - x.mountPath.length)[0];
     return mount && podSpec(w).volumes.find((v: any) => v.name === mount.name)?.secret?.secretName;
   };
@@ -74,12 +80,21 @@ describe.each(PROFILES)('profile %s', (profile) => {
     // Relative paths in elasticsearch.yml resolve against the config directory.
     const esSecret = (file: string) => secretAt(sts, es, `/usr/share/elasticsearch/config/${file}`);
     const issuer = (secret: string | undefined) => JSON.stringify(certFor(secret!)?.spec.issuerRef);
-    const esSecrets = new Set(['transport', 'http'].flatMap((layer) => (settings[`xpack.security.${layer}.ssl.enabled`]
-      ? [esSecret(settings[`xpack.security.${layer}.ssl.certificate`]), esSecret(settings[`xpack.security.${layer}.ssl.certificate_authorities`][0])]
-      : [])));
+    const esSecrets = new Set(
+      ['transport', 'http'].flatMap((layer) =>
+        settings[`xpack.security.${layer}.ssl.enabled`]
+          ? [
+              esSecret(settings[`xpack.security.${layer}.ssl.certificate`]),
+              esSecret(settings[`xpack.security.${layer}.ssl.certificate_authorities`][0]),
+            ]
+          : [],
+      ),
+    );
     for (const secret of esSecrets) expect([secret, certFor(secret!) !== undefined]).toEqual([secret, true]);
     const esIssuers = new Set([...esSecrets].map(issuer));
-    const temporalIssuers = new Set(certificates.filter((c) => !c.spec.isCA && !esSecrets.has(c.spec.secretName)).map((c) => JSON.stringify(c.spec.issuerRef)));
+    const temporalIssuers = new Set(
+      certificates.filter((c) => !c.spec.isCA && !esSecrets.has(c.spec.secretName)).map((c) => JSON.stringify(c.spec.issuerRef)),
+    );
     for (const i of esIssuers) expect([i, temporalIssuers.has(i)]).toEqual([i, false]);
     if (settings['xpack.security.transport.ssl.enabled']) {
       const transport = esSecret(settings['xpack.security.transport.ssl.certificate']);
@@ -101,12 +116,17 @@ describe.each(PROFILES)('profile %s', (profile) => {
       return;
     }
     const sts = find(objects, 'StatefulSet', 'temporal-elasticsearch');
-    const httpCert = certFor(secretAt(sts, podSpec(sts).containers[0], `/usr/share/elasticsearch/config/${settings['xpack.security.http.ssl.certificate']}`))!;
+    const httpCert = certFor(
+      secretAt(sts, podSpec(sts).containers[0], `/usr/share/elasticsearch/config/${settings['xpack.security.http.ssl.certificate']}`),
+    )!;
     const ref = httpCert.spec.issuerRef;
     const caSecret = ref.kind === 'Issuer' ? find(objects, 'Issuer', ref.name).spec.ca?.secretName : undefined;
     for (const d of serverRoles) {
       const mounted = secretAt(d, podSpec(d).containers[0], store.tls.caFile);
-      expect([d.metadata.name, mounted === caSecret || JSON.stringify(certFor(mounted)?.spec.issuerRef) === JSON.stringify(ref)]).toEqual([d.metadata.name, true]);
+      expect([d.metadata.name, mounted === caSecret || JSON.stringify(certFor(mounted)?.spec.issuerRef) === JSON.stringify(ref)]).toEqual([
+        d.metadata.name,
+        true,
+      ]);
     }
   });
 
@@ -134,7 +154,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(new Set(secrets).size).toBe(secrets.length);
   });
 
-  test('authorization routes the server\'s own callers through the internal frontend', () => {
+  test("authorization routes the server's own callers through the internal frontend", () => {
     const internal = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'temporal-internal-frontend');
     expect(internal !== undefined).toBe(spec.authorization.enabled);
     if (!spec.authorization.enabled) {
@@ -142,7 +162,11 @@ describe.each(PROFILES)('profile %s', (profile) => {
       expect(config.publicClient.hostPort).toMatch(/^temporal-frontend\./);
       return;
     }
-    expect(config.global.authorization).toMatchObject({ authorizer: 'default', claimMapper: 'default', jwtKeyProvider: { keySourceURIs: spec.authorization.jwtKeySourceURIs } });
+    expect(config.global.authorization).toMatchObject({
+      authorizer: 'default',
+      claimMapper: 'default',
+      jwtKeyProvider: { keySourceURIs: spec.authorization.jwtKeySourceURIs },
+    });
     expect(config.services['internal-frontend']).toBeDefined();
     expect(config.publicClient).toBeUndefined();
     expect(find(objects, 'Service', 'temporal-internal-frontend').spec.type).toBe('ClusterIP');
@@ -162,7 +186,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(ingress.spec.tls[0].hosts).toContain(host);
     expect(env.TEMPORAL_AUTH_CALLBACK_URL).toBe(`https://${host}/auth/sso/callback`);
     expect(env.TEMPORAL_CORS_ORIGINS.split(',')[0]).toBe(`https://${host}`);
-    expect(env.TEMPORAL_AUTH_CLIENT_SECRET).toEqual({ secretKeyRef: { name: spec.ui.auth.clientSecret!.name, key: spec.ui.auth.clientSecret!.key } });
+    expect(env.TEMPORAL_AUTH_CLIENT_SECRET).toEqual({
+      secretKeyRef: { name: spec.ui.auth.clientSecret!.name, key: spec.ui.auth.clientSecret!.key },
+    });
     // The OIDC session cookies overflow ingress-nginx's 4k buffer for upstream headers (502).
     if (ingress.spec.ingressClassName === 'nginx') {
       expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-buffer-size']).toBe('16k');
@@ -175,13 +201,18 @@ describe.each(PROFILES)('profile %s', (profile) => {
     if (!spec.externalSecrets.enabled) return;
     const synced = new Set(byKind(objects, 'ExternalSecret').map((e) => e.spec.target.name));
     const issued = new Set(certificates.map((c) => c.spec.secretName));
-    const ingressTls = byKind(objects, 'Ingress').flatMap((i) => (i.metadata.annotations?.['cert-manager.io/cluster-issuer'] ? i.spec.tls.map((t: any) => t.secretName) : []));
+    const ingressTls = byKind(objects, 'Ingress').flatMap((i) =>
+      i.metadata.annotations?.['cert-manager.io/cluster-issuer'] ? i.spec.tls.map((t: any) => t.secretName) : [],
+    );
     for (const w of workloads) {
       const names = [
         ...(podSpec(w).volumes ?? []).flatMap((v: any) => (v.secret ? [v.secret.secretName] : [])),
-        ...containers(w).flatMap((c) => (c.env ?? []).flatMap((e: any) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : []))),
+        ...containers(w).flatMap((c) =>
+          (c.env ?? []).flatMap((e: any) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [])),
+        ),
       ];
-      for (const n of names) expect([w.metadata.name, n, synced.has(n) || issued.has(n) || ingressTls.includes(n)]).toEqual([w.metadata.name, n, true]);
+      for (const n of names)
+        expect([w.metadata.name, n, synced.has(n) || issued.has(n) || ingressTls.includes(n)]).toEqual([w.metadata.name, n, true]);
     }
     for (const es of byKind(objects, 'ExternalSecret')) {
       expect(es.spec.secretStoreRef).toEqual({ name: spec.externalSecrets.store.name, kind: spec.externalSecrets.store.kind });
@@ -206,12 +237,24 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(find(objects, 'Namespace', spec.namespace.name).metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     for (const w of workloads) {
       const pod = podSpec(w);
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), runAsGroup: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: expect.any(Number),
+        runAsGroup: expect.any(Number),
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
       for (const c of containers(w)) {
-        expect([w.metadata.name, c.name, c.securityContext]).toEqual([w.metadata.name, c.name, expect.objectContaining({
-          allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
-        })]);
+        expect([w.metadata.name, c.name, c.securityContext]).toEqual([
+          w.metadata.name,
+          c.name,
+          expect.objectContaining({
+            allowPrivilegeEscalation: false,
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          }),
+        ]);
       }
     }
   });
@@ -235,6 +278,10 @@ describe('production with a ClusterIssuer', () => {
       expect([c.metadata.name, c.spec.issuerRef.kind, c.spec.issuerRef.name]).toEqual([c.metadata.name, 'ClusterIssuer', 'corp-ca']);
     }
     // No Temporal CA is rendered in the namespace: the ClusterIssuer is the Temporal trust domain.
-    expect(byKind(objects, 'Issuer').map((i) => i.metadata.name).sort()).toEqual(['temporal-elasticsearch-ca', 'temporal-elasticsearch-ca-selfsigned']);
+    expect(
+      byKind(objects, 'Issuer')
+        .map((i) => i.metadata.name)
+        .sort(),
+    ).toEqual(['temporal-elasticsearch-ca', 'temporal-elasticsearch-ca-selfsigned']);
   });
 });

@@ -10,18 +10,27 @@ import { run } from '../main';
 import { upgradePath, parseVersion } from '../config/versions';
 
 let work: string;
-beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-rules-')); });
+beforeEach(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-rules-'));
+});
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function synth(...args: string[]): { code: number; err: string } {
   const err: string[] = [];
-  const code = run(['--quiet', '--outdir', path.join(work, 'dist'), '--profile', 'staging', ...args], { out: () => undefined, err: (l) => err.push(l) }, {});
+  const code = run(
+    ['--quiet', '--outdir', path.join(work, 'dist'), '--profile', 'staging', ...args],
+    { out: () => undefined, err: (l) => err.push(l) },
+    {},
+  );
   return { code, err: err.join('\n') };
 }
 
 function pinned(server: string, tools = server, ui?: string): string {
   const file = path.join(work, `pin-${server}-${tools}-${ui ?? ''}.yaml`);
-  fs.writeFileSync(file, `images:\n  server:\n    tag: "${server}"\n  adminTools:\n    tag: "${tools}"\n${ui ? `  ui:\n    tag: "${ui}"\n` : ''}`);
+  fs.writeFileSync(
+    file,
+    `images:\n  server:\n    tag: "${server}"\n  adminTools:\n    tag: "${tools}"\n${ui ? `  ui:\n    tag: "${ui}"\n` : ''}`,
+  );
   return file;
 }
 

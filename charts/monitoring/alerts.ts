@@ -35,7 +35,8 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       severity: 'warning',
       summary: `More than ${percent(t.workflowFailureRatio)} of closed workflows failed over 10 minutes`,
       description: 'Workflow executions are completing with failure. Usually an application bug or a dependency outage, not the server.',
-      runbook: 'Find the failing workflow types in the Web UI (ExecutionStatus="Failed"); read the failure of the latest runs and the worker logs.',
+      runbook:
+        'Find the failing workflow types in the Web UI (ExecutionStatus="Failed"); read the failure of the latest runs and the worker logs.',
     },
     {
       name: 'TemporalWorkflowTimeoutsRising',
@@ -44,7 +45,8 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       severity: 'warning',
       summary: `More than ${t.workflowTimeoutsPer10m} workflow executions timed out in 10 minutes`,
       description: 'Workflows hit their execution or run timeout: workers may be missing, too slow, or the timeouts too tight.',
-      runbook: 'Check that the worker pools for the affected task queues are running and keeping up (worker-pool dashboard: backlog, schedule-to-start).',
+      runbook:
+        'Check that the worker pools for the affected task queues are running and keeping up (worker-pool dashboard: backlog, schedule-to-start).',
     },
     {
       name: 'TemporalRequestLatencyHigh',
@@ -53,7 +55,8 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       severity: 'warning',
       summary: `p99 request latency above ${t.requestLatencyP99Seconds}s (long polls excluded)`,
       description: 'Temporal requests are slow; usually the database (persistence latency) or an overloaded role.',
-      runbook: 'Compare with persistence latency on the overview dashboard; check CPU throttling of the role named in service_name and the database.',
+      runbook:
+        'Compare with persistence latency on the overview dashboard; check CPU throttling of the role named in service_name and the database.',
     },
     {
       name: 'TemporalActivityScheduleToStartHigh',
@@ -62,7 +65,8 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       severity: 'warning',
       summary: `p95 activity schedule-to-start above ${t.activityScheduleToStartP95Seconds}s`,
       description: 'Activity tasks wait for a worker: the pools are too small, stuck, or polling the wrong task queue.',
-      runbook: 'Scale the worker pool of the affected task queue (or check its KEDA ScaledObject); check the pool pods are ready and polling.',
+      runbook:
+        'Scale the worker pool of the affected task queue (or check its KEDA ScaledObject); check the pool pods are ready and polling.',
     },
     {
       name: 'TemporalPersistenceErrors',
@@ -71,7 +75,8 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       severity: 'critical',
       summary: `More than ${percent(t.persistenceErrorRatio)} of persistence requests fail`,
       description: 'The server cannot read or write its database reliably.',
-      runbook: 'Check the database (connections, disk, failover) and the server logs for the error; check max_connections against the pools.',
+      runbook:
+        'Check the database (connections, disk, failover) and the server logs for the error; check max_connections against the pools.',
     },
     {
       name: 'TemporalShardOwnershipChurn',
@@ -79,7 +84,8 @@ export function temporalAlerts(k8sNamespace: string, t: Thresholds): AlertProps[
       for: '10m',
       severity: 'warning',
       summary: `More than ${t.shardMovesPer10m} history shards changed owner in 10 minutes`,
-      description: 'History pods keep joining or leaving the ring (restarts, OOM kills, membership trouble); every move stalls its workflows.',
+      description:
+        'History pods keep joining or leaving the ring (restarts, OOM kills, membership trouble); every move stalls its workflows.',
       runbook: `kubectl -n ${k8sNamespace} get pods -l app.kubernetes.io/component=history (restarts, OOMKilled); check the membership ports are open between roles.`,
     },
   ];

@@ -39,7 +39,13 @@ const OUTCOMES = [
   ['workflow_continued_as_new', 'continued as new'],
 ] as const satisfies readonly (readonly [TemporalMetric, string])[];
 /** Closed executions: continue-as-new starts a new run, so it is neither a success nor a failure. */
-const CLOSED: readonly TemporalMetric[] = ['workflow_success', 'workflow_failed', 'workflow_timeout', 'workflow_terminate', 'workflow_cancel'];
+const CLOSED: readonly TemporalMetric[] = [
+  'workflow_success',
+  'workflow_failed',
+  'workflow_timeout',
+  'workflow_terminate',
+  'workflow_cancel',
+];
 
 export function temporalDashboards(input: TemporalDashboardsInput): DashboardProps[] {
   const ns = `namespace=${str(input.k8sNamespace)}`;
@@ -60,20 +66,28 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
   const byRole = ['service_name'];
 
   const requestRate: DashboardPanel = {
-    title: 'Requests per second by role', kind: 'timeseries', unit: 'reqps',
+    title: 'Requests per second by role',
+    kind: 'timeseries',
+    unit: 'reqps',
     targets: [{ expr: rate('service_requests', byRole), legend: '{{service_name}}' }],
   };
   const errorRate: DashboardPanel = {
-    title: 'Errors per second by role', kind: 'timeseries', unit: 'reqps',
+    title: 'Errors per second by role',
+    kind: 'timeseries',
+    unit: 'reqps',
     targets: [{ expr: rate('service_errors', byRole), legend: '{{service_name}}' }],
   };
   const errorRatio: DashboardPanel = {
-    title: 'Error ratio by role', kind: 'timeseries', unit: 'percentunit',
+    title: 'Error ratio by role',
+    kind: 'timeseries',
+    unit: 'percentunit',
     description: 'service_errors / service_requests over 5 minutes.',
     targets: [{ expr: ratio(rate('service_errors', byRole), rate('service_requests', byRole)), legend: '{{service_name}}' }],
   };
   const latencyP99: DashboardPanel = {
-    title: 'Request latency p99 by role (long polls excluded)', kind: 'timeseries', unit: 's',
+    title: 'Request latency p99 by role (long polls excluded)',
+    kind: 'timeseries',
+    unit: 's',
     description: `Excludes the long-poll and wait operations, which take up to a minute by design: ${LONG_POLL_OPERATIONS.join(', ')}.`,
     targets: [{ expr: quantile(0.99, 'service_latency', byRole, notLongPoll), legend: '{{service_name}}' }],
   };
@@ -84,38 +98,63 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     tags,
     panels: [
       {
-        title: 'Requests per second', kind: 'stat', unit: 'reqps', width: 6,
+        title: 'Requests per second',
+        kind: 'stat',
+        unit: 'reqps',
+        width: 6,
         targets: [{ expr: rate('service_requests', [], `, service_name="frontend"`), legend: 'frontend' }],
       },
       {
-        title: 'Frontend error ratio', kind: 'stat', unit: 'percentunit', width: 6,
-        targets: [{ expr: ratio(rate('service_errors', [], ', service_name="frontend"'), rate('service_requests', [], ', service_name="frontend"')) }],
+        title: 'Frontend error ratio',
+        kind: 'stat',
+        unit: 'percentunit',
+        width: 6,
+        targets: [
+          {
+            expr: ratio(rate('service_errors', [], ', service_name="frontend"'), rate('service_requests', [], ', service_name="frontend"')),
+          },
+        ],
       },
       {
-        title: 'Frontend latency p99 (long polls excluded)', kind: 'stat', unit: 's', width: 6,
+        title: 'Frontend latency p99 (long polls excluded)',
+        kind: 'stat',
+        unit: 's',
+        width: 6,
         targets: [{ expr: quantile(0.99, 'service_latency', [], `, service_name="frontend"${notLongPoll}`) }],
       },
       {
-        title: 'Persistence error ratio', kind: 'stat', unit: 'percentunit', width: 6,
+        title: 'Persistence error ratio',
+        kind: 'stat',
+        unit: 'percentunit',
+        width: 6,
         targets: [{ expr: ratio(rate('persistence_errors'), rate('persistence_requests')) }],
       },
       requestRate,
       errorRatio,
       latencyP99,
       {
-        title: 'Persistence latency p99 by role', kind: 'timeseries', unit: 's',
+        title: 'Persistence latency p99 by role',
+        kind: 'timeseries',
+        unit: 's',
         targets: [{ expr: quantile(0.99, 'persistence_latency', byRole), legend: '{{service_name}}' }],
       },
       {
-        title: 'Persistence error ratio by role', kind: 'timeseries', unit: 'percentunit',
+        title: 'Persistence error ratio by role',
+        kind: 'timeseries',
+        unit: 'percentunit',
         targets: [{ expr: ratio(rate('persistence_errors', byRole), rate('persistence_requests', byRole)), legend: '{{service_name}}' }],
       },
       {
-        title: 'Persistence latency p99 by operation', kind: 'timeseries', unit: 's',
+        title: 'Persistence latency p99 by operation',
+        kind: 'timeseries',
+        unit: 's',
         targets: [{ expr: quantile(0.99, 'persistence_latency', ['operation']), legend: '{{operation}}' }],
       },
       {
-        title: 'History shard ownership changes (per 5m)', kind: 'timeseries', unit: 'short', width: 8,
+        title: 'History shard ownership changes (per 5m)',
+        kind: 'timeseries',
+        unit: 'short',
+        width: 8,
         description: 'Shards acquired and released by history pods; bursts mean pods joined or left the ring.',
         targets: [
           { expr: `sum (increase(${sel('sharditem_created_count')}[5m]))`, legend: 'acquired' },
@@ -123,18 +162,27 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
         ],
       },
       {
-        title: 'Membership changes (per 5m)', kind: 'timeseries', unit: 'short', width: 8,
+        title: 'Membership changes (per 5m)',
+        kind: 'timeseries',
+        unit: 'short',
+        width: 8,
         targets: [{ expr: `sum by (service_name) (increase(${sel('membership_changed_count')}[5m]))`, legend: '{{service_name}}' }],
       },
       {
-        title: 'Server processes started (past hour)', kind: 'timeseries', unit: 'short', width: 8,
-        description: '`restarts` is set to 1 once when a server process starts, so its increase is always 0; '
-          + 'this counts the processes (series) seen in the past hour that were not there the hour before. '
-          + 'A container restarted in place keeps its series and is not counted: see the pod restart count.',
-        targets: [{
-          expr: `count by (service_name) (max_over_time(${sel('restarts')}[1h]) unless max_over_time(${sel('restarts')}[1h] offset 1h))`,
-          legend: '{{service_name}}',
-        }],
+        title: 'Server processes started (past hour)',
+        kind: 'timeseries',
+        unit: 'short',
+        width: 8,
+        description:
+          '`restarts` is set to 1 once when a server process starts, so its increase is always 0; ' +
+          'this counts the processes (series) seen in the past hour that were not there the hour before. ' +
+          'A container restarted in place keeps its series and is not counted: see the pod restart count.',
+        targets: [
+          {
+            expr: `count by (service_name) (max_over_time(${sel('restarts')}[1h]) unless max_over_time(${sel('restarts')}[1h] offset 1h))`,
+            legend: '{{service_name}}',
+          },
+        ],
       },
     ],
   };
@@ -146,36 +194,58 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     tags,
     panels: [
       {
-        title: 'Workflows closed per second', kind: 'stat', unit: 'ops', width: 8,
+        title: 'Workflows closed per second',
+        kind: 'stat',
+        unit: 'ops',
+        width: 8,
         targets: [{ expr: closedTotal }],
       },
       {
-        title: 'Workflow failure ratio now', kind: 'stat', unit: 'percentunit', width: 8,
+        title: 'Workflow failure ratio now',
+        kind: 'stat',
+        unit: 'percentunit',
+        width: 8,
         description: 'Failed share of closed executions (success, failed, timeout, terminated, canceled) over 5 minutes.',
         targets: [{ expr: ratio(rateOr0('workflow_failed'), closedTotal) }],
       },
       {
-        title: 'Workflow timeouts (past hour)', kind: 'stat', unit: 'short', width: 8,
+        title: 'Workflow timeouts (past hour)',
+        kind: 'stat',
+        unit: 'short',
+        width: 8,
         targets: [{ expr: `sum (increase(${sel('workflow_timeout')}[1h])) or vector(0)` }],
       },
       {
-        title: 'Workflow completions by outcome', kind: 'timeseries', unit: 'ops', width: 24,
+        title: 'Workflow completions by outcome',
+        kind: 'timeseries',
+        unit: 'ops',
+        width: 24,
         targets: OUTCOMES.map(([m, legend]) => ({ expr: rate(m), legend })),
       },
       {
-        title: 'Workflow failure ratio over time', kind: 'timeseries', unit: 'percentunit',
+        title: 'Workflow failure ratio over time',
+        kind: 'timeseries',
+        unit: 'percentunit',
         description: 'Failed share of closed executions over 5 minutes; continue-as-new is not a close.',
         targets: [
           { expr: ratio(rateOr0('workflow_failed'), closedTotal), legend: 'failed' },
-          { expr: ratio(`${rateOr0('workflow_failed')} + ${rateOr0('workflow_timeout')} + ${rateOr0('workflow_terminate')}`, closedTotal), legend: 'failed, timed out or terminated' },
+          {
+            expr: ratio(`${rateOr0('workflow_failed')} + ${rateOr0('workflow_timeout')} + ${rateOr0('workflow_terminate')}`, closedTotal),
+            legend: 'failed, timed out or terminated',
+          },
         ],
       },
       {
-        title: 'Successful workflows by Temporal namespace', kind: 'timeseries', unit: 'ops',
+        title: 'Successful workflows by Temporal namespace',
+        kind: 'timeseries',
+        unit: 'ops',
         targets: [{ expr: rate('workflow_success', ['exported_namespace']), legend: '{{exported_namespace}}' }],
       },
       {
-        title: 'Unsuccessful workflows by Temporal namespace', kind: 'timeseries', unit: 'ops', width: 24,
+        title: 'Unsuccessful workflows by Temporal namespace',
+        kind: 'timeseries',
+        unit: 'ops',
+        width: 24,
         targets: [
           { expr: rate('workflow_failed', ['exported_namespace']), legend: '{{exported_namespace}} failed' },
           { expr: rate('workflow_timeout', ['exported_namespace']), legend: '{{exported_namespace}} timeout' },
@@ -194,21 +264,32 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     tags,
     panels: [
       {
-        title: 'Activity failure ratio now', kind: 'stat', unit: 'percentunit', width: 8,
+        title: 'Activity failure ratio now',
+        kind: 'stat',
+        unit: 'percentunit',
+        width: 8,
         description: 'Failed or timed-out share of finished activities (after their retries) over 5 minutes.',
         targets: [{ expr: ratio(`${rateOr0('activity_fail')} + ${rateOr0('activity_timeout')}`, activityClosed) }],
       },
       {
-        title: 'Activity schedule-to-start p95', kind: 'stat', unit: 's', width: 8,
+        title: 'Activity schedule-to-start p95',
+        kind: 'stat',
+        unit: 's',
+        width: 8,
         targets: [{ expr: quantile(0.95, 'task_schedule_to_start_latency', [], activity) }],
       },
       {
-        title: 'Activity task attempts failed per second', kind: 'stat', unit: 'ops', width: 8,
+        title: 'Activity task attempts failed per second',
+        kind: 'stat',
+        unit: 'ops',
+        width: 8,
         description: 'Every failed attempt, including those that are retried.',
         targets: [{ expr: `${rate('activity_task_fail')} or vector(0)` }],
       },
       {
-        title: 'Activities by outcome', kind: 'timeseries', unit: 'ops',
+        title: 'Activities by outcome',
+        kind: 'timeseries',
+        unit: 'ops',
         targets: [
           { expr: rate('activity_success'), legend: 'success' },
           { expr: rate('activity_fail'), legend: 'failed' },
@@ -217,16 +298,24 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
         ],
       },
       {
-        title: 'Activity failure ratio over time', kind: 'timeseries', unit: 'percentunit',
-        targets: [{ expr: ratio(`${rateOr0('activity_fail')} + ${rateOr0('activity_timeout')}`, activityClosed), legend: 'failed or timed out' }],
+        title: 'Activity failure ratio over time',
+        kind: 'timeseries',
+        unit: 'percentunit',
+        targets: [
+          { expr: ratio(`${rateOr0('activity_fail')} + ${rateOr0('activity_timeout')}`, activityClosed), legend: 'failed or timed out' },
+        ],
       },
       {
-        title: 'Activity schedule-to-start p95 by task queue', kind: 'timeseries', unit: 's',
+        title: 'Activity schedule-to-start p95 by task queue',
+        kind: 'timeseries',
+        unit: 's',
         description: 'How long activity tasks wait for a worker to poll them.',
         targets: [{ expr: quantile(0.95, 'task_schedule_to_start_latency', ['taskqueue'], activity), legend: '{{taskqueue}}' }],
       },
       {
-        title: 'Activity failures by Temporal namespace', kind: 'timeseries', unit: 'ops',
+        title: 'Activity failures by Temporal namespace',
+        kind: 'timeseries',
+        unit: 'ops',
         targets: [
           { expr: rate('activity_fail', ['exported_namespace']), legend: '{{exported_namespace}} failed' },
           { expr: rate('activity_timeout', ['exported_namespace']), legend: '{{exported_namespace}} timeout' },
@@ -242,12 +331,17 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
     tags,
     panels: [
       {
-        title: 'Targets up now', kind: 'stat', unit: 'short', width: 24,
+        title: 'Targets up now',
+        kind: 'stat',
+        unit: 'short',
+        width: 24,
         description: 'Scrape targets up per Service (one per role; the frontends are scraped through their -headless Service).',
         targets: [{ expr: `sum by (service) (${up})`, legend: '{{service}}' }],
       },
       {
-        title: 'Targets up by Service', kind: 'timeseries', unit: 'short',
+        title: 'Targets up by Service',
+        kind: 'timeseries',
+        unit: 'short',
         targets: [
           { expr: `sum by (service) (${up})`, legend: '{{service}} up' },
           { expr: `count by (service) (${up})`, legend: '{{service}} scraped' },
@@ -257,15 +351,21 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
       requestRate,
       errorRate,
       {
-        title: 'Resource exhausted errors by role and cause', kind: 'timeseries', unit: 'reqps',
+        title: 'Resource exhausted errors by role and cause',
+        kind: 'timeseries',
+        unit: 'reqps',
         description: 'Requests rejected by rate limits or resource caps (RpsLimit, ConcurrentLimit, SystemOverloaded, …).',
-        targets: [{
-          expr: rate('service_errors_resource_exhausted', ['service_name', 'resource_exhausted_cause']),
-          legend: '{{service_name}} {{resource_exhausted_cause}}',
-        }],
+        targets: [
+          {
+            expr: rate('service_errors_resource_exhausted', ['service_name', 'resource_exhausted_cause']),
+            legend: '{{service_name}} {{resource_exhausted_cause}}',
+          },
+        ],
       },
       {
-        title: 'Top operations by errors per second', kind: 'timeseries', unit: 'reqps',
+        title: 'Top operations by errors per second',
+        kind: 'timeseries',
+        unit: 'reqps',
         targets: [{ expr: `topk(10, ${rate('service_errors', ['service_name', 'operation'])})`, legend: '{{service_name}} {{operation}}' }],
       },
       latencyP99,
@@ -278,34 +378,62 @@ export function temporalDashboards(input: TemporalDashboardsInput): DashboardPro
   const filter = ', taskqueue=~"$pool"';
   const queueBy = ['taskqueue', 'task_type'];
   const queueLegend = '{{taskqueue}} {{task_type}}';
-  const poolPanels: DashboardPanel[] = pools.length === 0 ? [] : [
-    {
-      title: 'Pool $pool: backlog (tasks)', kind: 'timeseries', unit: 'short', width: 8,
-      targets: [{ expr: `sum by (taskqueue, task_type) (${sel('approximate_backlog_count', filter)})`, legend: queueLegend }],
-    },
-    {
-      title: 'Pool $pool: backlog age', kind: 'timeseries', unit: 's', width: 8,
-      targets: [{ expr: `max by (taskqueue, task_type) (${sel('approximate_backlog_age_seconds', filter)})`, legend: queueLegend }],
-    },
-    {
-      title: 'Pool $pool: schedule-to-start p95', kind: 'timeseries', unit: 's', width: 8,
-      targets: [{ expr: quantile(0.95, 'task_schedule_to_start_latency', queueBy, filter), legend: queueLegend }],
-    },
-  ];
+  const poolPanels: DashboardPanel[] =
+    pools.length === 0
+      ? []
+      : [
+          {
+            title: 'Pool $pool: backlog (tasks)',
+            kind: 'timeseries',
+            unit: 'short',
+            width: 8,
+            targets: [{ expr: `sum by (taskqueue, task_type) (${sel('approximate_backlog_count', filter)})`, legend: queueLegend }],
+          },
+          {
+            title: 'Pool $pool: backlog age',
+            kind: 'timeseries',
+            unit: 's',
+            width: 8,
+            targets: [{ expr: `max by (taskqueue, task_type) (${sel('approximate_backlog_age_seconds', filter)})`, legend: queueLegend }],
+          },
+          {
+            title: 'Pool $pool: schedule-to-start p95',
+            kind: 'timeseries',
+            unit: 's',
+            width: 8,
+            targets: [{ expr: quantile(0.95, 'task_schedule_to_start_latency', queueBy, filter), legend: queueLegend }],
+          },
+        ];
   const workerPools: DashboardProps = {
     uid: `${prefix}${DASHBOARD_UIDS.workerPools}`,
     title: title('worker pools'),
     tags,
-    variables: pools.length ? [{ name: 'pool', label: 'Worker pool', options: pools.map((p) => ({ text: p.name, value: alternation(p.taskQueues) })) }] : undefined,
+    variables: pools.length
+      ? [{ name: 'pool', label: 'Worker pool', options: pools.map((p) => ({ text: p.name, value: alternation(p.taskQueues) })) }]
+      : undefined,
     panels: [
       {
-        title: 'Largest backlogs (all task queues)', kind: 'timeseries', unit: 'short',
+        title: 'Largest backlogs (all task queues)',
+        kind: 'timeseries',
+        unit: 'short',
         description: 'The ten task queues with the most tasks waiting, whichever pool (or none) polls them.',
-        targets: [{ expr: `topk(10, sum by (exported_namespace, taskqueue, task_type) (${sel('approximate_backlog_count')}))`, legend: '{{exported_namespace}} {{taskqueue}} {{task_type}}' }],
+        targets: [
+          {
+            expr: `topk(10, sum by (exported_namespace, taskqueue, task_type) (${sel('approximate_backlog_count')}))`,
+            legend: '{{exported_namespace}} {{taskqueue}} {{task_type}}',
+          },
+        ],
       },
       {
-        title: 'Oldest backlogs (all task queues)', kind: 'timeseries', unit: 's',
-        targets: [{ expr: `topk(10, max by (exported_namespace, taskqueue, task_type) (${sel('approximate_backlog_age_seconds')}))`, legend: '{{exported_namespace}} {{taskqueue}} {{task_type}}' }],
+        title: 'Oldest backlogs (all task queues)',
+        kind: 'timeseries',
+        unit: 's',
+        targets: [
+          {
+            expr: `topk(10, max by (exported_namespace, taskqueue, task_type) (${sel('approximate_backlog_age_seconds')}))`,
+            legend: '{{exported_namespace}} {{taskqueue}} {{task_type}}',
+          },
+        ],
       },
       ...poolPanels,
     ],

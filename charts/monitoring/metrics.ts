@@ -42,7 +42,15 @@ export function metric(name: TemporalMetric, suffix: '' | '_bucket' | '_count' |
 
 /** Long-poll and wait-for-result operations: their latency is by design up to a minute or more. */
 export const LONG_POLL_OPERATIONS = [
-  'PollWorkflowTaskQueue', 'PollActivityTaskQueue', 'PollNexusTaskQueue', 'GetWorkflowExecutionHistory',
-  'PollWorkflowExecutionUpdate', 'UpdateWorkflowExecution', 'ExecuteMultiOperation', 'AddWorkflowTask',
-  'AddActivityTask', 'RecordWorkflowTaskStarted', 'RecordActivityTaskStarted',
+  'PollWorkflowTaskQueue',
+  'PollActivityTaskQueue',
+  'PollNexusTaskQueue',
+  'GetWorkflowExecutionHistory',
+  'PollWorkflowExecutionUpdate',
+  'UpdateWorkflowExecution',
+  'ExecuteMultiOperation',
+  'AddWorkflowTask',
+  'AddActivityTask',
+  'RecordWorkflowTaskStarted',
+  'RecordActivityTaskStarted',
 ] as const;

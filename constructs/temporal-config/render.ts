@@ -17,19 +17,23 @@ export function renderServerConfig(config: TemporalServerConfig): string {
     }
     if (Array.isArray(v)) return v.map(replace);
     if (typeof v === 'object' && v !== null) {
-      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, replace(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .map(([k, x]) => [k, replace(x)]),
+      );
     }
     return v;
   };
-  const body = toYaml(replace(config) as JsonValue)
-    .replace(/__TEMPLATE_REF_(\d+)__/g, (_, i) => `{{ env "${refs[Number(i)]}" | quote }}`);
+  const body = toYaml(replace(config) as JsonValue).replace(/__TEMPLATE_REF_(\d+)__/g, (_, i) => `{{ env "${refs[Number(i)]}" | quote }}`);
   // The whole file is a Go template: even comments must not contain template delimiters.
   return `# enable-template\n# Temporal server config, rendered by the cdk8s app. Passwords and the pod IP are filled in from the pod environment at start-up.\n${body}`;
 }
 
 type Scalar = string | number | boolean;
 /** A value for every scope, or `{value, constraints}` entries in the server's own file format. */
-export type DynamicConfigValue = Scalar | readonly { readonly value: Scalar; readonly constraints?: Readonly<Record<string, Scalar | undefined>> }[];
+export type DynamicConfigValue =
+  Scalar | readonly { readonly value: Scalar; readonly constraints?: Readonly<Record<string, Scalar | undefined>> }[];
 
 /** Dynamic config file format: `key: [{value: v, constraints: {…}}]` per key, keys sorted for stable output. */
 export function renderDynamicConfig(values: Record<string, DynamicConfigValue | undefined>): string {
@@ -42,6 +46,9 @@ export function renderDynamicConfig(values: Record<string, DynamicConfigValue | 
 }
 
 function dropUndefined(entry: { readonly value: Scalar; readonly constraints?: Readonly<Record<string, Scalar | undefined>> }): JsonValue {
-  const constraints = Object.fromEntries(Object.entries(entry.constraints ?? {}).filter(([, v]) => v !== undefined)) as Record<string, Scalar>;
+  const constraints = Object.fromEntries(Object.entries(entry.constraints ?? {}).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    Scalar
+  >;
   return Object.keys(constraints).length ? { value: entry.value, constraints } : { value: entry.value };
 }

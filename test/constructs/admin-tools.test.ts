@@ -1,7 +1,18 @@
 import { AdminTools, AdminToolsProps } from '../../constructs/admin-tools';
 import {
-  cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources,
-  selectorOf, synthWorkload,
+  cliTlsEnvFor,
+  clientTls,
+  clientTlsMount,
+  clientTlsVolumeFor,
+  envOf,
+  expectRestrictedContainers,
+  expectSelectors,
+  identity,
+  ofKind,
+  only,
+  resources,
+  selectorOf,
+  synthWorkload,
 } from './fixtures';
 
 const adminTools = { repository: 'temporalio/admin-tools', tag: '1.31.2', pullPolicy: 'IfNotPresent' as const };
@@ -24,7 +35,11 @@ describe('AdminTools', () => {
     expect(deployment.metadata.name).toBe('temporal-admin-tools');
     expect(deployment.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 5, strategy: { type: 'Recreate' } });
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
-    expect(pod).toMatchObject({ serviceAccountName: 'temporal-admin-tools', automountServiceAccountToken: false, terminationGracePeriodSeconds: 5 });
+    expect(pod).toMatchObject({
+      serviceAccountName: 'temporal-admin-tools',
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 5,
+    });
     expect(envOf(container)).toEqual({ TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233', HOME: '/tmp' });
     expect(ofKind(objects, 'Service')).toHaveLength(0);
     expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
@@ -55,8 +70,13 @@ describe('AdminTools', () => {
   test('tls: TEMPORAL_TLS* env after the address, the client-tls Secret mounted read-only at /etc/temporal/tls/client', () => {
     const { pod, container } = synth({ ...minimal, tls: clientTls });
     expect(container.env.map((e: any) => e.name)).toEqual([
-      'TEMPORAL_ADDRESS', 'HOME',
-      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_ADDRESS',
+      'HOME',
+      'TEMPORAL_TLS',
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      'TEMPORAL_TLS_SERVER_NAME',
     ]);
     expect(envOf(container)).toMatchObject(cliTlsEnvFor('temporal-frontend.temporal-test.svc'));
     expect(container.volumeMounts).toContainEqual(clientTlsMount);

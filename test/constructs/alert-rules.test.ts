@@ -21,7 +21,12 @@ const slow: AlertProps = {
   runbook: 'Check the database.',
 };
 
-const minimal: AlertRulesProps = { name: 'temporal-alerts', labels: { release: 'kube-prometheus-stack' }, group: 'temporal.temporal', alerts: [down] };
+const minimal: AlertRulesProps = {
+  name: 'temporal-alerts',
+  labels: { release: 'kube-prometheus-stack' },
+  group: 'temporal.temporal',
+  alerts: [down],
+};
 
 function synth(props: AlertRulesProps) {
   const chart = testChart();
@@ -35,17 +40,21 @@ describe('AlertRules', () => {
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rule.metadata).toEqual({ name: 'temporal-alerts', namespace: 'temporal-test', labels: { release: 'kube-prometheus-stack' } });
     expect(rule.spec).toEqual({
-      groups: [{
-        name: 'temporal.temporal',
-        interval: '1m',
-        rules: [{
-          alert: 'TemporalHistoryDown',
-          expr: 'absent(up{namespace="temporal", service="temporal-history"} == 1)',
-          for: '5m',
-          labels: { severity: 'critical' },
-          annotations: { summary: 'No history pod is up', description: 'No workflow can make progress.', runbook: 'kubectl get pods' },
-        }],
-      }],
+      groups: [
+        {
+          name: 'temporal.temporal',
+          interval: '1m',
+          rules: [
+            {
+              alert: 'TemporalHistoryDown',
+              expr: 'absent(up{namespace="temporal", service="temporal-history"} == 1)',
+              for: '5m',
+              labels: { severity: 'critical' },
+              annotations: { summary: 'No history pod is up', description: 'No workflow can make progress.', runbook: 'kubectl get pods' },
+            },
+          ],
+        },
+      ],
     });
   });
 
@@ -81,6 +90,8 @@ describe('AlertRules', () => {
   });
 
   test('duplicate alert names throw', () => {
-    expect(() => synth({ ...minimal, alerts: [down, slow, { ...slow, severity: 'info' }] })).toThrow(/AlertRules temporal-alerts: duplicate alert names/);
+    expect(() => synth({ ...minimal, alerts: [down, slow, { ...slow, severity: 'info' }] })).toThrow(
+      /AlertRules temporal-alerts: duplicate alert names/,
+    );
   });
 });

@@ -11,8 +11,15 @@ function synth(props: AutoscalerProps) {
 }
 
 describe('Autoscaler', () => {
-  test('minimal props: an autoscaling/v2 HPA on CPU with Kubernetes\' default behavior', () => {
-    const hpa = synth({ name: 'temporal-history', labels: { app: 'x' }, target, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70 });
+  test("minimal props: an autoscaling/v2 HPA on CPU with Kubernetes' default behavior", () => {
+    const hpa = synth({
+      name: 'temporal-history',
+      labels: { app: 'x' },
+      target,
+      minReplicas: 2,
+      maxReplicas: 5,
+      targetCPUUtilizationPercentage: 70,
+    });
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.metadata).toEqual({ name: 'temporal-history', namespace: 'temporal-test', labels: { app: 'x' } });
     expect(hpa.spec).toEqual({
@@ -52,7 +59,15 @@ describe('Autoscaler', () => {
   });
 
   test("behavior 'default' renders no behavior section", () => {
-    const hpa = synth({ name: 'h', labels: {}, target, minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 80, behavior: 'default' });
+    const hpa = synth({
+      name: 'h',
+      labels: {},
+      target,
+      minReplicas: 1,
+      maxReplicas: 2,
+      targetCPUUtilizationPercentage: 80,
+      behavior: 'default',
+    });
     expect(hpa.spec).not.toHaveProperty('behavior');
   });
 });

@@ -49,7 +49,11 @@ describe('CertificateAuthority', () => {
       renewBefore: '2160h0m0s',
     };
     const { construct, objects } = synth(all);
-    expect(issuers(objects).map((i) => i.metadata.name).sort()).toEqual(['corp-ca', 'corp-ca-selfsigned']);
+    expect(
+      issuers(objects)
+        .map((i) => i.metadata.name)
+        .sort(),
+    ).toEqual(['corp-ca', 'corp-ca-selfsigned']);
     for (const o of objects) expect(o.metadata.labels).toEqual({ team: 'platform' });
     const ca = only(objects, 'Certificate');
     expect(ca.metadata.name).toBe('corp-ca');
@@ -86,7 +90,13 @@ describe('CertificateAuthority', () => {
   test('its issuer signs leaf certificates: issuerRef of a TlsCertificate points at the CA Issuer', () => {
     const chart = testChart();
     const ca = new CertificateAuthority(chart, 'Ca', minimal);
-    new TlsCertificate(chart, 'Leaf', { name: 'temporal-frontend-tls', labels, issuer: ca.issuer, commonName: 'temporal-frontend', usage: 'server' });
+    new TlsCertificate(chart, 'Leaf', {
+      name: 'temporal-frontend-tls',
+      labels,
+      issuer: ca.issuer,
+      commonName: 'temporal-frontend',
+      usage: 'server',
+    });
     const objects = synthChart(chart);
     const leaf = find(objects, 'Certificate', 'temporal-frontend-tls');
     expect(leaf.spec.issuerRef).toEqual({ name: 'temporal-ca', kind: 'Issuer', group: 'cert-manager.io' });

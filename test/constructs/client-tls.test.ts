@@ -30,7 +30,11 @@ describe('cliTlsEnv', () => {
   test('TEMPORAL_TLS* for the temporal CLI and SDK env config, in order, with the server name', () => {
     const env = cliTlsEnv(tls);
     expect(env.map((e) => e.name)).toEqual([
-      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_TLS',
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      'TEMPORAL_TLS_SERVER_NAME',
     ]);
     expect(asMap(env)).toEqual(cliTlsEnvFor('temporal-frontend.temporal.svc'));
     expect(env.every((e) => e.valueFrom === undefined)).toBe(true);
@@ -45,10 +49,14 @@ describe('cliTlsEnv', () => {
 });
 
 describe('uiTlsEnv', () => {
-  test('the Web UI server\'s TEMPORAL_TLS_* names, host verification on', () => {
+  test("the Web UI server's TEMPORAL_TLS_* names, host verification on", () => {
     const env = uiTlsEnv(tls);
     expect(env.map((e) => e.name)).toEqual([
-      'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_TLS_ENABLE_HOST_VERIFICATION',
+      'TEMPORAL_TLS_CA',
+      'TEMPORAL_TLS_CERT',
+      'TEMPORAL_TLS_KEY',
+      'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_TLS_ENABLE_HOST_VERIFICATION',
     ]);
     expect(asMap(env)).toEqual({
       TEMPORAL_TLS_CA: '/etc/temporal/tls/client/ca.crt',
@@ -65,7 +73,9 @@ test.each([
   ['uiTlsEnv', uiTlsEnv],
 ])('%s: every path is a file of the Secret under the mount, and each Secret file is used once', (_name, envOf) => {
   const { mount } = clientTlsVolume(tls);
-  const paths = envOf(tls).map((e) => e.value!).filter((v) => v.startsWith('/'));
+  const paths = envOf(tls)
+    .map((e) => e.value!)
+    .filter((v) => v.startsWith('/'));
   expect(paths).toHaveLength(3);
   for (const p of paths) expect(p.startsWith(`${mount.mountPath}/`)).toBe(true);
   expect(paths.map((p) => p.slice(mount.mountPath.length + 1)).sort()).toEqual(SECRET_FILES);

@@ -39,10 +39,12 @@ describe('DsqlSchemaJob', () => {
     expect(pod).not.toHaveProperty('initContainers');
     expect(steps.map((c) => c.name)).toEqual(['setup-dsql-schema']);
     expect(steps[0].image).toBe('example.com/temporal-dsql-tools:1.31.2');
-    expect(script(steps[0])).toBe([
-      `if ${tool} update-schema --schema-name dsql/v12/temporal --version 1.12; then echo "schema is at version" 1.12;`,
-      `else ${tool} setup-schema --schema-name dsql/v12/temporal --version 1.12; fi`,
-    ].join('\n'));
+    expect(script(steps[0])).toBe(
+      [
+        `if ${tool} update-schema --schema-name dsql/v12/temporal --version 1.12; then echo "schema is at version" 1.12;`,
+        `else ${tool} setup-schema --schema-name dsql/v12/temporal --version 1.12; fi`,
+      ].join('\n'),
+    );
   });
 
   test('all props: every prop shows up', () => {
@@ -74,19 +76,25 @@ describe('DsqlSchemaJob', () => {
     expect(steps[0]).toMatchObject({ image: 'mirror/dsql-tools:1.31.3', imagePullPolicy: 'Always' });
     expect(steps[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } });
     const t = 'temporal-dsql-tool --endpoint zyxw.dsql.us-east-2.on.aws --region us-east-2';
-    expect(script(steps[0])).toBe([
-      `if ${t} update-schema --schema-name dsql/v12/custom --version 1.13; then echo "schema is at version" 1.13;`,
-      `else ${t} setup-schema --schema-name dsql/v12/custom --version 1.13; fi`,
-    ].join('\n'));
+    expect(script(steps[0])).toBe(
+      [
+        `if ${t} update-schema --schema-name dsql/v12/custom --version 1.13; then echo "schema is at version" 1.13;`,
+        `else ${t} setup-schema --schema-name dsql/v12/custom --version 1.13; fi`,
+      ].join('\n'),
+    );
     expect(envOf(steps[0])).toEqual({ AWS_REGION: 'us-east-2' });
   });
 
   test('every tool invocation passes --endpoint, --region and --schema-name dsql/v12/temporal', () => {
     const { steps } = synth(minimal);
-    const invocations = script(steps[0]).split('\n').map((l) => l.slice(l.indexOf('temporal-dsql-tool')));
+    const invocations = script(steps[0])
+      .split('\n')
+      .map((l) => l.slice(l.indexOf('temporal-dsql-tool')));
     expect(invocations).toHaveLength(2);
     for (const line of invocations) {
-      expect(line).toMatch(/^temporal-dsql-tool --endpoint abcdefghijklmnop\.dsql\.eu-west-1\.on\.aws --region eu-west-1 (update|setup)-schema /);
+      expect(line).toMatch(
+        /^temporal-dsql-tool --endpoint abcdefghijklmnop\.dsql\.eu-west-1\.on\.aws --region eu-west-1 (update|setup)-schema /,
+      );
       expect(line).toContain('--schema-name dsql/v12/temporal ');
     }
     expect(script(steps[0])).not.toContain('temporal-sql-tool');
@@ -133,8 +141,9 @@ describe('DsqlSchemaJob', () => {
   });
 
   test('the Job name changes with the endpoint or the schema version', () => {
-    const names = [minimal, { ...minimal, endpoint: 'other.dsql.eu-west-1.on.aws' }, { ...minimal, schemaVersion: '1.13' }]
-      .map((props) => synth(props).construct.jobName);
+    const names = [minimal, { ...minimal, endpoint: 'other.dsql.eu-west-1.on.aws' }, { ...minimal, schemaVersion: '1.13' }].map(
+      (props) => synth(props).construct.jobName,
+    );
     expect(new Set(names).size).toBe(3);
     expect(synth(minimal).construct.jobName).toBe(names[0]);
   });

@@ -4,7 +4,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
 import { ElasticsearchCluster, ElasticsearchClusterProps } from '../../constructs/elasticsearch-cluster';
-import { containersOf, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload } from './fixtures';
+import {
+  containersOf,
+  envOf,
+  expectRestrictedContainers,
+  expectSelectors,
+  identity,
+  ofKind,
+  only,
+  resources,
+  selectorOf,
+  synthWorkload,
+} from './fixtures';
 
 const esImage = { repository: 'docker.elastic.co/elasticsearch/elasticsearch', tag: '8.15.3', pullPolicy: 'IfNotPresent' as const };
 const HOME = '/usr/share/elasticsearch';
@@ -40,10 +51,18 @@ function startEnv(container: any, hasClusterState: boolean, env: Record<string, 
     if (hasClusterState) fs.mkdirSync(path.join(dir, 'data', '_state'));
     const entrypoint = path.join(dir, 'docker-entrypoint.sh');
     fs.writeFileSync(entrypoint, '#!/bin/bash\necho "args=$*"\nenv\n', { mode: 0o755 });
-    const start = (container.command[4] as string).split(`${HOME}/data`).join(path.join(dir, 'data'))
-      .split('/usr/local/bin/docker-entrypoint.sh').join(entrypoint);
+    const start = (container.command[4] as string)
+      .split(`${HOME}/data`)
+      .join(path.join(dir, 'data'))
+      .split('/usr/local/bin/docker-entrypoint.sh')
+      .join(entrypoint);
     const out = execFileSync('/bin/sh', ['-c', start], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
-    return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    return Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -84,7 +103,11 @@ describe('ElasticsearchCluster', () => {
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(Object.keys(envOf(container)).sort()).toEqual(['ES_JAVA_OPTS', 'POD_IP', 'POD_NAME']);
     expect(envOf(container).ES_JAVA_OPTS).toBe(javaOpts(1024));
-    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem' });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '20Gi' } },
+      volumeMode: 'Filesystem',
+    });
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('temporal-elasticsearch');
     expect(pod.serviceAccountName).toBe('temporal-elasticsearch');
@@ -154,7 +177,12 @@ describe('ElasticsearchCluster', () => {
       expect(settings['discovery.seed_hosts']).toEqual(['temporal-elasticsearch-headless']);
       expect(settings).not.toHaveProperty(['cluster.initial_master_nodes']);
       expect(settings['node.store.allow_mmap']).toBe(false);
-      expect(sts.spec).toMatchObject({ replicas: 3, serviceName: 'temporal-elasticsearch-headless', podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate' } });
+      expect(sts.spec).toMatchObject({
+        replicas: 3,
+        serviceName: 'temporal-elasticsearch-headless',
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+      });
       // The seed host resolves: the headless Service exists under that name.
       const headless = ofKind(objects, 'Service').find((s) => s.metadata.name === construct.headlessServiceName)!;
       expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
@@ -165,16 +193,26 @@ describe('ElasticsearchCluster', () => {
       expect(without.affinity).toEqual({
         podAntiAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [
-            { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorOf('visibility') } } },
+            {
+              weight: 100,
+              podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorOf('visibility') } },
+            },
           ],
         },
       });
       expect(without).not.toHaveProperty('topologySpreadConstraints');
 
       const withSpread = synth({ ...threeNodes, topologySpread: true }).pod;
-      expect(withSpread.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+      expect(withSpread.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
+        'topology.kubernetes.io/zone',
+        'kubernetes.io/hostname',
+      ]);
       for (const t of withSpread.topologySpreadConstraints) {
-        expect(t).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorOf('visibility') } });
+        expect(t).toMatchObject({
+          maxSkew: 1,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: selectorOf('visibility') },
+        });
         // StatefulSet pods carry no pod-template-hash: a matchLabelKeys on it would match nothing.
         expect(t).not.toHaveProperty('matchLabelKeys');
       }
@@ -206,7 +244,10 @@ describe('ElasticsearchCluster', () => {
 
     test('the ELASTIC_PASSWORD and JVM options still reach the entrypoint', () => {
       const { container } = synth({ ...threeNodes, security });
-      expect(startEnv(container, true, { ELASTIC_PASSWORD: 'pw', ES_JAVA_OPTS: '-Xms1m' })).toMatchObject({ ELASTIC_PASSWORD: 'pw', ES_JAVA_OPTS: '-Xms1m' });
+      expect(startEnv(container, true, { ELASTIC_PASSWORD: 'pw', ES_JAVA_OPTS: '-Xms1m' })).toMatchObject({
+        ELASTIC_PASSWORD: 'pw',
+        ES_JAVA_OPTS: '-Xms1m',
+      });
     });
   });
 
@@ -237,7 +278,9 @@ describe('ElasticsearchCluster', () => {
       expect(settings['xpack.security.enabled']).toBe(true);
       expect(envOf(container).ELASTIC_PASSWORD).toEqual({ secretKeyRef: { name: 'es-credentials', key: 'pw' } });
       expect(ElasticsearchCluster.USER).toBe('elastic');
-      expect(script(container.readinessProbe)).toBe('curl -fsS -o /dev/null --max-time 3 -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/"');
+      expect(script(container.readinessProbe)).toBe(
+        'curl -fsS -o /dev/null --max-time 3 -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/"',
+      );
       expect(script(container.livenessProbe)).toBe('curl -sS -o /dev/null -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/"');
       expect(Object.keys(settings).filter((k) => k.startsWith('xpack.security.transport'))).toEqual([]);
       expect(pod.volumes.map((v: any) => v.name)).not.toContain('transport-tls');
@@ -308,7 +351,8 @@ describe('ElasticsearchCluster', () => {
       expect((c.command ?? []).join(' ')).not.toMatch(/sysctl|max_map_count/);
     }
     // Pod volumes are only emptyDirs, the config ConfigMap and Secrets (data is the PVC): no hostPath.
-    for (const v of pod.volumes) expect(Object.keys(v).filter((k) => k !== 'name')).toEqual([expect.stringMatching(/^(emptyDir|configMap|secret)$/)]);
+    for (const v of pod.volumes)
+      expect(Object.keys(v).filter((k) => k !== 'name')).toEqual([expect.stringMatching(/^(emptyDir|configMap|secret)$/)]);
     expect(pod.volumes.filter((v: any) => v.hostPath)).toEqual([]);
   });
 
@@ -316,7 +360,8 @@ describe('ElasticsearchCluster', () => {
     const { pod } = synth(minimal);
     const init = pod.initContainers[0];
     expect(init.command).toEqual([
-      '/bin/sh', '-ec',
+      '/bin/sh',
+      '-ec',
       `cp -R ${HOME}/config/. /config/ && cp /config-src/elasticsearch.yml /config/elasticsearch.yml`,
     ]);
     expect(init.volumeMounts).toEqual([
@@ -389,7 +434,8 @@ describe('ElasticsearchCluster', () => {
 
   test('the volume claim template does not change when the version does', () => {
     const before = synth(minimal).sts.spec.volumeClaimTemplates;
-    const after = synth({ ...minimal, identity: identity('visibility', '8.16.0'), image: { ...esImage, tag: '8.16.0' } }).sts.spec.volumeClaimTemplates;
+    const after = synth({ ...minimal, identity: identity('visibility', '8.16.0'), image: { ...esImage, tag: '8.16.0' } }).sts.spec
+      .volumeClaimTemplates;
     expect(after).toEqual(before);
     expect(before[0].metadata.labels).not.toHaveProperty(['app.kubernetes.io/version']);
   });

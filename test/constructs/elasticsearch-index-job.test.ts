@@ -88,7 +88,8 @@ describe('ElasticsearchIndexJob', () => {
     expect(wait.image).toBe('docker.elastic.co/elasticsearch/elasticsearch:8.15.3');
     const target = `${url}/_cluster/health?wait_for_status=yellow&timeout=5s`;
     expect(wait.command).toEqual([
-      '/bin/sh', '-ec',
+      '/bin/sh',
+      '-ec',
       `until curl -fsS -o /dev/null '${target}'; do echo "waiting for ${target}"; sleep 5; done`,
     ]);
   });
@@ -100,13 +101,15 @@ describe('ElasticsearchIndexJob', () => {
     expect(main.name).toBe('setup-visibility-index');
     expect(main.image).toBe('temporalio/admin-tools:1.31.2');
     expect(main.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
-    expect(script(main)).toBe([
-      `${tool} setup-schema`,
-      `if out=$(${tool} create-index --index temporal_visibility_v1 2>&1); then echo "$out";`,
-      `elif echo "$out" | grep -q 'resource_already_exists_exception'; then echo "index already exists:" temporal_visibility_v1;`,
-      'else echo "$out" >&2; exit 1; fi',
-      `${tool} update-schema --index temporal_visibility_v1`,
-    ].join('\n'));
+    expect(script(main)).toBe(
+      [
+        `${tool} setup-schema`,
+        `if out=$(${tool} create-index --index temporal_visibility_v1 2>&1); then echo "$out";`,
+        `elif echo "$out" | grep -q 'resource_already_exists_exception'; then echo "index already exists:" temporal_visibility_v1;`,
+        'else echo "$out" >&2; exit 1; fi',
+        `${tool} update-schema --index temporal_visibility_v1`,
+      ].join('\n'),
+    );
     const lines = script(main).split('\n');
     expect(lines.findIndex((l) => l.includes('setup-schema'))).toBeLessThan(lines.findIndex((l) => l.includes('create-index')));
     expect(lines.findIndex((l) => l.includes('create-index'))).toBeLessThan(lines.findIndex((l) => l.includes('update-schema')));

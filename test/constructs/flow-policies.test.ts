@@ -32,10 +32,20 @@ function synth(props: FlowPoliciesProps) {
   return { objects, policy: (name: string) => find(objects, 'NetworkPolicy', name) };
 }
 
-const DEFAULT_DNS_EGRESS = [{
-  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-  ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-}];
+const DEFAULT_DNS_EGRESS = [
+  {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ],
+    ports: [
+      { port: 53, protocol: 'UDP' },
+      { port: 53, protocol: 'TCP' },
+    ],
+  },
+];
 
 describe('FlowPolicies', () => {
   test('minimal props: only the default-deny and the DNS policy', () => {
@@ -59,9 +69,14 @@ describe('FlowPolicies', () => {
     expect(objects.map((o) => o.metadata.name)).toEqual(['deny-all', 'deny-all-dns', 'temporal-frontend']);
     for (const o of objects) expect(o.metadata.labels).toEqual({ team: 'platform' });
     expect(policy('deny-all-dns').spec.egress[0].to).toEqual([
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'coredns' } } },
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } },
+        podSelector: { matchLabels: { app: 'coredns' } },
+      },
     ]);
-    expect(policy('temporal-frontend').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: web.pods } }], ports: [{ port: 7233, protocol: 'TCP' }] }]);
+    expect(policy('temporal-frontend').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: web.pods } }], ports: [{ port: 7233, protocol: 'TCP' }] },
+    ]);
   });
 
   test('default-deny: every pod (podSelector {}), both directions, no rules', () => {
@@ -69,15 +84,24 @@ describe('FlowPolicies', () => {
   });
 
   test('DNS: every pod may reach kube-dns in kube-system on 53/UDP and 53/TCP, egress only', () => {
-    expect(synth(table).policy('temporal-default-deny-dns').spec).toEqual({ podSelector: {}, policyTypes: ['Egress'], egress: DEFAULT_DNS_EGRESS });
+    expect(synth(table).policy('temporal-default-deny-dns').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: DEFAULT_DNS_EGRESS,
+    });
   });
 
   test('a custom dns: both selectors in one peer (pods AND namespace), same ports', () => {
     const dns = { namespace: { 'kubernetes.io/metadata.name': 'dns' }, pods: { 'app.kubernetes.io/name': 'coredns' } };
-    expect(synth({ ...minimal, dns }).policy('temporal-default-deny-dns').spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: dns.namespace }, podSelector: { matchLabels: dns.pods } }],
-      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-    }]);
+    expect(synth({ ...minimal, dns }).policy('temporal-default-deny-dns').spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: dns.namespace }, podSelector: { matchLabels: dns.pods } }],
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      },
+    ]);
   });
 
   test('one policy per component, named by its id, selecting its pods, in component order', () => {
@@ -99,9 +123,7 @@ describe('FlowPolicies', () => {
         { from: [{ podSelector: { matchLabels: web.pods } }], ports: [{ port: 7233, protocol: 'TCP' }] },
         { from: [{ namespaceSelector: { matchLabels: monitoring.namespaces } }], ports: [{ port: 9090, protocol: 'TCP' }] },
       ],
-      egress: [
-        { to: [{ podSelector: { matchLabels: history.pods } }], ports: [{ port: 7234, protocol: 'TCP' }] },
-      ],
+      egress: [{ to: [{ podSelector: { matchLabels: history.pods } }], ports: [{ port: 7234, protocol: 'TCP' }] }],
     });
     expect(policy('temporal-history').spec).toEqual({
       podSelector: { matchLabels: history.pods },
@@ -137,8 +159,22 @@ describe('FlowPolicies', () => {
 
   test('ports: every destination port of the flow, numeric, with its protocol', () => {
     const dnsLike: FlowPeer = { id: 'resolver', pods: { app: 'resolver' } };
-    const { policy } = synth({ ...minimal, components: [dnsLike], flows: [flow(web, dnsLike, [{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }])] });
-    expect(policy('resolver').spec.ingress[0].ports).toEqual([{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }]);
+    const { policy } = synth({
+      ...minimal,
+      components: [dnsLike],
+      flows: [
+        flow(web, dnsLike, [
+          { port: 5353, protocol: 'UDP' },
+          { port: 5353, protocol: 'TCP' },
+          { port: 8080, protocol: 'TCP' },
+        ]),
+      ],
+    });
+    expect(policy('resolver').spec.ingress[0].ports).toEqual([
+      { port: 5353, protocol: 'UDP' },
+      { port: 5353, protocol: 'TCP' },
+      { port: 8080, protocol: 'TCP' },
+    ]);
   });
 
   test('duplicate rules are removed (same peer and ports for two purposes); different ports are kept', () => {
@@ -179,7 +215,13 @@ describe('FlowPolicies', () => {
   describe('as evaluated with NetworkPolicy semantics', () => {
     const ns = 'temporal-test';
     const nsLabels = { 'kubernetes.io/metadata.name': ns };
-    const pod = (p: FlowPeer, namespace = ns, namespaceLabels = nsLabels): Pod => ({ name: p.id, namespace, namespaceLabels, labels: { ...p.pods }, containerPorts: [] });
+    const pod = (p: FlowPeer, namespace = ns, namespaceLabels = nsLabels): Pod => ({
+      name: p.id,
+      namespace,
+      namespaceLabels,
+      labels: { ...p.pods },
+      containerPorts: [],
+    });
     const evaluate = (objects: K8sObject[]) => new NetpolEvaluator(ofKind(objects, 'NetworkPolicy'));
     const props = { ...table, components: [web, frontend, history] };
 
@@ -189,7 +231,13 @@ describe('FlowPolicies', () => {
       expect(e.allows(pod(frontend), pod(history), 7234)).toBe(true);
       expect(e.allows(pod(history), pod(history), 7234)).toBe(true);
       expect(e.allows(pod(history), '10.30.4.5', 5432)).toBe(true);
-      const prometheus: Pod = { name: 'prometheus', namespace: 'monitoring', namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, labels: { app: 'prometheus' }, containerPorts: [] };
+      const prometheus: Pod = {
+        name: 'prometheus',
+        namespace: 'monitoring',
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+        labels: { app: 'prometheus' },
+        containerPorts: [],
+      };
       expect(e.allows(prometheus, pod(frontend), 9090)).toBe(true);
     });
 
@@ -201,13 +249,25 @@ describe('FlowPolicies', () => {
       expect(e.allows(pod(history), '10.40.0.1', 5432)).toBe(false);
       expect(e.allows(pod(frontend), '10.20.0.1', 5432)).toBe(false);
       expect(e.allows(pod(web), '203.0.113.10', 443)).toBe(false);
-      const stranger: Pod = { name: 'x', namespace: 'other', namespaceLabels: { 'kubernetes.io/metadata.name': 'other' }, labels: { ...frontend.pods }, containerPorts: [] };
+      const stranger: Pod = {
+        name: 'x',
+        namespace: 'other',
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'other' },
+        labels: { ...frontend.pods },
+        containerPorts: [],
+      };
       expect(e.allows(stranger, pod(frontend), 9090)).toBe(false);
     });
 
     test('every pod may resolve names, and only at kube-dns', () => {
       const e = evaluate(synth(props).objects);
-      const kubeDns: Pod = { name: 'coredns', namespace: 'kube-system', namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' }, labels: { 'k8s-app': 'kube-dns' }, containerPorts: [] };
+      const kubeDns: Pod = {
+        name: 'coredns',
+        namespace: 'kube-system',
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+        labels: { 'k8s-app': 'kube-dns' },
+        containerPorts: [],
+      };
       const other: Pod = { ...kubeDns, name: 'other', labels: { app: 'other' } };
       for (const p of [web, frontend, history]) {
         expect(e.check(pod(p), kubeDns, 53, 'UDP').egress.allowed).toBe(true);

@@ -1,11 +1,19 @@
 import {
-  DashboardPanel, DashboardProps, GrafanaDashboards, GrafanaDashboardsProps, dashboardJson, layout,
+  DashboardPanel,
+  DashboardProps,
+  GrafanaDashboards,
+  GrafanaDashboardsProps,
+  dashboardJson,
+  layout,
 } from '../../constructs/grafana-dashboards';
 import { synthChart, testChart } from '../helpers';
 import { only } from './fixtures';
 
 const panel = (title: string, extra: Partial<DashboardPanel> = {}): DashboardPanel => ({
-  title, kind: 'timeseries', targets: [{ expr: `sum(rate(x_${title.length}{namespace="t"}[5m]))` }], ...extra,
+  title,
+  kind: 'timeseries',
+  targets: [{ expr: `sum(rate(x_${title.length}{namespace="t"}[5m]))` }],
+  ...extra,
 });
 
 const minimal: DashboardProps = { uid: 'demo', title: 'Demo', tags: [], panels: [panel('one')] };
@@ -16,10 +24,23 @@ const all: Required<DashboardProps> = {
   tags: ['temporal', 'demo'],
   refresh: '1m',
   timeFrom: 'now-24h',
-  variables: [{ name: 'pool', label: 'Worker pool', options: [{ text: 'orders', value: 'orders-q|orders-q2' }, { text: 'billing', value: 'billing-q' }] }],
+  variables: [
+    {
+      name: 'pool',
+      label: 'Worker pool',
+      options: [
+        { text: 'orders', value: 'orders-q|orders-q2' },
+        { text: 'billing', value: 'billing-q' },
+      ],
+    },
+  ],
   panels: [
     {
-      title: 'Stat', kind: 'stat', unit: 'percentunit', width: 6, description: 'a ratio',
+      title: 'Stat',
+      kind: 'stat',
+      unit: 'percentunit',
+      width: 6,
+      description: 'a ratio',
       targets: [{ expr: 'a{namespace="t"}', legend: '{{pod}}' }, { expr: 'b{namespace="t"}' }, { expr: 'c{namespace="t"}' }],
     },
     panel('Series', { unit: 's', width: 18 }),
@@ -30,10 +51,19 @@ describe('dashboardJson', () => {
   test('minimal props: Grafana defaults, datasource variable, one panel', () => {
     const d = dashboardJson(minimal) as any;
     expect(d).toMatchObject({
-      uid: 'demo', title: 'Demo', tags: [], schemaVersion: 39, refresh: '30s', time: { from: 'now-6h', to: 'now' },
-      editable: true, id: null, version: 1,
+      uid: 'demo',
+      title: 'Demo',
+      tags: [],
+      schemaVersion: 39,
+      refresh: '30s',
+      time: { from: 'now-6h', to: 'now' },
+      editable: true,
+      id: null,
+      version: 1,
     });
-    expect(d.templating.list).toEqual([expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus', current: {} })]);
+    expect(d.templating.list).toEqual([
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus', current: {} }),
+    ]);
     expect(d.panels).toHaveLength(1);
     const [p] = d.panels;
     expect(p).toMatchObject({ id: 1, type: 'timeseries', title: 'one', gridPos: { x: 0, y: 0, w: 12, h: 8 } });
@@ -49,15 +79,33 @@ describe('dashboardJson', () => {
     expect(d).toMatchObject({ uid: 'demo-all-0', refresh: '1m', time: { from: 'now-24h', to: 'now' }, tags: ['temporal', 'demo'] });
     expect(d.templating.list[1]).toEqual({
       current: { selected: true, text: 'orders', value: 'orders-q|orders-q2' },
-      hide: 0, includeAll: false, label: 'Worker pool', multi: false, name: 'pool',
-      options: [{ selected: true, text: 'orders', value: 'orders-q|orders-q2' }, { selected: false, text: 'billing', value: 'billing-q' }],
-      query: 'orders : orders-q|orders-q2, billing : billing-q', skipUrlSync: false, type: 'custom',
+      hide: 0,
+      includeAll: false,
+      label: 'Worker pool',
+      multi: false,
+      name: 'pool',
+      options: [
+        { selected: true, text: 'orders', value: 'orders-q|orders-q2' },
+        { selected: false, text: 'billing', value: 'billing-q' },
+      ],
+      query: 'orders : orders-q|orders-q2, billing : billing-q',
+      skipUrlSync: false,
+      type: 'custom',
     });
     const [stat, series] = d.panels;
     expect(stat).toMatchObject({ id: 1, type: 'stat', description: 'a ratio', fieldConfig: { defaults: { unit: 'percentunit' } } });
     expect(stat.options.reduceOptions.calcs).toEqual(['lastNotNull']);
-    expect(stat.targets.map((t: any) => [t.refId, t.legendFormat])).toEqual([['A', '{{pod}}'], ['B', '__auto'], ['C', '__auto']]);
-    expect(series).toMatchObject({ id: 2, type: 'timeseries', fieldConfig: { defaults: { unit: 's' } }, gridPos: { x: 6, y: 0, w: 18, h: 8 } });
+    expect(stat.targets.map((t: any) => [t.refId, t.legendFormat])).toEqual([
+      ['A', '{{pod}}'],
+      ['B', '__auto'],
+      ['C', '__auto'],
+    ]);
+    expect(series).toMatchObject({
+      id: 2,
+      type: 'timeseries',
+      fieldConfig: { defaults: { unit: 's' } },
+      gridPos: { x: 6, y: 0, w: 18, h: 8 },
+    });
   });
 
   test('variables: a bad name, no options, or separators in an option are rejected', () => {
@@ -69,13 +117,21 @@ describe('dashboardJson', () => {
 
   test('panels run left to right and wrap at 24 columns, rows as tall as their tallest panel', () => {
     const panels: DashboardPanel[] = [
-      panel('a', { kind: 'stat', width: 8 }), panel('b', { kind: 'stat', width: 8 }), panel('c', { kind: 'stat', width: 8 }),
-      panel('d'), panel('e', { kind: 'stat', width: 6 }), panel('f', { width: 13 }),
-      panel('g', { width: 24 }), panel('h'),
+      panel('a', { kind: 'stat', width: 8 }),
+      panel('b', { kind: 'stat', width: 8 }),
+      panel('c', { kind: 'stat', width: 8 }),
+      panel('d'),
+      panel('e', { kind: 'stat', width: 6 }),
+      panel('f', { width: 13 }),
+      panel('g', { width: 24 }),
+      panel('h'),
     ];
     expect(layout(panels)).toEqual([
-      { x: 0, y: 0, w: 8, h: 4 }, { x: 8, y: 0, w: 8, h: 4 }, { x: 16, y: 0, w: 8, h: 4 },
-      { x: 0, y: 4, w: 12, h: 8 }, { x: 12, y: 4, w: 6, h: 4 },
+      { x: 0, y: 0, w: 8, h: 4 },
+      { x: 8, y: 0, w: 8, h: 4 },
+      { x: 16, y: 0, w: 8, h: 4 },
+      { x: 0, y: 4, w: 12, h: 8 },
+      { x: 12, y: 4, w: 6, h: 4 },
       { x: 0, y: 12, w: 13, h: 8 },
       { x: 0, y: 20, w: 24, h: 8 },
       { x: 0, y: 28, w: 12, h: 8 },

@@ -33,17 +33,19 @@ describe('KedaScaler', () => {
       maxReplicaCount: 10,
       pollingInterval: 30,
       cooldownPeriod: 300,
-      triggers: [{
-        type: 'temporal',
-        metadata: {
-          endpoint: 'temporal-frontend.temporal.svc:7233',
-          namespace: 'orders',
-          taskQueue: 'orders-tq',
-          targetQueueSize: '25',
-          activationTargetQueueSize: '0',
-          queueTypes: 'workflow,activity',
+      triggers: [
+        {
+          type: 'temporal',
+          metadata: {
+            endpoint: 'temporal-frontend.temporal.svc:7233',
+            namespace: 'orders',
+            taskQueue: 'orders-tq',
+            targetQueueSize: '25',
+            activationTargetQueueSize: '0',
+            queueTypes: 'workflow,activity',
+          },
         },
-      }],
+      ],
     });
   });
 

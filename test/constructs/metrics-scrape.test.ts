@@ -37,7 +37,9 @@ describe('MetricsScrape', () => {
     const sm = synth(all);
     expect(sm.metadata).toMatchObject({ name: 'billing', labels: { release: 'prom', team: 'payments' } });
     expect(sm.spec.selector).toEqual({ matchLabels: { app: 'billing' } });
-    expect(sm.spec.endpoints).toEqual([{ port: 'prom', path: '/actuator/prometheus', interval: '15s', scheme: 'http', honorLabels: false }]);
+    expect(sm.spec.endpoints).toEqual([
+      { port: 'prom', path: '/actuator/prometheus', interval: '15s', scheme: 'http', honorLabels: false },
+    ]);
   });
 
   test('the namespace label stays the Kubernetes one: honorLabels is always false and there is no namespaceSelector', () => {

@@ -1,6 +1,16 @@
 import { NamespaceJob, NamespaceJobProps } from '../../constructs/namespace-job';
 import { synthChart, testChart } from '../helpers';
-import { cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, identity, only, resources } from './fixtures';
+import {
+  cliTlsEnvFor,
+  clientTls,
+  clientTlsMount,
+  clientTlsVolumeFor,
+  envOf,
+  expectRestrictedContainers,
+  identity,
+  only,
+  resources,
+} from './fixtures';
 
 const adminTools = { repository: 'temporalio/admin-tools', tag: '1.31.2', pullPolicy: 'IfNotPresent' as const };
 const minimal: NamespaceJobProps = {
@@ -23,8 +33,8 @@ function synth(props: NamespaceJobProps) {
 }
 
 const line = (n: string, settings: string, createOnly = '') =>
-  `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; then temporal operator namespace update --namespace ${n} ${settings}; `
-  + `else temporal operator namespace create --namespace ${n} ${settings}${createOnly ? ` ${createOnly}` : ''}; fi`;
+  `if temporal operator namespace describe --namespace ${n} >/dev/null 2>&1; then temporal operator namespace update --namespace ${n} ${settings}; ` +
+  `else temporal operator namespace create --namespace ${n} ${settings}${createOnly ? ` ${createOnly}` : ''}; fi`;
 
 describe('NamespaceJob', () => {
   test('minimal props: backoffLimit 5, ttl 86400, a 15-minute deadline, uid 1000; describe, then update or create with --retention <hours>h', () => {
@@ -32,7 +42,11 @@ describe('NamespaceJob', () => {
     expect(job.metadata.name).toMatch(/^temporal-namespaces-abc-[0-9a-f]{8}$/);
     expect(job.spec).toMatchObject({ backoffLimit: 5, ttlSecondsAfterFinished: 86400, activeDeadlineSeconds: 900 });
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
-    expect(pod).toMatchObject({ restartPolicy: 'OnFailure', serviceAccountName: 'temporal-namespace-registration', automountServiceAccountToken: false });
+    expect(pod).toMatchObject({
+      restartPolicy: 'OnFailure',
+      serviceAccountName: 'temporal-namespace-registration',
+      automountServiceAccountToken: false,
+    });
     expect(register.name).toBe('register-namespaces');
     expect(register.command).toEqual(['/bin/sh', '-ec', line('default', '--retention 72h')]);
     expect(register.command[2]).not.toContain('--description');
@@ -90,7 +104,11 @@ describe('NamespaceJob', () => {
   test('tls: both steps get the TEMPORAL_TLS* env and the client-tls mount; the pod gets the Secret volume once', () => {
     const { pod, register, wait } = synth({ ...minimal, tls: clientTls });
     for (const c of [wait, register]) {
-      expect(envOf(c)).toEqual({ TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233', HOME: '/tmp', ...cliTlsEnvFor('temporal-frontend.temporal-test.svc') });
+      expect(envOf(c)).toEqual({
+        TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233',
+        HOME: '/tmp',
+        ...cliTlsEnvFor('temporal-frontend.temporal-test.svc'),
+      });
       expect(c.volumeMounts).toContainEqual(clientTlsMount);
     }
     expect(pod.volumes.filter((v: any) => v.name === 'client-tls')).toEqual([clientTlsVolumeFor('temporal-client-tls')]);

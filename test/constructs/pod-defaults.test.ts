@@ -1,6 +1,14 @@
 import {
-  ImageProps, ProbeTiming, RunAsProps, imageRef, probe, resourceRequirements, restrictedContainerSecurityContext,
-  restrictedPodSecurityContext, scratchVolume, topologySpread,
+  ImageProps,
+  ProbeTiming,
+  RunAsProps,
+  imageRef,
+  probe,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchVolume,
+  topologySpread,
 } from '../../constructs/pod-defaults';
 import { selectorOf } from './fixtures';
 
@@ -103,13 +111,15 @@ describe('probe', () => {
 describe('topologySpread', () => {
   test('spreads over zones then nodes with ScheduleAnyway, per rollout revision', () => {
     const selector = selectorOf('history');
-    expect(topologySpread(selector)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: selector },
-      matchLabelKeys: ['pod-template-hash'],
-    })));
+    expect(topologySpread(selector)).toEqual(
+      ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selector },
+        matchLabelKeys: ['pod-template-hash'],
+      })),
+    );
   });
 
   test('explicit matchLabelKeys are used as given', () => {
@@ -127,7 +137,12 @@ describe('topologySpread', () => {
     for (const t of spread) {
       expect(t.matchLabelKeys).toBeUndefined();
       // As serialized: no key at all, not an empty list.
-      expect(JSON.parse(JSON.stringify(t))).toEqual({ maxSkew: 1, topologyKey: t.topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } });
+      expect(JSON.parse(JSON.stringify(t))).toEqual({
+        maxSkew: 1,
+        topologyKey: t.topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selector },
+      });
     }
   });
 });

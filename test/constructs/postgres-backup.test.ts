@@ -102,7 +102,10 @@ describe('PostgresBackup', () => {
     const pvc = only(objects, 'PersistentVolumeClaim');
     expect(pvc.metadata.name).toBe('pg-backup');
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'cold', resources: { requests: { storage: '200Gi' } } });
-    expect(pod.volumes).toContainEqual({ name: 'database-ca', secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] } });
+    expect(pod.volumes).toContainEqual({
+      name: 'database-ca',
+      secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] },
+    });
     expect(pod.securityContext).toMatchObject({ runAsUser: 70, runAsGroup: 71, fsGroup: 72 });
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('pg-backup');
     expect(only(objects, 'ConfigMap').metadata.name).toBe('pg-backup-scripts');
@@ -190,17 +193,26 @@ describe('PostgresBackup', () => {
 
     // The postgres image ships no CA bundle, so "system" roots would verify against nothing.
     test.each(['verify-full', 'verify-ca'] as const)('%s without a caSecret throws', (sslMode) => {
-      expect(() => synth({ ...minimal, tls: { sslMode } })).toThrow(`PostgresBackup temporal-postgres-backup: sslMode ${sslMode} needs tls.caSecret`);
+      expect(() => synth({ ...minimal, tls: { sslMode } })).toThrow(
+        `PostgresBackup temporal-postgres-backup: sslMode ${sslMode} needs tls.caSecret`,
+      );
     });
 
     test('verify-ca with a CA Secret: the CA is mounted and PGSSLROOTCERT points at it', () => {
       const { pod, container } = synth({ ...minimal, tls: { sslMode: 'verify-ca', caSecret: ca } });
       expect(envOf(container)).toMatchObject({ PGSSLMODE: 'verify-ca', PGSSLROOTCERT: '/etc/backup/tls/ca.crt' });
-      expect(pod.volumes).toContainEqual({ name: 'database-ca', secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] } });
+      expect(pod.volumes).toContainEqual({
+        name: 'database-ca',
+        secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] },
+      });
     });
 
     test('PGSSLROOTCERT is never "system"', () => {
-      for (const tls of [{ sslMode: 'require' as const }, { sslMode: 'require' as const, caSecret: ca }, { sslMode: 'verify-full' as const, caSecret: ca }]) {
+      for (const tls of [
+        { sslMode: 'require' as const },
+        { sslMode: 'require' as const, caSecret: ca },
+        { sslMode: 'verify-full' as const, caSecret: ca },
+      ]) {
         expect(envOf(synth({ ...minimal, tls }).container).PGSSLROOTCERT).not.toBe('system');
       }
     });
@@ -226,12 +238,16 @@ describe('PostgresBackup', () => {
       fs.mkdirSync(path.join(dir, 'bin'));
       fs.mkdirSync(path.join(dir, 'backups'));
       // Logs each call; answers the privilege query with $CAN_CREATE; swallows piped dumps.
-      fs.writeFileSync(path.join(dir, 'bin', 'psql'), [
-        '#!/bin/bash',
-        'echo "$*" >> "$PSQL_LOG"',
-        'case "$*" in *rolcreatedb*) echo "$CAN_CREATE";; *" -c "*) ;; *) cat > /dev/null;; esac',
-        '',
-      ].join('\n'), { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(dir, 'bin', 'psql'),
+        [
+          '#!/bin/bash',
+          'echo "$*" >> "$PSQL_LOG"',
+          'case "$*" in *rolcreatedb*) echo "$CAN_CREATE";; *" -c "*) ;; *) cat > /dev/null;; esac',
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
       fs.writeFileSync(path.join(dir, 'restore.sh'), RESTORE_SCRIPT);
       for (const db of ['temporal', 'temporal_visibility']) {
         spawnSync('/bin/bash', ['-c', `echo "-- ${db}" | gzip -c > "${dir}/backups/${db}-20261122T021500Z.sql.gz"`]);
@@ -244,8 +260,13 @@ describe('PostgresBackup', () => {
       const r = spawnSync('/bin/bash', [path.join(dir, 'restore.sh'), '20261122T021500Z'], {
         encoding: 'utf8',
         env: {
-          PATH: `${dir}/bin:/usr/bin:/bin`, PSQL_LOG: log, CAN_CREATE: canCreate, PGUSER: 'temporal',
-          BACKUP_DIR: `${dir}/backups`, DATABASES: 'temporal temporal_visibility', MAINTENANCE_DB: 'postgres',
+          PATH: `${dir}/bin:/usr/bin:/bin`,
+          PSQL_LOG: log,
+          CAN_CREATE: canCreate,
+          PGUSER: 'temporal',
+          BACKUP_DIR: `${dir}/backups`,
+          DATABASES: 'temporal temporal_visibility',
+          MAINTENANCE_DB: 'postgres',
         },
       });
       const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
@@ -313,7 +334,8 @@ describe('PostgresBackup', () => {
   test('every object carries the recommended labels; the CronJob, its Job and pod share them', () => {
     const { objects, cronJob } = synth(minimal);
     expect(ofKind(objects, 'CronJob')).toHaveLength(1);
-    for (const o of objects) expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'backup', 'app.kubernetes.io/instance': 'temporal-test' });
+    for (const o of objects)
+      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'backup', 'app.kubernetes.io/instance': 'temporal-test' });
     expect(cronJob.spec.jobTemplate.metadata.labels).toEqual(cronJob.metadata.labels);
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels).toEqual(cronJob.metadata.labels);
     expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'PersistentVolumeClaim', 'ServiceAccount']);

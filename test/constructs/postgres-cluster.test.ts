@@ -1,5 +1,16 @@
 import { PostgresCluster, PostgresClusterProps } from '../../constructs/postgres-cluster';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, postgresImage, resources, selectorOf, synthWorkload } from './fixtures';
+import {
+  envOf,
+  expectRestrictedContainers,
+  expectSelectors,
+  identity,
+  ofKind,
+  only,
+  postgresImage,
+  resources,
+  selectorOf,
+  synthWorkload,
+} from './fixtures';
 
 const minimal: PostgresClusterProps = {
   name: 'temporal-postgres',
@@ -26,8 +37,22 @@ describe('PostgresCluster', () => {
     expect(container.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
     expect(sts.spec.volumeClaimTemplates[0].spec).not.toHaveProperty('storageClassName');
-    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' });
-    expect(container.readinessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', 'temporal', '-d', 'temporal']);
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+      volumeMode: 'Filesystem',
+    });
+    expect(container.readinessProbe.exec.command).toEqual([
+      'pg_isready',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      '5432',
+      '-U',
+      'temporal',
+      '-d',
+      'temporal',
+    ]);
     expect(container.args).toEqual(['-c', 'max_connections=100', '-c', 'shared_buffers=128MB']);
     expect(container.volumeMounts).toContainEqual({ name: 'shm', mountPath: '/dev/shm' });
   });
@@ -73,8 +98,12 @@ describe('PostgresCluster', () => {
     expect(pod.volumes.find((v: any) => v.name === 'shm')).toEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '512Mi' } });
     expect(container.livenessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1', '-p', '5433', '-U', 'admin', '-d', 'main']);
     expect(pod.securityContext).toMatchObject({ runAsUser: 70, runAsGroup: 70, fsGroup: 71 });
-    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } } });
-    for (const svc of ofKind(objects, 'Service')) expect(svc.spec.ports).toEqual([{ name: 'postgres', port: 5433, targetPort: 'postgres', protocol: 'TCP' }]);
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'fast-ssd',
+      resources: { requests: { storage: '50Gi' } },
+    });
+    for (const svc of ofKind(objects, 'Service'))
+      expect(svc.spec.ports).toEqual([{ name: 'postgres', port: 5433, targetPort: 'postgres', protocol: 'TCP' }]);
     expect(sts.metadata.labels).toHaveProperty(['app.kubernetes.io/component'], 'db');
   });
 
@@ -95,7 +124,12 @@ describe('PostgresCluster', () => {
     expectSelectors(objects, selectorOf('database'));
     expectRestrictedContainers(objects);
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
-    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/postgresql/data', '/var/run/postgresql', '/tmp', '/dev/shm']);
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual([
+      '/var/lib/postgresql/data',
+      '/var/run/postgresql',
+      '/tmp',
+      '/dev/shm',
+    ]);
     expect(pod.volumes).toEqual([
       { name: 'run', emptyDir: { sizeLimit: '16Mi' } },
       { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
@@ -110,7 +144,8 @@ describe('PostgresCluster', () => {
   // "updates to statefulset spec for fields other than ... are forbidden".
   test('the volume claim template does not change when the version does', () => {
     const before = synth(minimal).sts.spec.volumeClaimTemplates;
-    const after = synth({ ...minimal, identity: identity('database', '16.6'), image: { ...postgresImage, tag: '16.6' } }).sts.spec.volumeClaimTemplates;
+    const after = synth({ ...minimal, identity: identity('database', '16.6'), image: { ...postgresImage, tag: '16.6' } }).sts.spec
+      .volumeClaimTemplates;
     expect(after).toEqual(before);
   });
 });

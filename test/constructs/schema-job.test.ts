@@ -78,7 +78,10 @@ describe('SchemaJob', () => {
       });
       expect(c.volumeMounts).toContainEqual({ name: 'database-ca', mountPath: '/etc/temporal/tls/database-ca', readOnly: true });
     }
-    expect(pod.volumes).toContainEqual({ name: 'database-ca', secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] } });
+    expect(pod.volumes).toContainEqual({
+      name: 'database-ca',
+      secret: { secretName: 'db-ca', items: [{ key: 'root.pem', path: 'ca.crt' }] },
+    });
     expect(job.metadata.name).toMatch(/^schema-x-[0-9a-f]{8}$/);
     expect(job.metadata.labels).toHaveProperty(['app.kubernetes.io/version'], '1.31.3');
     expect(only(objects, 'ServiceAccount').metadata.name).toBe('schema-sa');
@@ -90,7 +93,9 @@ describe('SchemaJob', () => {
     expect(script(steps[0])).toMatch(/pg_isready -h db\.example -p 6432 -U \S+ /);
     for (const c of steps.slice(1)) {
       expect(c).toMatchObject({ image: 'mirror/admin-tools:1.31.3', imagePullPolicy: 'Always' });
-      expect(script(c)).toContain(`temporal-sql-tool --plugin postgres12_pgx --endpoint db.example --port 6432 --user 'o'\\''brien' --database temporal `);
+      expect(script(c)).toContain(
+        `temporal-sql-tool --plugin postgres12_pgx --endpoint db.example --port 6432 --user 'o'\\''brien' --database temporal `,
+      );
       expect(envOf(c).SQL_PASSWORD).toEqual({ secretKeyRef: { name: 'db', key: 'pw' } });
     }
     for (const c of steps) expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } });
@@ -99,18 +104,23 @@ describe('SchemaJob', () => {
   test('steps run in order as init containers; the last step is the main container', () => {
     const { pod } = synth(minimal);
     expect(pod.initContainers.map((c: any) => c.name)).toEqual([
-      'wait-for-database', 'create-default-database', 'update-default-schema', 'create-visibility-database',
+      'wait-for-database',
+      'create-default-database',
+      'update-default-schema',
+      'create-visibility-database',
     ]);
     expect(pod.containers.map((c: any) => c.name)).toEqual(['update-visibility-schema']);
   });
 
-  test('every sql-tool step passes --plugin and the store\'s own database', () => {
+  test("every sql-tool step passes --plugin and the store's own database", () => {
     const { steps } = synth(minimal);
     const toolSteps = steps.slice(1);
     expect(toolSteps).toHaveLength(4);
     for (const c of toolSteps) {
       const db = c.name.includes('visibility') ? 'temporal_visibility' : 'temporal';
-      for (const line of script(c).split('\n').filter((l: string) => l.includes('temporal-sql-tool'))) {
+      for (const line of script(c)
+        .split('\n')
+        .filter((l: string) => l.includes('temporal-sql-tool'))) {
         expect(line).toContain('--plugin postgres12 ');
         expect(line).toContain(`--database ${db} `);
       }
@@ -119,14 +129,19 @@ describe('SchemaJob', () => {
 
   test('create-database tolerates "already exists" and a missing CREATEDB; update runs setup-schema -v 0.0 then update-schema', () => {
     const { steps } = synth(minimal);
-    const tool = "temporal-sql-tool --plugin postgres12 --endpoint temporal-postgres.ns.svc.cluster.local --port 5432 --user temporal --database temporal";
-    expect(script(steps[1])).toBe([
-      `if out=$(${tool} create-database 2>&1); then echo "$out";`,
-      `elif echo "$out" | grep -q 'already exists'; then echo "database temporal already exists";`,
-      `elif echo "$out" | grep -q 'permission denied to create database'; then echo "no CREATEDB privilege: using the existing database temporal";`,
-      'else echo "$out" >&2; exit 1; fi',
-    ].join('\n'));
-    expect(script(steps[2])).toBe(`${tool} setup-schema -v 0.0\n${tool} update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned`);
+    const tool =
+      'temporal-sql-tool --plugin postgres12 --endpoint temporal-postgres.ns.svc.cluster.local --port 5432 --user temporal --database temporal';
+    expect(script(steps[1])).toBe(
+      [
+        `if out=$(${tool} create-database 2>&1); then echo "$out";`,
+        `elif echo "$out" | grep -q 'already exists'; then echo "database temporal already exists";`,
+        `elif echo "$out" | grep -q 'permission denied to create database'; then echo "no CREATEDB privilege: using the existing database temporal";`,
+        'else echo "$out" >&2; exit 1; fi',
+      ].join('\n'),
+    );
+    expect(script(steps[2])).toBe(
+      `${tool} setup-schema -v 0.0\n${tool} update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned`,
+    );
     expect(steps[1].command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
   });
 
@@ -140,7 +155,10 @@ describe('SchemaJob', () => {
 
     const run = (rc: number, output: string) => {
       const [sh, flags, text] = synth(minimal).steps[1].command;
-      return spawnSync(sh, [flags, text], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, STUB_RC: String(rc), STUB_OUTPUT: output } });
+      return spawnSync(sh, [flags, text], {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:/usr/bin:/bin`, STUB_RC: String(rc), STUB_OUTPUT: output },
+      });
     };
 
     test('created: succeeds and prints the tool output', () => {
@@ -198,10 +216,13 @@ describe('SchemaJob', () => {
 });
 
 test('SchemaJob: any change to what the Job runs changes its name (a Job template is immutable)', () => {
-  const names = [minimal, { ...minimal, resources: { ...minimal.resources, limits: { memory: '512Mi' } } }, { ...minimal, user: 'other' }]
-    .map((props) => {
-      const chart = testChart();
-      return new SchemaJob(chart, 'schema', props).jobName;
-    });
+  const names = [
+    minimal,
+    { ...minimal, resources: { ...minimal.resources, limits: { memory: '512Mi' } } },
+    { ...minimal, user: 'other' },
+  ].map((props) => {
+    const chart = testChart();
+    return new SchemaJob(chart, 'schema', props).jobName;
+  });
   expect(new Set(names).size).toBe(3);
 });

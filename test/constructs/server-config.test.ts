@@ -1,5 +1,12 @@
 import { load } from 'js-yaml';
-import { AuthorizationProps, ElasticsearchStoreProps, ServerConfig, ServerConfigProps, ServerTlsProps, SqlStoreProps } from '../../constructs/server-config';
+import {
+  AuthorizationProps,
+  ElasticsearchStoreProps,
+  ServerConfig,
+  ServerConfigProps,
+  ServerTlsProps,
+  SqlStoreProps,
+} from '../../constructs/server-config';
 import type { TemporalServerConfig } from '../../constructs/temporal-config/model';
 import { renderDynamicConfig, renderServerConfig } from '../../constructs/temporal-config/render';
 import { K8sObject, synthChart, testChart } from '../helpers';
@@ -73,8 +80,14 @@ const internalFrontendPorts = { ...minimal.ports, 'internal-frontend': { grpc: 7
 
 /** The two certificate Secret volumes a TLS server pod mounts. */
 const serverTlsVolumes = (internode: string, frontend: string) => [
-  { volume: { name: 'internode-tls', secret: { secretName: internode } }, mount: { name: 'internode-tls', mountPath: '/etc/temporal/tls/internode', readOnly: true } },
-  { volume: { name: 'frontend-tls', secret: { secretName: frontend } }, mount: { name: 'frontend-tls', mountPath: '/etc/temporal/tls/frontend', readOnly: true } },
+  {
+    volume: { name: 'internode-tls', secret: { secretName: internode } },
+    mount: { name: 'internode-tls', mountPath: '/etc/temporal/tls/internode', readOnly: true },
+  },
+  {
+    volume: { name: 'frontend-tls', secret: { secretName: frontend } },
+    mount: { name: 'frontend-tls', mountPath: '/etc/temporal/tls/frontend', readOnly: true },
+  },
 ];
 
 describe('ServerConfig', () => {
@@ -108,7 +121,10 @@ describe('ServerConfig', () => {
         'frontend.rps': 1200,
         'system.enableNexus': true,
         'limit.maxIDLength': undefined,
-        'matching.numTaskqueueReadPartitions': [{ value: 8, constraints: { namespace: 'prod', taskQueueName: 'busy', taskType: undefined } }, { value: 4 }],
+        'matching.numTaskqueueReadPartitions': [
+          { value: 8, constraints: { namespace: 'prod', taskQueueName: 'busy', taskType: undefined } },
+          { value: 4 },
+        ],
       },
       dynamicConfigPollIntervalSeconds: 30,
       persistence: { default: sql('temporal'), visibility: es },
@@ -156,20 +172,25 @@ describe('ServerConfig', () => {
     expect(c.global.tls).toEqual({
       internode: {
         server: {
-          certFile: '/etc/temporal/tls/internode/tls.crt', keyFile: '/etc/temporal/tls/internode/tls.key',
-          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'],
+          certFile: '/etc/temporal/tls/internode/tls.crt',
+          keyFile: '/etc/temporal/tls/internode/tls.key',
+          requireClientAuth: true,
+          clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'],
         },
         client: { serverName: 'internode.tc', rootCaFiles: ['/etc/temporal/tls/internode/ca.crt'] },
       },
       frontend: {
         server: {
-          certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key',
-          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt', '/etc/temporal/tls/internode/ca.crt'],
+          certFile: '/etc/temporal/tls/frontend/tls.crt',
+          keyFile: '/etc/temporal/tls/frontend/tls.key',
+          requireClientAuth: true,
+          clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt', '/etc/temporal/tls/internode/ca.crt'],
         },
         client: { serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] },
       },
       systemWorker: {
-        certFile: '/etc/temporal/tls/internode/tls.crt', keyFile: '/etc/temporal/tls/internode/tls.key',
+        certFile: '/etc/temporal/tls/internode/tls.crt',
+        keyFile: '/etc/temporal/tls/internode/tls.key',
         client: { serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] },
       },
       refreshInterval: '5m',
@@ -183,7 +204,10 @@ describe('ServerConfig', () => {
     });
     expect(config.podVolumes).toEqual([
       ...serverTlsVolumes('tc-internode', 'tc-frontend'),
-      { volume: { name: 'archival', persistentVolumeClaim: { claimName: 'temporal-archival' } }, mount: { name: 'archival', mountPath: '/archival' } },
+      {
+        volume: { name: 'archival', persistentVolumeClaim: { claimName: 'temporal-archival' } },
+        mount: { name: 'archival', mountPath: '/archival' },
+      },
     ]);
   });
 
@@ -201,21 +225,29 @@ describe('ServerConfig', () => {
         indices: { visibility: 'temporal_visibility_v1' },
       },
     });
-    expect(config.podEnv.find((e) => e.name === 'TEMPORAL_VISIBILITY_STORE_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'es', key: 'password' });
+    expect(config.podEnv.find((e) => e.name === 'TEMPORAL_VISIBILITY_STORE_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'es',
+      key: 'password',
+    });
   });
 
   test('external TLS: caFile points at the mounted CA Secret, shared by both stores', () => {
     const tls = { enableHostVerification: true, caSecret: { name: 'db-ca', key: 'ca.pem' } };
-    const { config, byName } = synth({ ...minimal, persistence: { default: { ...sql('temporal'), tls }, visibility: { ...sql('temporal_visibility'), tls } } });
+    const { config, byName } = synth({
+      ...minimal,
+      persistence: { default: { ...sql('temporal'), tls }, visibility: { ...sql('temporal_visibility'), tls } },
+    });
     const c = parseTemplate(byName('temporal-config').data['config.yaml']);
     // No serverName: host verification checks the certificate against the connect address's host.
     const expected = { enabled: true, caFile: '/etc/temporal/tls/default-ca/ca.crt', enableHostVerification: true };
     expect(c.persistence.datastores.default.sql.tls).toEqual(expected);
     expect(c.persistence.datastores.visibility.sql.tls).toEqual(expected);
-    expect(config.podVolumes).toEqual([{
-      volume: { name: 'default-ca', secret: { secretName: 'db-ca', items: [{ key: 'ca.pem', path: 'ca.crt' }] } },
-      mount: { name: 'default-ca', mountPath: '/etc/temporal/tls/default-ca', readOnly: true },
-    }]);
+    expect(config.podVolumes).toEqual([
+      {
+        volume: { name: 'default-ca', secret: { secretName: 'db-ca', items: [{ key: 'ca.pem', path: 'ca.crt' }] } },
+        mount: { name: 'default-ca', mountPath: '/etc/temporal/tls/default-ca', readOnly: true },
+      },
+    ]);
   });
 
   test('SQL TLS has no serverName prop, and none is rendered', () => {
@@ -228,13 +260,21 @@ describe('ServerConfig', () => {
 
   test('DSQL: plugin dsql, no password key or env, plugin env for the IAM token', () => {
     const dsql: SqlStoreProps = {
-      ...sql('postgres'), pluginName: 'dsql', user: 'admin', password: undefined,
-      tls: { enableHostVerification: true }, pluginEnv: { REGION: 'us-east-1', CLUSTER_ENDPOINT: 'x.dsql.us-east-1.on.aws' },
+      ...sql('postgres'),
+      pluginName: 'dsql',
+      user: 'admin',
+      password: undefined,
+      tls: { enableHostVerification: true },
+      pluginEnv: { REGION: 'us-east-1', CLUSTER_ENDPOINT: 'x.dsql.us-east-1.on.aws' },
     };
     const { config, byName } = synth({ ...minimal, persistence: { default: dsql, visibility: es } });
     const c = parseTemplate(byName('temporal-config').data['config.yaml']);
     expect(c.persistence.datastores.default.sql).not.toHaveProperty('password');
-    expect(c.persistence.datastores.default.sql).toMatchObject({ pluginName: 'dsql', user: 'admin', tls: { enabled: true, enableHostVerification: true } });
+    expect(c.persistence.datastores.default.sql).toMatchObject({
+      pluginName: 'dsql',
+      user: 'admin',
+      tls: { enabled: true, enableHostVerification: true },
+    });
     expect(config.podEnv.map((e) => e.name)).toEqual(['TEMPORAL_VISIBILITY_STORE_PASSWORD', 'CLUSTER_ENDPOINT', 'REGION']);
   });
 
@@ -249,10 +289,16 @@ describe('ServerConfig', () => {
     });
     const c = parseTemplate(byName('temporal-config').data['config.yaml']);
     expect(c.archival).toEqual({
-      history: { state: 'enabled', enableRead: true, provider: { s3store: { region: 'eu-west-1', endpoint: 'https://minio:9000', s3ForcePathStyle: true } } },
+      history: {
+        state: 'enabled',
+        enableRead: true,
+        provider: { s3store: { region: 'eu-west-1', endpoint: 'https://minio:9000', s3ForcePathStyle: true } },
+      },
       visibility: { state: 'disabled', enableRead: false },
     });
-    expect(c.namespaceDefaults).toEqual({ archival: { history: { state: 'enabled', URI: 's3://bucket/history' }, visibility: { state: 'disabled' } } });
+    expect(c.namespaceDefaults).toEqual({
+      archival: { history: { state: 'enabled', URI: 's3://bucket/history' }, visibility: { state: 'disabled' } },
+    });
   });
 
   test('no archival props: no archival or namespaceDefaults keys at all', () => {
@@ -274,8 +320,16 @@ describe('ServerConfig', () => {
       maxIdleConns: 10,
       maxConnLifetime: '1h',
     };
-    expect(c.persistence.datastores.default.sql).toEqual({ ...common, databaseName: 'temporal', password: 'ENV:TEMPORAL_DEFAULT_STORE_PASSWORD' });
-    expect(c.persistence.datastores.visibility.sql).toEqual({ ...common, databaseName: 'temporal_visibility', password: 'ENV:TEMPORAL_VISIBILITY_STORE_PASSWORD' });
+    expect(c.persistence.datastores.default.sql).toEqual({
+      ...common,
+      databaseName: 'temporal',
+      password: 'ENV:TEMPORAL_DEFAULT_STORE_PASSWORD',
+    });
+    expect(c.persistence.datastores.visibility.sql).toEqual({
+      ...common,
+      databaseName: 'temporal_visibility',
+      password: 'ENV:TEMPORAL_VISIBILITY_STORE_PASSWORD',
+    });
   });
 
   test('services: one rpc block per role, httpPort only where given; membership broadcasts the pod IP', () => {
@@ -294,7 +348,11 @@ describe('ServerConfig', () => {
   test('services are rendered in the order the ports are given, only for the roles given', () => {
     const c = rendered({
       ...minimal,
-      ports: { worker: { grpc: 7239, membership: 6939 }, frontend: { grpc: 7233, membership: 6933 }, history: { grpc: 7234, membership: 6934 } },
+      ports: {
+        worker: { grpc: 7239, membership: 6939 },
+        frontend: { grpc: 7233, membership: 6933 },
+        history: { grpc: 7234, membership: 6934 },
+      },
     });
     expect(Object.keys(c.services)).toEqual(['worker', 'frontend', 'history']);
     expect(c.services).not.toHaveProperty('matching');
@@ -330,16 +388,23 @@ describe('ServerConfig', () => {
       const tls = rendered({ ...minimal, tls: serverTls }).global.tls;
       expect(tls.internode).toEqual({
         server: {
-          certFile: '/etc/temporal/tls/internode/tls.crt', keyFile: '/etc/temporal/tls/internode/tls.key',
-          requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'],
+          certFile: '/etc/temporal/tls/internode/tls.crt',
+          keyFile: '/etc/temporal/tls/internode/tls.key',
+          requireClientAuth: true,
+          clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'],
         },
         client: { serverName: 'temporal-internode.temporal-test.svc', rootCaFiles: ['/etc/temporal/tls/internode/ca.crt'] },
       });
       expect(tls.frontend.server).toEqual({
-        certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key',
-        requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt', '/etc/temporal/tls/internode/ca.crt'],
+        certFile: '/etc/temporal/tls/frontend/tls.crt',
+        keyFile: '/etc/temporal/tls/frontend/tls.key',
+        requireClientAuth: true,
+        clientCaFiles: ['/etc/temporal/tls/frontend/ca.crt', '/etc/temporal/tls/internode/ca.crt'],
       });
-      expect(tls.frontend.client).toEqual({ serverName: 'temporal-frontend.ns.svc.cluster.local', rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'] });
+      expect(tls.frontend.client).toEqual({
+        serverName: 'temporal-frontend.ns.svc.cluster.local',
+        rootCaFiles: ['/etc/temporal/tls/frontend/ca.crt'],
+      });
       expect(tls.refreshInterval).toBe('1m');
       expect(config.podVolumes).toEqual(serverTlsVolumes('temporal-internode-tls', 'temporal-frontend-tls'));
       // Every file the config names lies under a mount of the pod.
@@ -351,7 +416,11 @@ describe('ServerConfig', () => {
 
     test('frontendRequireClientAuth false: the frontend asks for no client certificate and lists no client CAs', () => {
       const tls = rendered({ ...minimal, tls: { ...serverTls, frontendRequireClientAuth: false } }).global.tls;
-      expect(tls.frontend.server).toEqual({ certFile: '/etc/temporal/tls/frontend/tls.crt', keyFile: '/etc/temporal/tls/frontend/tls.key', requireClientAuth: false });
+      expect(tls.frontend.server).toEqual({
+        certFile: '/etc/temporal/tls/frontend/tls.crt',
+        keyFile: '/etc/temporal/tls/frontend/tls.key',
+        requireClientAuth: false,
+      });
       // Internode stays mutual.
       expect(tls.internode.server).toMatchObject({ requireClientAuth: true, clientCaFiles: ['/etc/temporal/tls/internode/ca.crt'] });
     });
@@ -391,10 +460,12 @@ describe('ServerConfig', () => {
         authorizer: 'default',
         claimMapper: 'default',
       });
-      expect(rendered({ ...minimal, authorization: { ...authorization, audience: 'temporal' } }).global.authorization.audience).toBe('temporal');
+      expect(rendered({ ...minimal, authorization: { ...authorization, audience: 'temporal' } }).global.authorization.audience).toBe(
+        'temporal',
+      );
     });
 
-    test('authorization with an internal-frontend: the server\'s own calls bypass the public frontend', () => {
+    test("authorization with an internal-frontend: the server's own calls bypass the public frontend", () => {
       const c = rendered({ ...minimal, ports: internalFrontendPorts, authorization });
       expect(c.global.authorization.authorizer).toBe('default');
       expect(c.services).toHaveProperty('internal-frontend');

@@ -4,7 +4,18 @@ import { TemporalRole, TemporalRoleProps } from '../../constructs/temporal-role'
 import type { TemporalRoleName } from '../../constructs/temporal-config/model';
 import { waitForPostgres } from '../../constructs/wait-for';
 import { K8sObject, synthChart, testChart } from '../helpers';
-import { envOf, expectRestrictedContainers, expectSelectors, identity, image, ofKind, only, postgresImage, resources, selectorOf } from './fixtures';
+import {
+  envOf,
+  expectRestrictedContainers,
+  expectSelectors,
+  identity,
+  image,
+  ofKind,
+  only,
+  postgresImage,
+  resources,
+  selectorOf,
+} from './fixtures';
 
 const PORTS: Record<TemporalRoleName, { grpc: number; membership: number; http?: number }> = {
   frontend: { grpc: 7233, membership: 6933, http: 7243 },
@@ -29,10 +40,17 @@ function serverConfig(chart: Chart, archival: Partial<ServerConfigProps> = {}): 
 
 function store(database: string): SqlStoreProps {
   return {
-    kind: 'sql', pluginName: 'postgres12', host: 'pg', port: 5432, user: 'temporal', database,
+    kind: 'sql',
+    pluginName: 'postgres12',
+    host: 'pg',
+    port: 5432,
+    user: 'temporal',
+    database,
     password: { name: 'temporal-db', key: 'password' },
     tls: { enableHostVerification: true, caSecret: { name: 'db-ca', key: 'ca.crt' } },
-    maxConns: 10, maxIdleConns: 10, maxConnLifetime: '1h',
+    maxConns: 10,
+    maxIdleConns: 10,
+    maxConnLifetime: '1h',
   };
 }
 
@@ -52,7 +70,14 @@ function synth(role: TemporalRoleName, extra: Partial<TemporalRoleProps> = {}) {
   });
   const objects = synthChart(chart).filter((o) => o.kind !== 'ConfigMap');
   const deployment = only(objects, 'Deployment');
-  return { construct, config, objects, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
+  return {
+    construct,
+    config,
+    objects,
+    deployment,
+    pod: deployment.spec.template.spec,
+    container: deployment.spec.template.spec.containers[0],
+  };
 }
 
 const serviceNamed = (objects: K8sObject[], name: string) => ofKind(objects, 'Service').find((s) => s.metadata.name === name);
@@ -136,13 +161,19 @@ describe('TemporalRole', () => {
 
     const hpa = only(objects, 'HorizontalPodAutoscaler');
     expect(hpa.metadata.name).toBe('tm');
-    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'tm' } });
+    expect(hpa.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 6,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'tm' },
+    });
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(65);
     expect(hpa.spec).toHaveProperty('behavior.scaleDown.stabilizationWindowSeconds', 1800);
   });
 
   test('autoscaling with default behavior renders an HPA without a behavior section', () => {
-    const { objects, deployment } = synth('history', { autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 } });
+    const { objects, deployment } = synth('history', {
+      autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 },
+    });
     expect(deployment.spec).not.toHaveProperty('replicas');
     expect(only(objects, 'HorizontalPodAutoscaler').spec).not.toHaveProperty('behavior');
   });
@@ -155,7 +186,11 @@ describe('TemporalRole', () => {
 
   test('frontend: a ClusterIP Service for clients plus a <name>-headless Service', () => {
     const { construct, objects } = synth('frontend');
-    expect(ofKind(objects, 'Service').map((s) => s.metadata.name).sort()).toEqual(['temporal-frontend', 'temporal-frontend-headless']);
+    expect(
+      ofKind(objects, 'Service')
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(['temporal-frontend', 'temporal-frontend-headless']);
     expect(construct.serviceName).toBe('temporal-frontend');
     expect(construct.headlessServiceName).toBe('temporal-frontend-headless');
 
@@ -168,12 +203,20 @@ describe('TemporalRole', () => {
     ]);
     const headless = serviceNamed(objects, 'temporal-frontend-headless')!;
     expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
-    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['grpc', 7233], ['membership', 6933], ['metrics', 9090]]);
+    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+      ['grpc', 7233],
+      ['membership', 6933],
+      ['metrics', 9090],
+    ]);
   });
 
   test('internal-frontend: like the frontend, a ClusterIP Service named after it plus <name>-headless', () => {
     const { construct, objects, container } = synth('internal-frontend');
-    expect(ofKind(objects, 'Service').map((s) => s.metadata.name).sort()).toEqual(['temporal-internal-frontend', 'temporal-internal-frontend-headless']);
+    expect(
+      ofKind(objects, 'Service')
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(['temporal-internal-frontend', 'temporal-internal-frontend-headless']);
     expect(construct.serviceName).toBe('temporal-internal-frontend');
     expect(construct.headlessServiceName).toBe('temporal-internal-frontend-headless');
 
@@ -186,7 +229,11 @@ describe('TemporalRole', () => {
     ]);
     const headless = serviceNamed(objects, 'temporal-internal-frontend-headless')!;
     expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
-    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['grpc', 7236], ['membership', 6936], ['metrics', 9090]]);
+    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+      ['grpc', 7236],
+      ['membership', 6936],
+      ['metrics', 9090],
+    ]);
 
     expect(container.name).toBe('temporal-internal-frontend');
     expect(envOf(container).TEMPORAL_SERVICES).toBe('internal-frontend');
@@ -216,15 +263,22 @@ describe('TemporalRole', () => {
     expect(container.readinessProbe.grpc).toEqual({ port: 7233, service: 'temporal.api.workflowservice.v1.WorkflowService' });
   });
 
-  test.each(['frontend', 'internal-frontend', 'history', 'matching', 'worker'] as const)('%s: selectors are the selector labels only', (role) => {
-    const { construct, objects, deployment } = synth(role, { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 50 } });
-    expect(construct.selector).toEqual(selectorOf(role));
-    expectSelectors(objects, selectorOf(role));
-    expect(deployment.spec.template.metadata.labels).toMatchObject(selectorOf(role));
-  });
+  test.each(['frontend', 'internal-frontend', 'history', 'matching', 'worker'] as const)(
+    '%s: selectors are the selector labels only',
+    (role) => {
+      const { construct, objects, deployment } = synth(role, {
+        autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 50 },
+      });
+      expect(construct.selector).toEqual(selectorOf(role));
+      expectSelectors(objects, selectorOf(role));
+      expect(deployment.spec.template.metadata.labels).toMatchObject(selectorOf(role));
+    },
+  );
 
   test('every container is restricted', () => {
-    const { objects } = synth('frontend', { initContainers: [waitForPostgres({ image: postgresImage, host: 'pg', port: 5432, user: 'temporal', resources })] });
+    const { objects } = synth('frontend', {
+      initContainers: [waitForPostgres({ image: postgresImage, host: 'pg', port: 5432, user: 'temporal', resources })],
+    });
     expectRestrictedContainers(objects);
   });
 
@@ -238,7 +292,12 @@ describe('TemporalRole', () => {
       TEMPORAL_DEFAULT_STORE_PASSWORD: { secretKeyRef: { name: 'temporal-db', key: 'password' } },
     });
     // The ServerConfig's CA bundle is mounted where its caFile points.
-    expect(pod.volumes.map((v: any) => v.configMap?.name ?? v.name)).toEqual(['default-ca', 'temporal-config', 'temporal-dynamic-config', 'tmp']);
+    expect(pod.volumes.map((v: any) => v.configMap?.name ?? v.name)).toEqual([
+      'default-ca',
+      'temporal-config',
+      'temporal-dynamic-config',
+      'tmp',
+    ]);
     expect(container.volumeMounts).toEqual([
       { name: 'config', mountPath: '/etc/temporal/config', readOnly: true },
       { name: 'dynamic-config', mountPath: '/etc/temporal/dynamic_config', readOnly: true },

@@ -89,7 +89,7 @@ describe('TlsCertificate', () => {
     expect(cert.spec.dnsNames).toEqual(['b.example', 'a.example', 'c.example']);
   });
 
-  test('the Secret cert-manager writes has the Certificate\'s name and labels', () => {
+  test("the Secret cert-manager writes has the Certificate's name and labels", () => {
     const { construct, cert } = synth({ ...minimal, name: 'orders-worker-client-tls', usage: 'client' });
     expect(cert.spec.secretName).toBe(cert.metadata.name);
     expect(construct.secretName).toBe('orders-worker-client-tls');

@@ -16,7 +16,8 @@ describe('waitForElasticsearch', () => {
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     const target = 'http://temporal-elasticsearch:9200/_cluster/health?wait_for_status=yellow&timeout=5s';
     expect(c.command).toEqual([
-      '/bin/sh', '-ec',
+      '/bin/sh',
+      '-ec',
       `until curl -fsS -o /dev/null '${target}'; do echo "waiting for ${target}"; sleep 5; done`,
     ]);
     expect(c.env).toBeUndefined();
@@ -77,7 +78,12 @@ describe('waitForElasticsearch', () => {
     expect(c.resources?.requests?.cpu.value).toBe('100m');
     expect(c.resources?.limits?.memory.value).toBe('256Mi');
     expect(c.resources?.limits).not.toHaveProperty('cpu');
-    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   });
 });

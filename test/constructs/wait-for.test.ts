@@ -2,7 +2,13 @@ import { waitForPostgres } from '../../constructs/wait-for';
 import { postgresImage, resources } from './fixtures';
 
 describe('waitForPostgres', () => {
-  const c = waitForPostgres({ image: postgresImage, host: 'temporal-postgres.ns.svc.cluster.local', port: 5433, user: 'temporal', resources });
+  const c = waitForPostgres({
+    image: postgresImage,
+    host: 'temporal-postgres.ns.svc.cluster.local',
+    port: 5433,
+    user: 'temporal',
+    resources,
+  });
 
   test('is an init container named wait-for-database using the given image', () => {
     expect(c.name).toBe('wait-for-database');
@@ -12,7 +18,8 @@ describe('waitForPostgres', () => {
 
   test('loops on pg_isready against the given host and port', () => {
     expect(c.command).toEqual([
-      '/bin/sh', '-ec',
+      '/bin/sh',
+      '-ec',
       'until pg_isready -h temporal-postgres.ns.svc.cluster.local -p 5433 -U temporal -t 3; do echo "waiting for temporal-postgres.ns.svc.cluster.local:5433"; sleep 3; done',
     ]);
   });
@@ -21,6 +28,10 @@ describe('waitForPostgres', () => {
     expect(c.resources?.requests?.cpu.value).toBe('100m');
     expect(c.resources?.limits?.memory.value).toBe('256Mi');
     expect(c.resources?.limits).not.toHaveProperty('cpu');
-    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 });

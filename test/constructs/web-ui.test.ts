@@ -1,6 +1,17 @@
 import { WebUi, WebUiProps } from '../../constructs/web-ui';
 import {
-  clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources, selectorOf, synthWorkload,
+  clientTls,
+  clientTlsMount,
+  clientTlsVolumeFor,
+  envOf,
+  expectRestrictedContainers,
+  expectSelectors,
+  identity,
+  ofKind,
+  only,
+  resources,
+  selectorOf,
+  synthWorkload,
 } from './fixtures';
 
 const uiImage = { repository: 'temporalio/ui', tag: '2.38.3', pullPolicy: 'IfNotPresent' as const };
@@ -12,7 +23,11 @@ const uiTlsEnvFor = (serverName: string) => ({
   TEMPORAL_TLS_SERVER_NAME: serverName,
   TEMPORAL_TLS_ENABLE_HOST_VERIFICATION: 'true',
 });
-const oidc = { providerUrl: 'https://login.example.com/realms/temporal', clientId: 'temporal-ui', clientSecret: { name: 'temporal-ui-oidc', key: 'client-secret' } };
+const oidc = {
+  providerUrl: 'https://login.example.com/realms/temporal',
+  clientId: 'temporal-ui',
+  clientSecret: { name: 'temporal-ui-oidc', key: 'client-secret' },
+};
 
 const minimal: WebUiProps = {
   name: 'temporal-web',
@@ -115,10 +130,12 @@ describe('WebUi', () => {
     expect(ingress.spec).toEqual({
       ingressClassName: 'nginx',
       tls: [{ hosts: ['temporal.example.com'], secretName: 'temporal-tls' }],
-      rules: [{
-        host: 'temporal.example.com',
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'ui', port: { name: 'http' } } } }] },
-      }],
+      rules: [
+        {
+          host: 'temporal.example.com',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'ui', port: { name: 'http' } } } }] },
+        },
+      ],
     });
   });
 
@@ -131,7 +148,7 @@ describe('WebUi', () => {
     expect(envOf(container).TEMPORAL_CORS_ORIGINS).toBe('http://ui.local');
   });
 
-  test('tls: the UI server\'s TEMPORAL_TLS_* env (host verification on), client-tls mounted read-only', () => {
+  test("tls: the UI server's TEMPORAL_TLS_* env (host verification on), client-tls mounted read-only", () => {
     const { pod, container } = synth({ ...minimal, tls: clientTls });
     expect(envOf(container)).toEqual({
       TEMPORAL_ADDRESS: 'temporal-frontend.ns.svc.cluster.local:7233',
@@ -197,11 +214,20 @@ describe('WebUi', () => {
   });
 
   test('certManagerClusterIssuer sets cert-manager.io/cluster-issuer, over an annotation of the same key', () => {
-    const issuerOnly = synth({ ...minimal, ingress: { host: 'ui.example.com', className: 'nginx', tlsSecretName: 'ui-tls', certManagerClusterIssuer: 'internal-ca' } });
+    const issuerOnly = synth({
+      ...minimal,
+      ingress: { host: 'ui.example.com', className: 'nginx', tlsSecretName: 'ui-tls', certManagerClusterIssuer: 'internal-ca' },
+    });
     expect(only(issuerOnly.objects, 'Ingress').metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'internal-ca' });
     const both = synth({
       ...minimal,
-      ingress: { host: 'ui.example.com', className: 'nginx', tlsSecretName: 'ui-tls', certManagerClusterIssuer: 'internal-ca', annotations: { 'cert-manager.io/cluster-issuer': 'stale', a: 'b' } },
+      ingress: {
+        host: 'ui.example.com',
+        className: 'nginx',
+        tlsSecretName: 'ui-tls',
+        certManagerClusterIssuer: 'internal-ca',
+        annotations: { 'cert-manager.io/cluster-issuer': 'stale', a: 'b' },
+      },
     });
     expect(only(both.objects, 'Ingress').metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'internal-ca', a: 'b' });
   });

@@ -1,8 +1,19 @@
 import { KedaScalingProps, WorkerPool, WorkerPoolProps } from '../../constructs/worker-pool';
 import { synthChart, testChart } from '../helpers';
 import {
-  cliTlsEnvFor, clientTls, clientTlsMount, clientTlsVolumeFor, envOf, expectRestrictedContainers, expectSelectors, identity, ofKind, only, resources,
-  selectorOf, synthWorkload,
+  cliTlsEnvFor,
+  clientTls,
+  clientTlsMount,
+  clientTlsVolumeFor,
+  envOf,
+  expectRestrictedContainers,
+  expectSelectors,
+  identity,
+  ofKind,
+  only,
+  resources,
+  selectorOf,
+  synthWorkload,
 } from './fixtures';
 
 const appImage = { repository: 'registry.local/orders-worker', tag: '3.2.1', pullPolicy: 'IfNotPresent' as const };
@@ -61,7 +72,10 @@ describe('WorkerPool', () => {
     expect(container).not.toHaveProperty('envFrom');
     expect(envOf(container)).toEqual(baseEnv);
     expect(container.ports).toEqual([{ name: 'http-8080', containerPort: 8080, protocol: 'TCP' }]);
-    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, periodSeconds: 15 });
+    expect(container.livenessProbe).toMatchObject({
+      httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' },
+      periodSeconds: 15,
+    });
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/actuator/health/readiness', port: 8080 }, periodSeconds: 10 });
     expect(pod).not.toHaveProperty('topologySpreadConstraints');
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
@@ -85,7 +99,11 @@ describe('WorkerPool', () => {
       maxConcurrentActivities: 120,
       replicas: 7,
       autoscaling: {
-        minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 55, targetMemoryUtilizationPercentage: 80, behavior: 'conservative',
+        minReplicas: 2,
+        maxReplicas: 10,
+        targetCPUUtilizationPercentage: 55,
+        targetMemoryUtilizationPercentage: 80,
+        behavior: 'conservative',
       },
       env: { ZED: 'last', ALPHA: 'first' },
       envFrom: { configMaps: ['billing-env', 'shared-env'], secrets: ['billing-secrets', 'billing-db'] },
@@ -115,10 +133,21 @@ describe('WorkerPool', () => {
     expect(container).toMatchObject({ image: 'registry.local/billing:9.9.9', imagePullPolicy: 'Always' });
     expect(container.resources).toEqual({ requests: { cpu: '300m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
     expect(container.env.map((e: any) => e.name)).toEqual([
-      'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_TASK_QUEUES',
-      'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 'JAVA_TOOL_OPTIONS',
-      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
-      'TEMPORAL_API_KEY', 'ALPHA', 'ZED',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TASK_QUEUE',
+      'TEMPORAL_TASK_QUEUES',
+      'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS',
+      'TEMPORAL_MAX_CONCURRENT_ACTIVITIES',
+      'JAVA_TOOL_OPTIONS',
+      'TEMPORAL_TLS',
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_API_KEY',
+      'ALPHA',
+      'ZED',
     ]);
     expect(envOf(container)).toEqual({
       TEMPORAL_ADDRESS: 'fe:7233',
@@ -127,8 +156,9 @@ describe('WorkerPool', () => {
       TEMPORAL_TASK_QUEUES: 'billing-tq,billing-refunds,billing-reports',
       TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: '40',
       TEMPORAL_MAX_CONCURRENT_ACTIVITIES: '120',
-      JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djavax.net.ssl.trustStore=/var/run/java-trust-store/truststore.p12'
-        + ' -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=changeit',
+      JAVA_TOOL_OPTIONS:
+        '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djavax.net.ssl.trustStore=/var/run/java-trust-store/truststore.p12' +
+        ' -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=changeit',
       ALPHA: 'first',
       ZED: 'last',
       TEMPORAL_API_KEY: { secretKeyRef: { name: 'billing-api-key', key: 'token' } },
@@ -141,7 +171,12 @@ describe('WorkerPool', () => {
       { secretRef: { name: 'billing-db' } },
     ]);
     expect(only(objects, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['billing-config', 'billing-env', 'shared-env'], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        resourceNames: ['billing-config', 'billing-env', 'shared-env'],
+        verbs: ['get', 'list', 'watch'],
+      },
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['billing-secrets', 'billing-db'], verbs: ['get', 'list', 'watch'] },
     ]);
     expect(only(objects, 'ConfigMap')).toMatchObject({ metadata: { name: 'billing-config' }, data: { 'application.yaml': 'x: 1\n' } });
@@ -154,7 +189,11 @@ describe('WorkerPool', () => {
     ]);
     // The Spring starter has no CA setting: keytool builds the JVM's trust store from the JRE's CAs and the TLS CA.
     const [trustStore] = pod.initContainers;
-    expect(trustStore).toMatchObject({ name: 'java-trust-store', image: 'eclipse-temurin:17.0.15_6-jre', command: ['sh', '-c', expect.any(String)] });
+    expect(trustStore).toMatchObject({
+      name: 'java-trust-store',
+      image: 'eclipse-temurin:17.0.15_6-jre',
+      command: ['sh', '-c', expect.any(String)],
+    });
     expect(trustStore.command[2]).toContain('-srckeystore "$JAVA_HOME/lib/security/cacerts"');
     expect(trustStore.command[2]).toContain('-importcert -noprompt -alias temporal-ca -file /etc/temporal/tls/client/ca.crt');
     expect(trustStore.volumeMounts).toEqual([{ name: 'java-trust-store', mountPath: '/var/run/java-trust-store' }, clientTlsMount]);
@@ -176,7 +215,9 @@ describe('WorkerPool', () => {
       ports: [{ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' }],
     });
     expect(deployment.spec.template.metadata.annotations).toMatchObject({
-      'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/actuator/prometheus',
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9464',
+      'prometheus.io/path': '/actuator/prometheus',
     });
     expect(container.livenessProbe.tcpSocket.port).toBe(9000);
     expect(container.startupProbe).toMatchObject({ tcpSocket: { port: 9000 }, periodSeconds: 5, failureThreshold: 60 });
@@ -185,7 +226,11 @@ describe('WorkerPool', () => {
     expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual(selectorOf('billing'));
     expect(pod.securityContext).toMatchObject({ runAsUser: 6000, runAsGroup: 6001, fsGroup: 6002 });
     const hpa = only(objects, 'HorizontalPodAutoscaler');
-    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 10, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'billing' } });
+    expect(hpa.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 10,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'billing' },
+    });
     expect(hpa.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 55 } } },
       { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
@@ -248,21 +293,29 @@ describe('WorkerPool', () => {
     expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(1);
     const so = only(objects, 'ScaledObject');
     expect(so.spec).toMatchObject({ minReplicaCount: 1, maxReplicaCount: 8, pollingInterval: 30, cooldownPeriod: 300 });
-    expect(so.spec.triggers).toEqual([{
-      type: 'temporal',
-      metadata: {
-        endpoint: 'temporal-frontend.ns.svc.cluster.local:7233', namespace: 'orders', taskQueue: 'orders-tq',
-        targetQueueSize: '20', activationTargetQueueSize: '0', queueTypes: 'workflow,activity',
+    expect(so.spec.triggers).toEqual([
+      {
+        type: 'temporal',
+        metadata: {
+          endpoint: 'temporal-frontend.ns.svc.cluster.local:7233',
+          namespace: 'orders',
+          taskQueue: 'orders-tq',
+          targetQueueSize: '20',
+          activationTargetQueueSize: '0',
+          queueTypes: 'workflow,activity',
+        },
       },
-    }]);
+    ]);
   });
 
   test('autoscaling and keda together throw', () => {
-    expect(() => synth({
-      ...minimal,
-      autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
-      keda: backlog,
-    })).toThrow(/HPA and KEDA cannot both scale/);
+    expect(() =>
+      synth({
+        ...minimal,
+        autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 70 },
+        keda: backlog,
+      }),
+    ).toThrow(/HPA and KEDA cannot both scale/);
   });
 
   test('zero task queues throw', () => {
@@ -276,7 +329,9 @@ describe('WorkerPool', () => {
 
   test('concurrency limits and jvmOptions only when set; an empty jvmOptions list sets no JAVA_TOOL_OPTIONS', () => {
     expect(envOf(synth({ ...minimal, jvmOptions: [] }).container)).toEqual(baseEnv);
-    expect(envOf(synth({ ...minimal, maxConcurrentWorkflowTasks: 0, maxConcurrentActivities: 5, jvmOptions: ['-Xss1m'] }).container)).toEqual({
+    expect(
+      envOf(synth({ ...minimal, maxConcurrentWorkflowTasks: 0, maxConcurrentActivities: 5, jvmOptions: ['-Xss1m'] }).container),
+    ).toEqual({
       ...baseEnv,
       TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: '0',
       TEMPORAL_MAX_CONCURRENT_ACTIVITIES: '5',
@@ -286,12 +341,16 @@ describe('WorkerPool', () => {
 
   test('autoscaling with a memory target: an HPA on CPU and memory, no replicas', () => {
     const { objects, deployment } = synth({
-      ...minimal, autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 60, targetMemoryUtilizationPercentage: 75 },
+      ...minimal,
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 60, targetMemoryUtilizationPercentage: 75 },
     });
     expect(deployment.spec).not.toHaveProperty('replicas');
     const hpa = only(objects, 'HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders-worker' });
-    expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 60], ['memory', 75]]);
+    expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
+      ['cpu', 60],
+      ['memory', 75],
+    ]);
     expect(ofKind(objects, 'ScaledObject')).toHaveLength(0);
   });
 
@@ -329,7 +388,12 @@ describe('WorkerPool', () => {
     const { objects, container } = synth({ ...minimal, envFrom: { configMaps: ['orders-env'] } });
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'orders-env' } }]);
     expect(only(objects, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['orders-worker-config', 'orders-env'], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        resourceNames: ['orders-worker-config', 'orders-env'],
+        verbs: ['get', 'list', 'watch'],
+      },
     ]);
   });
 
@@ -350,7 +414,7 @@ describe('WorkerPool', () => {
     expect(only(objects, 'Role').rules).toHaveLength(1);
   });
 
-  test('the RoleBinding binds the Role to the pool\'s ServiceAccount, whose token is mounted', () => {
+  test("the RoleBinding binds the Role to the pool's ServiceAccount, whose token is mounted", () => {
     const { objects, pod } = synth(minimal);
     const binding = only(objects, 'RoleBinding');
     expect(binding.metadata.name).toBe('orders-worker');

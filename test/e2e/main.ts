@@ -51,10 +51,12 @@ function parseArgs(argv: string[]): { profiles: string[]; keep: boolean; hold: b
     else if (a === '--upgrade') upgrade = true;
     else if (a === '--dist') dist = path.resolve(argv[++i] ?? '');
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run e2e -- [--profile dev|staging|production]... [--dist dir] [--upgrade] [--keep] [--hold]\n'
-        + '  --upgrade: start the profile synthesized at the previous minor release, then apply dist/ as an upgrade\n'
-        + '  boots dist/<profile> with the real Temporal binaries and checks it; --keep leaves the run folder for inspection;\n'
-        + '  --hold keeps each cluster running after its checks until SIGUSR2 (pods: ip netns list, logs in the run folder)');
+      console.log(
+        'usage: npm run e2e -- [--profile dev|staging|production]... [--dist dir] [--upgrade] [--keep] [--hold]\n' +
+          '  --upgrade: start the profile synthesized at the previous minor release, then apply dist/ as an upgrade\n' +
+          '  boots dist/<profile> with the real Temporal binaries and checks it; --keep leaves the run folder for inspection;\n' +
+          '  --hold keeps each cluster running after its checks until SIGUSR2 (pods: ip netns list, logs in the run folder)',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -73,7 +75,9 @@ function tagOf(objects: { kind: string; spec?: any }[], repository: string): str
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }).toString().trim();
+  return execFileSync(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 })
+    .toString()
+    .trim();
 }
 
 function postgresBin(): string {
@@ -90,9 +94,18 @@ async function runE2e(): Promise<number> {
   fs.mkdirSync(outDir, { recursive: true });
   const reports: Report[] = [];
   let cluster: Cluster | undefined;
-  const cleanup = () => { void cluster?.close(); Network.teardown(); };
-  process.once('SIGINT', () => { cleanup(); process.exit(130); });
-  process.once('SIGTERM', () => { cleanup(); process.exit(143); });
+  const cleanup = () => {
+    void cluster?.close();
+    Network.teardown();
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    cleanup();
+    process.exit(143);
+  });
 
   for (const profile of args.profiles) {
     const manifests = loadManifests(args.dist, profile);
@@ -103,12 +116,33 @@ async function runE2e(): Promise<number> {
     await report.step('build or reuse the binaries (cached per version)', 5400, async () => {
       const server = tagOf(manifests.objects, 'temporalio/server');
       const ui = tagOf(manifests.objects, 'temporalio/ui');
-      const elasticsearch = manifests.objects.some((o) => o.kind === 'StatefulSet' && JSON.stringify(o.spec.template.spec.containers).includes('elasticsearch/elasticsearch:'));
-      run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', server, '--ui', ui, '--cli', ADMIN_TOOLS_CLI[server] ?? '',
-        ...(elasticsearch ? ['--opensearch', OPENSEARCH_VERSION] : []), ...(s3Archival(manifests).buckets.length ? ['--s3'] : [])], { TEMPORAL_E2E_CACHE: cacheDir });
-      const tsWorker = run('bash', [path.join(e2eDir, 'workers', 'ts-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir }).split('\n').pop()!;
+      const elasticsearch = manifests.objects.some(
+        (o) => o.kind === 'StatefulSet' && JSON.stringify(o.spec.template.spec.containers).includes('elasticsearch/elasticsearch:'),
+      );
+      run(
+        'bash',
+        [
+          path.join(e2eDir, 'build', 'build-binaries.sh'),
+          '--server',
+          server,
+          '--ui',
+          ui,
+          '--cli',
+          ADMIN_TOOLS_CLI[server] ?? '',
+          ...(elasticsearch ? ['--opensearch', OPENSEARCH_VERSION] : []),
+          ...(s3Archival(manifests).buckets.length ? ['--s3'] : []),
+        ],
+        { TEMPORAL_E2E_CACHE: cacheDir },
+      );
+      const tsWorker = run('bash', [path.join(e2eDir, 'workers', 'ts-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir })
+        .split('\n')
+        .pop()!;
       const jvm = ofKind(manifests, 'Deployment').some(isJvmTlsPool);
-      const springJar = jvm ? run('bash', [path.join(e2eDir, 'workers', 'spring-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir }).split('\n').pop()! : undefined;
+      const springJar = jvm
+        ? run('bash', [path.join(e2eDir, 'workers', 'spring-worker', 'build.sh')], { TEMPORAL_E2E_CACHE: cacheDir })
+            .split('\n')
+            .pop()!
+        : undefined;
       const cli = ADMIN_TOOLS_CLI[server];
       if (!cli) throw new Error(`which temporal CLI the admin-tools ${server} image bundles is not recorded in ADMIN_TOOLS_CLI`);
       const cliDir = path.join(cacheDir, `cli-${cli}`);
@@ -121,7 +155,10 @@ async function runE2e(): Promise<number> {
       });
       const springApp = (args: string[] | undefined) => ({
         argv: args ?? ['java', '-jar', '/app/app.jar'],
-        binds: [{ src: path.dirname(springJar!), dst: '/app' }, { src: javaHome, dst: '/opt/java/openjdk' }],
+        binds: [
+          { src: path.dirname(springJar!), dst: '/app' },
+          { src: javaHome, dst: '/opt/java/openjdk' },
+        ],
         env: { PATH: '/opt/java/openjdk/bin:/usr/bin:/bin', JAVA_HOME: '/opt/java/openjdk' },
         workingDir: '/app',
       });
@@ -142,13 +179,27 @@ async function runE2e(): Promise<number> {
         const v = parseVersion(server)!;
         const prev = LATEST_PATCH[`${v.major}.${v.minor - 1}`];
         if (!prev) throw new Error(`no previous release of ${server} in config/versions.ts LATEST_PATCH`);
-        run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', prev, '--ui', ui, '--cli', cli], { TEMPORAL_E2E_CACHE: cacheDir });
+        run('bash', [path.join(e2eDir, 'build', 'build-binaries.sh'), '--server', prev, '--ui', ui, '--cli', cli], {
+          TEMPORAL_E2E_CACHE: cacheDir,
+        });
         const work = fs.mkdtempSync(path.join(os.tmpdir(), `temporal-cdk8s-upgrade-${profile}-`));
         fs.writeFileSync(path.join(work, 'previous.yaml'), `images:\n  server:\n    tag: "${prev}"\n  adminTools:\n    tag: "${prev}"\n`);
-        run(process.execPath, [path.join(root, 'scripts', 'run.js'), 'main.ts', '--quiet', '--profile', profile, '--overlay', path.join(work, 'previous.yaml'),
-          '--outdir', path.join(work, 'dist'), '--new-cluster']);
+        run(process.execPath, [
+          path.join(root, 'scripts', 'run.js'),
+          'main.ts',
+          '--quiet',
+          '--profile',
+          profile,
+          '--overlay',
+          path.join(work, 'previous.yaml'),
+          '--outdir',
+          path.join(work, 'dist'),
+          '--new-cluster',
+        ]);
         previous = loadManifests(path.join(work, 'dist'), profile);
-        report.notes.push(`upgrade: from ${prev} (dist synthesized from this checkout with images.server/adminTools.tag ${prev}) to ${server} (${args.dist}); CLI ${cli} build for both`);
+        report.notes.push(
+          `upgrade: from ${prev} (dist synthesized from this checkout with images.server/adminTools.tag ${prev}) to ${server} (${args.dist}); CLI ${cli} build for both`,
+        );
       }
       return `server ${server}${previous ? ` and ${tagOf(previous.objects, 'temporalio/server')}` : ''}, ui ${ui}, CLI ${fs.readFileSync(path.join(cliDir, 'VERSION'), 'utf8').trim()}`;
     });
@@ -156,7 +207,8 @@ async function runE2e(): Promise<number> {
     const images = new Images(bin, path.join(e2eDir, 'harness', 'image-files'));
     const runDir = path.join('/var/tmp', `temporal-cdk8s-e2e${process.env.TEMPORAL_E2E_NET ?? ''}`, profile);
     cluster = new Cluster(previous ?? manifests, runDir, images, (l) => console.log(l));
-    if (cluster.userSecrets.length) report.notes.push(`Secrets a user creates before applying, generated by the harness: ${cluster.userSecrets.join('; ')}`);
+    if (cluster.userSecrets.length)
+      report.notes.push(`Secrets a user creates before applying, generated by the harness: ${cluster.userSecrets.join('; ')}`);
     try {
       const opts = {
         serverBinary: path.join(bin.serverDir, 'bin', 'temporal-server'),

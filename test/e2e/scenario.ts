@@ -62,17 +62,23 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
       const ca = new ExternalCa(`${cluster.runDir}/external`);
       const done: string[] = [];
       const role = deployments.find((d) => component(d) === 'frontend')!;
-      const roleEnv = role.spec.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+      const roleEnv = role.spec.template.spec.containers[0].env as {
+        name: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string } };
+      }[];
       if (externalDb) {
         // The CA bundle and the password come from the secret store, as the provider hands them over.
-        const caVolume = (role.spec.template.spec.volumes as { name: string; secret?: { secretName: string; items?: { key: string }[] } }[])
-          .find((v) => v.name.endsWith('-ca') && v.secret);
+        const caVolume = (
+          role.spec.template.spec.volumes as { name: string; secret?: { secretName: string; items?: { key: string }[] } }[]
+        ).find((v) => v.name.endsWith('-ca') && v.secret);
         if (caVolume) cluster.setExternalSecretValue(caVolume.secret!.secretName, caVolume.secret!.items?.[0]?.key ?? 'ca.crt', ca.pem);
         const pw = roleEnv.find((e) => e.name === 'TEMPORAL_DEFAULT_STORE_PASSWORD')?.valueFrom?.secretKeyRef;
         const user = /user: (\S+)/.exec(config)?.[1] ?? 'temporal';
         await startExternalPostgres(cluster, ca, externalDb, user, pw ? cluster.secretValue(pw.name, pw.key) : 'postgres');
         done.push(`PostgreSQL at ${externalDb} (TLS, CA via ${caVolume?.secret?.secretName ?? 'none'})`);
-        report.notes.push(`${externalDb}: a PostgreSQL run by the harness (the postgres stand-in with ssl=on) with a server certificate from a harness CA, handed to the profile through the secret store`);
+        report.notes.push(
+          `${externalDb}: a PostgreSQL run by the harness (the postgres stand-in with ssl=on) with a server certificate from a harness CA, handed to the profile through the secret store`,
+        );
       }
       if (issuer && jwksUrl) {
         await issuer.serve(cluster, ca, jwksUrl);
@@ -80,41 +86,53 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
         cluster.images.systemTrust = ca.systemBundle();
         const claim = /permissionsClaimName: (\S+)/.exec(config)?.[1] ?? 'permissions';
         for (const pool of deployments.filter((d) => component(d) === 'worker-pool')) {
-          const env = pool.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+          const env = pool.spec.template.spec.containers[0].env as {
+            name: string;
+            value?: string;
+            valueFrom?: { secretKeyRef?: { name: string; key: string } };
+          }[];
           const ref = env.find((e) => e.name === 'TEMPORAL_API_KEY')?.valueFrom?.secretKeyRef;
           const ns = env.find((e) => e.name === 'TEMPORAL_NAMESPACE')?.value ?? 'default';
           if (ref) cluster.setExternalSecretValue(ref.name, ref.key, issuer.token({ sub: pool.metadata.name, [claim]: [`${ns}:write`] }));
         }
         done.push(`JWKS at ${jwksUrl}; pool tokens with "${claim}": <namespace>:write`);
-        report.notes.push(`${new URL(jwksUrl).hostname}: a JWKS endpoint run by the harness over HTTPS with a harness CA, added to the system trust store of the server and UI images (/etc/ssl/certs/ca-certificates.crt); it also serves the issuer's OIDC discovery document; pool API keys are JWTs it signs`);
+        report.notes.push(
+          `${new URL(jwksUrl).hostname}: a JWKS endpoint run by the harness over HTTPS with a harness CA, added to the system trust store of the server and UI images (/etc/ssl/certs/ca-certificates.crt); it also serves the issuer's OIDC discovery document; pool API keys are JWTs it signs`,
+        );
       }
       if (buckets.length) {
         const s3 = await startS3(cluster, opts.s3Binary, buckets);
         cluster.onClose(() => s3.close());
         const accounts = installPodIdentityWebhook(cluster, s3);
         done.push(`S3 and STS for ${buckets.join(', ')}; IRSA env for ${accounts.length} ServiceAccounts`);
-        report.notes.push(`AWS: S3 and STS stand-ins (gofakes3 in a wrapper, test/e2e/build/s3) answer at the AWS host names over HTTPS with a harness CA (AWS_CA_BUNDLE); the EKS pod identity webhook's env (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION) is injected into pods of ServiceAccounts annotated with eks.amazonaws.com/role-arn`);
+        report.notes.push(
+          `AWS: S3 and STS stand-ins (gofakes3 in a wrapper, test/e2e/build/s3) answer at the AWS host names over HTTPS with a harness CA (AWS_CA_BUNDLE); the EKS pod identity webhook's env (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION) is injected into pods of ServiceAccounts annotated with eks.amazonaws.com/role-arn`,
+        );
       }
       return done.join('; ');
     });
     if (!outside) return undefined;
   }
 
-  const ok = await report.step(`wave ${Math.min(...ofKind(m, 'StatefulSet').map(wave))}: datastores ready (StatefulSets)`, 300, async () => {
-    const out: string[] = [];
-    for (const sts of ofKind(m, 'StatefulSet')) {
-      // The OpenSearch stand-in for Elasticsearch runs single-node (see the substitutions).
-      const replicas = component(sts) === 'visibility' ? 1 : sts.spec.replicas ?? 1;
-      for (let i = 0; i < replicas; i++) {
-        const pod = cluster.newPod(sts, { ordinal: i });
-        await pod.run(120_000);
-        await pod.waitReady(240_000);
-        out.push(pod.name);
+  const ok = await report.step(
+    `wave ${Math.min(...ofKind(m, 'StatefulSet').map(wave))}: datastores ready (StatefulSets)`,
+    300,
+    async () => {
+      const out: string[] = [];
+      for (const sts of ofKind(m, 'StatefulSet')) {
+        // The OpenSearch stand-in for Elasticsearch runs single-node (see the substitutions).
+        const replicas = component(sts) === 'visibility' ? 1 : (sts.spec.replicas ?? 1);
+        for (let i = 0; i < replicas; i++) {
+          const pod = cluster.newPod(sts, { ordinal: i });
+          await pod.run(120_000);
+          await pod.waitReady(240_000);
+          out.push(pod.name);
+        }
       }
-    }
-    await cluster.refreshServices();
-    return out.join(', ');
-  });
+      await cluster.refreshServices();
+      return out.join(', ');
+    },
+  );
   if (!ok) return undefined;
 
   const roles = deployments.filter((d) => SERVER_ROLES.includes(component(d)));
@@ -143,11 +161,15 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
     }
     await waitAllReady(cluster, [...rolePods.values()].flat(), 200_000);
     const restarts = [...rolePods.values()].flat().flatMap((p) => [...p.restarts].map(([c, n]) => `${p.name}/${c} restarted ${n}×`));
-    return [...rolePods].map(([r, p]) => `${r}×${p.length}`).join(', ') + (restarts.length ? `; ${restarts.join(', ')} (as the kubelet restarts a role that started before the frontend)` : '');
+    return (
+      [...rolePods].map(([r, p]) => `${r}×${p.length}`).join(', ') +
+      (restarts.length ? `; ${restarts.join(', ')} (as the kubelet restarts a role that started before the frontend)` : '')
+    );
   });
   if (!rolesUp) return undefined;
 
-  for (const job of jobs.filter((j) => wave(j) > roleWave && wave(j) <= clientWave)) if (!(await runJob(job, ' (real temporal CLI)'))) return undefined;
+  for (const job of jobs.filter((j) => wave(j) > roleWave && wave(j) <= clientWave))
+    if (!(await runJob(job, ' (real temporal CLI)'))) return undefined;
 
   const clientPods = new Map<string, Pod>();
   const clientsUp = await report.step(`wave ${clientWave}: admin tools, Web UI and worker pools running`, 180, async () => {
@@ -157,7 +179,11 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
       clientPods.set(d.metadata.name, pod);
     }
     // The stand-in worker apps serve no actuator endpoints: their readiness is their poller's start.
-    await waitAllReady(cluster, [...clientPods.values()].filter((p) => p.labels['app.kubernetes.io/component'] !== 'worker-pool'), 150_000);
+    await waitAllReady(
+      cluster,
+      [...clientPods.values()].filter((p) => p.labels['app.kubernetes.io/component'] !== 'worker-pool'),
+      150_000,
+    );
     return [...clientPods.keys()].join(', ');
   });
   if (!clientsUp) return undefined;
@@ -174,7 +200,9 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
     return r.output;
   };
 
-  await report.step('cluster health (temporal operator cluster health)', 60, async () => (await admin(['temporal', 'operator', 'cluster', 'health'])).trim());
+  await report.step('cluster health (temporal operator cluster health)', 60, async () =>
+    (await admin(['temporal', 'operator', 'cluster', 'health'])).trim(),
+  );
 
   await report.step('every namespace exists with the retention and archival state its Job sets', 60, async () => {
     const expected = namespacesFromJob(jobs.find((j) => component(j) === 'namespace-registration'));
@@ -184,7 +212,8 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
       const retention = durationSeconds(d.config?.workflowExecutionRetentionTtl);
       if (retention !== ns.retentionSeconds) throw new Error(`${ns.name}: retention ${retention} s, expected ${ns.retentionSeconds} s`);
       const history = d.config?.historyArchivalState;
-      if (ns.historyArchival && !String(history).toLowerCase().includes(ns.historyArchival)) throw new Error(`${ns.name}: history archival ${history}, expected ${ns.historyArchival}`);
+      if (ns.historyArchival && !String(history).toLowerCase().includes(ns.historyArchival))
+        throw new Error(`${ns.name}: history archival ${history}, expected ${ns.historyArchival}`);
       seen.push(`${ns.name} ${ns.retentionSeconds / 3600}h${ns.historyArchival ? ` archival ${ns.historyArchival}` : ''}`);
     }
     return seen.join('; ');
@@ -198,7 +227,11 @@ export async function bringUp(cluster: Cluster, report: Report, opts: ScenarioOp
   // A pod of the pool's own template runs the client: the same env, certificates and API key.
   const clientPod = cluster.newPod(tsPool);
   const client = async (...argv: string[]) => {
-    const r = await clientPod.exec({ ...clientPod.template.spec.containers[0], name: 'client' }, ['node', '/app/client.js', ...argv], 180_000);
+    const r = await clientPod.exec(
+      { ...clientPod.template.spec.containers[0], name: 'client' },
+      ['node', '/app/client.js', ...argv],
+      180_000,
+    );
     const last = r.output.trim().split('\n').pop() ?? '';
     if (r.code !== 0) throw new Error(`client ${argv.join(' ')} exited ${r.code}: ${r.output.trim().slice(-600)}`);
     return JSON.parse(last);
@@ -227,47 +260,92 @@ export async function runChecks(cluster: Cluster, report: Report, opts: Scenario
   const m = cluster.manifests;
   const deployments = ofKind(m, 'Deployment');
   const { rolePods, clientPods, admin, client, clientPod, tsPool, pools, isJvmTls, issuer, config } = running;
-  await report.step(`workflow with an activity on pool ${tsPool.metadata.name} (TypeScript SDK worker configured from the pool env)`, 120, async () => {
-    // Each frontend caches the namespace registry (refreshed every 10 s): a namespace the Job just
-    // registered can be unknown to it for that long, as it is to any client right after an install.
-    const started = Date.now();
-    for (;;) {
-      try {
-        const r = await client('run', 'greet', `e2e-greet-${Date.now()}`, 'e2e');
-        if (r.result !== 'Hello, e2e!') throw new Error(`unexpected result ${JSON.stringify(r)}`);
-        return `result ${JSON.stringify(r.result)}${Date.now() - started > 2000 ? ` (namespace visible to the frontend after ${((Date.now() - started) / 1000).toFixed(0)} s)` : ''}`;
-      } catch (e) {
-        if (!/NamespaceNotFound/.test((e as Error).message) || Date.now() - started > 60_000) throw e;
-        await sleep(2000);
+  await report.step(
+    `workflow with an activity on pool ${tsPool.metadata.name} (TypeScript SDK worker configured from the pool env)`,
+    120,
+    async () => {
+      // Each frontend caches the namespace registry (refreshed every 10 s): a namespace the Job just
+      // registered can be unknown to it for that long, as it is to any client right after an install.
+      const started = Date.now();
+      for (;;) {
+        try {
+          const r = await client('run', 'greet', `e2e-greet-${Date.now()}`, 'e2e');
+          if (r.result !== 'Hello, e2e!') throw new Error(`unexpected result ${JSON.stringify(r)}`);
+          return `result ${JSON.stringify(r.result)}${Date.now() - started > 2000 ? ` (namespace visible to the frontend after ${((Date.now() - started) / 1000).toFixed(0)} s)` : ''}`;
+        } catch (e) {
+          if (!/NamespaceNotFound/.test((e as Error).message) || Date.now() - started > 60_000) throw e;
+          await sleep(2000);
+        }
       }
-    }
-  });
+    },
+  );
 
   for (const jvm of pools.filter(isJvmTls)) {
-    await report.step(`Spring Boot worker on pool ${jvm.metadata.name} (generated application.yaml, trust store, TLS/API-key files) completes an activity`, 150, async () => {
-      const env = clientPods.get(jvm.metadata.name)!.environment(jvm.spec.template.spec.containers[0]);
-      const out = await admin(['temporal', 'workflow', 'execute', '--type', 'GreetingWorkflow', '--task-queue', env.TEMPORAL_TASK_QUEUE,
-        '--namespace', env.TEMPORAL_NAMESPACE, '--workflow-id', `e2e-spring-${Date.now()}`, '--input', '"spring"', '--output', 'json'], 120_000)
-        .catch((e: Error) => {
+    await report.step(
+      `Spring Boot worker on pool ${jvm.metadata.name} (generated application.yaml, trust store, TLS/API-key files) completes an activity`,
+      150,
+      async () => {
+        const env = clientPods.get(jvm.metadata.name)!.environment(jvm.spec.template.spec.containers[0]);
+        const out = await admin(
+          [
+            'temporal',
+            'workflow',
+            'execute',
+            '--type',
+            'GreetingWorkflow',
+            '--task-queue',
+            env.TEMPORAL_TASK_QUEUE,
+            '--namespace',
+            env.TEMPORAL_NAMESPACE,
+            '--workflow-id',
+            `e2e-spring-${Date.now()}`,
+            '--input',
+            '"spring"',
+            '--output',
+            'json',
+          ],
+          120_000,
+        ).catch((e: Error) => {
           // Say why the worker never took the task: its own log (e.g. a PKIX trust failure).
           const log = fs.readFileSync(cluster.logFile(`${clientPods.get(jvm.metadata.name)!.name}.worker`), 'utf8');
-          const cause = log.split('\n').filter((l) => /PKIX|SSLHandshake|UNAVAILABLE|Exception/.test(l)).slice(0, 2).join(' | ');
+          const cause = log
+            .split('\n')
+            .filter((l) => /PKIX|SSLHandshake|UNAVAILABLE|Exception/.test(l))
+            .slice(0, 2)
+            .join(' | ');
           throw new Error(`${e.message}${cause ? `; worker log: ${cause.slice(0, 400)}` : ''}`);
         });
-      if (!out.includes('Hello, spring!')) throw new Error(`unexpected output ${out.slice(-400)}`);
-      return 'result "Hello, spring!"';
-    });
+        if (!out.includes('Hello, spring!')) throw new Error(`unexpected output ${out.slice(-400)}`);
+        return 'result "Hello, spring!"';
+      },
+    );
   }
 
   const ife = deployments.some((d) => component(d) === 'internal-frontend');
-  await report.step(`a Nexus operation completes (history calls the ${ife ? 'internal-frontend' : 'frontend'}'s HTTP API)`, 150, async () => {
-    const env = clientPod.environment(tsPool.spec.template.spec.containers[0]);
-    const endpoint = `e2e-nexus-${Date.now()}`;
-    await admin(['temporal', 'operator', 'nexus', 'endpoint', 'create', '--name', endpoint, '--target-namespace', env.TEMPORAL_NAMESPACE, '--target-task-queue', env.TEMPORAL_TASK_QUEUE]);
-    const r = await client('nexus-call', `e2e-nexus-${Date.now()}`, endpoint, 'nexus', '120');
-    if (!String(r.result).includes('Hello, nexus')) throw new Error(`unexpected result ${JSON.stringify(r)}`);
-    return `result ${JSON.stringify(r.result)}`;
-  });
+  await report.step(
+    `a Nexus operation completes (history calls the ${ife ? 'internal-frontend' : 'frontend'}'s HTTP API)`,
+    150,
+    async () => {
+      const env = clientPod.environment(tsPool.spec.template.spec.containers[0]);
+      const endpoint = `e2e-nexus-${Date.now()}`;
+      await admin([
+        'temporal',
+        'operator',
+        'nexus',
+        'endpoint',
+        'create',
+        '--name',
+        endpoint,
+        '--target-namespace',
+        env.TEMPORAL_NAMESPACE,
+        '--target-task-queue',
+        env.TEMPORAL_TASK_QUEUE,
+      ]);
+      const r = await client('nexus-call', `e2e-nexus-${Date.now()}`, endpoint, 'nexus', '120');
+      if (!String(r.result).includes('Hello, nexus')) throw new Error(`unexpected result ${JSON.stringify(r)}`);
+      return `result ${JSON.stringify(r.result)}`;
+    },
+  );
 
   await report.step('a Schedule fires (system worker role)', 90, async () => {
     await client('schedule-create', 'e2e-schedule', '5');
@@ -295,23 +373,27 @@ export async function runChecks(cluster: Cluster, report: Report, opts: Scenario
     return `${victim.name} killed mid-timer; workflow completed`;
   });
 
-  await report.step('metrics endpoints serve the series the alerts and dashboards query (after failures, timeouts, cancels, a backlog)', 240, async () => {
-    const provoked = await client('provoke-metrics', `e2e-metrics-${Date.now()}`);
-    if (!provoked.ok) throw new Error(`provoke-metrics: ${JSON.stringify(provoked).slice(0, 400)}`);
-    // Matching reports the backlog gauges about a minute after it loads a task queue, then every minute.
-    const started = Date.now();
-    for (;;) {
-      try {
-        // Every running role pod, replacements included (the killed history pod took its counters with it).
-        const running = cluster.pods.filter((p) => SERVER_ROLES.includes(p.labels['app.kubernetes.io/component'] ?? ''));
-        const detail = await checkMetrics(cluster, running, opts.serverBinary);
-        return `${detail}; events: ${Object.keys(provoked.events ?? {}).join(', ')}`;
-      } catch (e) {
-        if (Date.now() - started > 150_000) throw e;
-        await sleep(10_000);
+  await report.step(
+    'metrics endpoints serve the series the alerts and dashboards query (after failures, timeouts, cancels, a backlog)',
+    240,
+    async () => {
+      const provoked = await client('provoke-metrics', `e2e-metrics-${Date.now()}`);
+      if (!provoked.ok) throw new Error(`provoke-metrics: ${JSON.stringify(provoked).slice(0, 400)}`);
+      // Matching reports the backlog gauges about a minute after it loads a task queue, then every minute.
+      const started = Date.now();
+      for (;;) {
+        try {
+          // Every running role pod, replacements included (the killed history pod took its counters with it).
+          const running = cluster.pods.filter((p) => SERVER_ROLES.includes(p.labels['app.kubernetes.io/component'] ?? ''));
+          const detail = await checkMetrics(cluster, running, opts.serverBinary);
+          return `${detail}; events: ${Object.keys(provoked.events ?? {}).join(', ')}`;
+        } catch (e) {
+          if (Date.now() - started > 150_000) throw e;
+          await sleep(10_000);
+        }
       }
-    }
-  });
+    },
+  );
 
   const web = clientPods.get('temporal-web');
   if (web) {
@@ -321,43 +403,63 @@ export async function runChecks(cluster: Cluster, report: Report, opts: Scenario
     // The client starts the workflows in its pool's namespace: the UI lists and terminates them there.
     const workflowNamespace = clientPod.environment(tsPool.spec.template.spec.containers[0]).TEMPORAL_NAMESPACE || undefined;
     // ['auth', 'token', 'auth'] → 'auth×2, token'
-    const summarise = (events: string[]) => [...events.reduce((c, e) => c.set(e, (c.get(e) ?? 0) + 1), new Map<string, number>())]
-      .map(([e, n]) => (n > 1 ? `${e}×${n}` : e)).join(', ');
-    await report.step(`Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''}${oidc ? ' after an OIDC login' : ''} a terminate succeeds`, 360, async () => {
-      let login: Parameters<typeof checkWebUi>[4];
-      if (oidc) {
-        // The identity provider is the issuer the harness serves (the JWKS host): the UI's client is
-        // registered there with the secret the UI reads, and its ID tokens carry the permissions claim.
-        if (!issuer?.host || !issuer.address) throw new Error('the Web UI has OIDC login on but the harness serves no issuer (no jwtKeyProvider.keySourceURIs)');
-        const provider = new URL(webEnv.TEMPORAL_AUTH_PROVIDER_URL ?? '');
-        if (provider.hostname !== issuer.host) throw new Error(`TEMPORAL_AUTH_PROVIDER_URL ${provider} is not on the issuer host ${issuer.host}`);
-        const secretRef = (web.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[])
-          .find((e) => e.name === 'TEMPORAL_AUTH_CLIENT_SECRET')?.valueFrom?.secretKeyRef;
-        const claim = /permissionsClaimName: (\S+)/.exec(config)?.[1] ?? 'permissions';
-        // <ns>:write for the UI's default namespace and the one the workflows run in; temporal-system:read
-        // for GetClusterInfo and ListNamespaces (the cluster-scoped reads the UI makes on every page).
-        const permissions = [...new Set([webEnv.TEMPORAL_DEFAULT_NAMESPACE || 'default', workflowNamespace].map((ns) => `${ns}:write`)), 'temporal-system:read'];
-        const oidcClient = {
-          clientId: webEnv.TEMPORAL_AUTH_CLIENT_ID, clientSecret: secretRef ? cluster.secretValue(secretRef.name, secretRef.key) : webEnv.TEMPORAL_AUTH_CLIENT_SECRET ?? '',
-          redirectUris: [webEnv.TEMPORAL_AUTH_CALLBACK_URL], claims: { [claim]: permissions },
-        };
-        issuer.addClient(oidcClient);
-        const issuerUrl = (webEnv.TEMPORAL_AUTH_ISSUER_URL || webEnv.TEMPORAL_AUTH_PROVIDER_URL).replace(/\/+$/, '');
-        login = { issuerHost: issuer.host, issuerAddress: issuer.address, tokens: () => issuer.tokensFor(oidcClient, issuerUrl) };
-        report.notes.push(`Web UI login: ${issuer.host} also acts as the OIDC provider (authorization-code flow without a login form, user e2e-user); client ${oidcClient.clientId} with the secret of ${secretRef ? `${secretRef.name}/${secretRef.key}` : 'the env'}; ID tokens carry "${claim}": ${permissions.join(', ')}`);
-      }
-      const endpoint = ingress ? await startIngress(cluster, ingress) : undefined;
-      if (endpoint) report.notes.push(`Ingress ${ingress!.metadata.name}: a TLS-terminating proxy on ${endpoint.address}:443 stands in for the ingress controller; Chromium maps ${endpoint.host} there and accepts its certificate (issued by the harness in place of the ClusterIssuer)`);
-      try {
-        const out = await checkWebUi(cluster, web, client, endpoint, login, workflowNamespace);
-        return oidc ? `${out}; issuer served: ${summarise(issuer!.served)}` : out;
-      } catch (e) {
-        if (oidc && issuer!.served.length) throw new Error(`${(e as Error).message}; issuer served: ${summarise(issuer!.served)}`);
-        throw e;
-      } finally {
-        await endpoint?.close();
-      }
-    });
+    const summarise = (events: string[]) =>
+      [...events.reduce((c, e) => c.set(e, (c.get(e) ?? 0) + 1), new Map<string, number>())]
+        .map(([e, n]) => (n > 1 ? `${e}×${n}` : e))
+        .join(', ');
+    await report.step(
+      `Web UI lists the workflow; in Chromium${ingress ? ' through the Ingress (TLS)' : ''}${oidc ? ' after an OIDC login' : ''} a terminate succeeds`,
+      360,
+      async () => {
+        let login: Parameters<typeof checkWebUi>[4];
+        if (oidc) {
+          // The identity provider is the issuer the harness serves (the JWKS host): the UI's client is
+          // registered there with the secret the UI reads, and its ID tokens carry the permissions claim.
+          if (!issuer?.host || !issuer.address)
+            throw new Error('the Web UI has OIDC login on but the harness serves no issuer (no jwtKeyProvider.keySourceURIs)');
+          const provider = new URL(webEnv.TEMPORAL_AUTH_PROVIDER_URL ?? '');
+          if (provider.hostname !== issuer.host)
+            throw new Error(`TEMPORAL_AUTH_PROVIDER_URL ${provider} is not on the issuer host ${issuer.host}`);
+          const secretRef = (
+            web.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]
+          ).find((e) => e.name === 'TEMPORAL_AUTH_CLIENT_SECRET')?.valueFrom?.secretKeyRef;
+          const claim = /permissionsClaimName: (\S+)/.exec(config)?.[1] ?? 'permissions';
+          // <ns>:write for the UI's default namespace and the one the workflows run in; temporal-system:read
+          // for GetClusterInfo and ListNamespaces (the cluster-scoped reads the UI makes on every page).
+          const permissions = [
+            ...new Set([webEnv.TEMPORAL_DEFAULT_NAMESPACE || 'default', workflowNamespace].map((ns) => `${ns}:write`)),
+            'temporal-system:read',
+          ];
+          const oidcClient = {
+            clientId: webEnv.TEMPORAL_AUTH_CLIENT_ID,
+            clientSecret: secretRef ? cluster.secretValue(secretRef.name, secretRef.key) : (webEnv.TEMPORAL_AUTH_CLIENT_SECRET ?? ''),
+            redirectUris: [webEnv.TEMPORAL_AUTH_CALLBACK_URL],
+            claims: { [claim]: permissions },
+          };
+          issuer.addClient(oidcClient);
+          const issuerUrl = (webEnv.TEMPORAL_AUTH_ISSUER_URL || webEnv.TEMPORAL_AUTH_PROVIDER_URL).replace(/\/+$/, '');
+          login = { issuerHost: issuer.host, issuerAddress: issuer.address, tokens: () => issuer.tokensFor(oidcClient, issuerUrl) };
+          report.notes.push(
+            `Web UI login: ${issuer.host} also acts as the OIDC provider (authorization-code flow without a login form, user e2e-user); client ${oidcClient.clientId} with the secret of ${secretRef ? `${secretRef.name}/${secretRef.key}` : 'the env'}; ID tokens carry "${claim}": ${permissions.join(', ')}`,
+          );
+        }
+        const endpoint = ingress ? await startIngress(cluster, ingress) : undefined;
+        if (endpoint)
+          report.notes.push(
+            `Ingress ${ingress!.metadata.name}: a TLS-terminating proxy on ${endpoint.address}:443 stands in for the ingress controller; Chromium maps ${endpoint.host} there and accepts its certificate (issued by the harness in place of the ClusterIssuer)`,
+          );
+        try {
+          const out = await checkWebUi(cluster, web, client, endpoint, login, workflowNamespace);
+          return oidc ? `${out}; issuer served: ${summarise(issuer!.served)}` : out;
+        } catch (e) {
+          if (oidc && issuer!.served.length)
+            throw new Error(`${(e as Error).message}; issuer served: ${summarise(issuer!.served)}`, { cause: e });
+          throw e;
+        } finally {
+          await endpoint?.close();
+        }
+      },
+    );
   }
 }
 
@@ -366,22 +468,36 @@ async function waitAllReady(cluster: Cluster, pods: Pod[], timeoutMs: number): P
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await cluster.refreshServices();
-    const states = await Promise.all(pods.map(async (p) => {
-      p.checkCrashLoop();
-      return p.ready();
-    }));
+    const states = await Promise.all(
+      pods.map(async (p) => {
+        p.checkCrashLoop();
+        return p.ready();
+      }),
+    );
     if (states.every(Boolean)) return;
-    if (Date.now() > deadline) throw new Error(`not ready: ${pods.filter((_, i) => !states[i]).map((p) => p.name).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `not ready: ${pods
+          .filter((_, i) => !states[i])
+          .map((p) => p.name)
+          .join(', ')}`,
+      );
     await sleep(2000);
   }
 }
 
-interface ExpectedNamespace { name: string; retentionSeconds: number; historyArchival?: string }
+interface ExpectedNamespace {
+  name: string;
+  retentionSeconds: number;
+  historyArchival?: string;
+}
 
 /** The namespaces the registration Job creates, read from its rendered script. */
 function namespacesFromJob(job: K8sObject | undefined): ExpectedNamespace[] {
   if (!job) throw new Error('no namespace-registration Job rendered');
-  const script = [...(job.spec.template.spec.initContainers ?? []), ...job.spec.template.spec.containers].map((c: { command?: string[] }) => (c.command ?? []).join(' ')).join('\n');
+  const script = [...(job.spec.template.spec.initContainers ?? []), ...job.spec.template.spec.containers]
+    .map((c: { command?: string[] }) => (c.command ?? []).join(' '))
+    .join('\n');
   const out = new Map<string, ExpectedNamespace>();
   for (const m of script.matchAll(/namespace create --namespace (\S+) --retention (\S+)(.*)/g)) {
     const archival = /--history-archival-state (\w+)/.exec(m[3])?.[1];
@@ -395,7 +511,8 @@ function namespacesFromJob(job: K8sObject | undefined): ExpectedNamespace[] {
 function durationSeconds(d: string | undefined): number {
   if (!d) return NaN;
   let s = 0;
-  for (const [, n, u] of d.matchAll(/(\d+(?:\.\d+)?)(d|h|m|s)/g)) s += Number(n) * ({ d: 86400, h: 3600, m: 60, s: 1 } as Record<string, number>)[u];
+  for (const [, n, u] of d.matchAll(/(\d+(?:\.\d+)?)(d|h|m|s)/g))
+    s += Number(n) * ({ d: 86400, h: 3600, m: 60, s: 1 } as Record<string, number>)[u];
   return s;
 }
 
@@ -403,7 +520,11 @@ function durationSeconds(d: string | undefined): number {
  * Lowers `limit.maxIDLength` in the mounted dynamic-config file (as the kubelet updates a ConfigMap
  * volume), waits for a workflow start with a longer id to be refused, then restores it.
  */
-async function checkDynamicConfig(cluster: Cluster, rolePods: Map<string, Pod[]>, client: (...a: string[]) => Promise<any>): Promise<string> {
+async function checkDynamicConfig(
+  cluster: Cluster,
+  rolePods: Map<string, Pod[]>,
+  client: (...a: string[]) => Promise<any>,
+): Promise<string> {
   const cm = ofKind(cluster.manifests, 'ConfigMap').find((c) => Object.keys(c.data ?? {}).some((k) => k.startsWith('dynamic_config')));
   if (!cm) throw new Error('no dynamic-config ConfigMap');
   const key = Object.keys(cm.data).find((k) => k.startsWith('dynamic_config'))!;
@@ -416,7 +537,10 @@ async function checkDynamicConfig(cluster: Cluster, rolePods: Map<string, Pod[]>
     for (;;) {
       // A fresh id each time: one started before the change would be a duplicate on the next try.
       const longId = `e2e-dynamic-config-${Date.now()}-${'x'.repeat(30)}`;
-      const refused = await client('run', 'greet', longId, 'too-long').then(() => false, (e: Error) => /length|exceeds|limit/i.test(e.message));
+      const refused = await client('run', 'greet', longId, 'too-long').then(
+        () => false,
+        (e: Error) => /length|exceeds|limit/i.test(e.message),
+      );
       if (refused) break;
       if (Date.now() - started > 90_000) throw new Error('limit.maxIDLength: 40 was not applied within 90 s');
       await sleep(3000);

@@ -11,12 +11,71 @@ function expectRoundTrip(value: JsonValue): void {
 }
 
 const TRICKY = [
-  'yes', 'No', 'ON', 'off', 'y', 'n', 'true', 'False', 'null', '~', '', ' ', ' leading', 'trailing ', '1.31.2', '17.6',
-  '0777', '010', '0x1F', '1e3', '.5', '-1', '+1', '.inf', '.NaN', '1:20', '2001-01-01', '0.0.0.0:9090', '-', '- a',
-  'a: b', 'a #b', '#x', '&anchor', '*alias', '!tag', '%x', '@x', '`x', '|', '>', '[a]', '{a}', "it's", '"q"', 'a\tb',
-  'tab\tand\nnewline', 'line1\nline2', 'line1\nline2\n', 'two\n\n', 'x\n\n\n', '\nstarts with newline', '  indented\nblock',
-  'blank line\n\ninside\n', 'spaces-only line\n   \nnext', 'unicode ✓ é', 'emoji 🚀', '\u0000nul', 'bell\u0007', 'crlf\r\nline',
-  '{{ env "X" | quote }}', '${TEMPORAL_ADDRESS}', 'key=value,other=1', '/etc/temporal/config', 'temporal-frontend.ns.svc:7233',
+  'yes',
+  'No',
+  'ON',
+  'off',
+  'y',
+  'n',
+  'true',
+  'False',
+  'null',
+  '~',
+  '',
+  ' ',
+  ' leading',
+  'trailing ',
+  '1.31.2',
+  '17.6',
+  '0777',
+  '010',
+  '0x1F',
+  '1e3',
+  '.5',
+  '-1',
+  '+1',
+  '.inf',
+  '.NaN',
+  '1:20',
+  '2001-01-01',
+  '0.0.0.0:9090',
+  '-',
+  '- a',
+  'a: b',
+  'a #b',
+  '#x',
+  '&anchor',
+  '*alias',
+  '!tag',
+  '%x',
+  '@x',
+  '`x',
+  '|',
+  '>',
+  '[a]',
+  '{a}',
+  "it's",
+  '"q"',
+  'a\tb',
+  'tab\tand\nnewline',
+  'line1\nline2',
+  'line1\nline2\n',
+  'two\n\n',
+  'x\n\n\n',
+  '\nstarts with newline',
+  '  indented\nblock',
+  'blank line\n\ninside\n',
+  'spaces-only line\n   \nnext',
+  'unicode ✓ é',
+  'emoji 🚀',
+  '\u0000nul',
+  'bell\u0007',
+  'crlf\r\nline',
+  '{{ env "X" | quote }}',
+  '${TEMPORAL_ADDRESS}',
+  'key=value,other=1',
+  '/etc/temporal/config',
+  'temporal-frontend.ns.svc:7233',
 ];
 
 describe('toYaml', () => {
@@ -31,8 +90,9 @@ describe('toYaml', () => {
   });
 
   test('writes multi-line strings as literal blocks and plain words bare', () => {
-    expect(toYaml({ data: { 'config.yaml': 'a: 1\nb: 2\n' }, name: 'temporal-web', version: '1.31.2' }))
-      .toBe("data:\n  config.yaml: |\n    a: 1\n    b: 2\nname: temporal-web\nversion: '1.31.2'\n");
+    expect(toYaml({ data: { 'config.yaml': 'a: 1\nb: 2\n' }, name: 'temporal-web', version: '1.31.2' })).toBe(
+      "data:\n  config.yaml: |\n    a: 1\n    b: 2\nname: temporal-web\nversion: '1.31.2'\n",
+    );
   });
 
   test('omits undefined values and rejects what YAML cannot hold', () => {

@@ -10,10 +10,55 @@ import { ofKind } from '../harness/manifests';
 import type { Pod } from '../harness/pod';
 
 const PROMQL_WORDS = new Set([
-  'sum', 'rate', 'irate', 'increase', 'histogram_quantile', 'max', 'min', 'avg', 'count', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
-  'or', 'and', 'unless', 'vector', 'clamp_min', 'clamp_max', 'absent', 'le', 'topk', 'bottomk', 'offset', 'bool', 'label_replace', 'abs', 'delta', 'deriv',
-  'changes', 'resets', 'time', 'scalar', 'sort', 'sort_desc', 'avg_over_time', 'max_over_time', 'min_over_time', 'sum_over_time', 'count_over_time', 'quantile',
-  'round', 'ceil', 'floor', 'e', 'inf', 'nan',
+  'sum',
+  'rate',
+  'irate',
+  'increase',
+  'histogram_quantile',
+  'max',
+  'min',
+  'avg',
+  'count',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'or',
+  'and',
+  'unless',
+  'vector',
+  'clamp_min',
+  'clamp_max',
+  'absent',
+  'le',
+  'topk',
+  'bottomk',
+  'offset',
+  'bool',
+  'label_replace',
+  'abs',
+  'delta',
+  'deriv',
+  'changes',
+  'resets',
+  'time',
+  'scalar',
+  'sort',
+  'sort_desc',
+  'avg_over_time',
+  'max_over_time',
+  'min_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'quantile',
+  'round',
+  'ceil',
+  'floor',
+  'e',
+  'inf',
+  'nan',
 ]);
 
 /** Metric names in PromQL: identifiers followed by a selector or range, minus functions and labels. */
@@ -33,7 +78,8 @@ export function metricNames(expr: string): string[] {
 export function renderedQueries(cluster: Cluster): { source: string; expr: string }[] {
   const out: { source: string; expr: string }[] = [];
   for (const rule of ofKind(cluster.manifests, 'PrometheusRule')) {
-    for (const g of rule.spec.groups ?? []) for (const r of g.rules ?? []) out.push({ source: `alert ${r.alert ?? r.record}`, expr: String(r.expr) });
+    for (const g of rule.spec.groups ?? [])
+      for (const r of g.rules ?? []) out.push({ source: `alert ${r.alert ?? r.record}`, expr: String(r.expr) });
   }
   for (const cm of ofKind(cluster.manifests, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard)) {
     for (const [file, json] of Object.entries(cm.data ?? {})) {
@@ -44,7 +90,8 @@ export function renderedQueries(cluster: Cluster): { source: string; expr: strin
             // Panel queries, and template variables that read label values of a metric.
             if (k === 'expr' && typeof v === 'string') out.push({ source: `dashboard ${file}`, expr: v });
             else if (k === 'query' && typeof v === 'string' && v.includes('(')) out.push({ source: `dashboard ${file}`, expr: v });
-            else if (k === 'query' && v && typeof v === 'object' && typeof (v as { query?: unknown }).query === 'string') out.push({ source: `dashboard ${file}`, expr: String((v as { query: string }).query) });
+            else if (k === 'query' && v && typeof v === 'object' && typeof (v as { query?: unknown }).query === 'string')
+              out.push({ source: `dashboard ${file}`, expr: String((v as { query: string }).query) });
             else walk(v);
           }
         }
@@ -95,15 +142,20 @@ export async function checkMetrics(cluster: Cluster, rolePods: Pod[], serverBina
   // `up` and ALERTS come from Prometheus itself, not from the server.
   const wanted = new Map<string, string[]>();
   for (const q of queries) {
-    for (const n of metricNames(q.expr).filter((x) => !['up', 'ALERTS', 'ALERTS_FOR_STATE'].includes(x))) wanted.set(n, [...(wanted.get(n) ?? []), q.source]);
+    for (const n of metricNames(q.expr).filter((x) => !['up', 'ALERTS', 'ALERTS_FOR_STATE'].includes(x)))
+      wanted.set(n, [...(wanted.get(n) ?? []), q.source]);
   }
   const isServed = (n: string) => served.has(n) || served.has(n.replace(/_(bucket|count|sum)$/, ''));
   const faultOnly = [...wanted.keys()].filter((n) => !isServed(n) && FAULT_ONLY.has(n));
   const undefinedFaults = faultOnly.filter((n) => !binaryDefines(serverBinary, n));
   const missing = [...wanted].filter(([n]) => !isServed(n) && (!FAULT_ONLY.has(n) || undefinedFaults.includes(n)));
   if (missing.length) {
-    throw new Error(`${missing.length} of ${wanted.size} queried metrics are not served: ${missing.map(([n, s]) => `${n} (${[...new Set(s)].slice(0, 2).join(', ')})`).join('; ')}`);
+    throw new Error(
+      `${missing.length} of ${wanted.size} queried metrics are not served: ${missing.map(([n, s]) => `${n} (${[...new Set(s)].slice(0, 2).join(', ')})`).join('; ')}`,
+    );
   }
   const faults = faultOnly.length ? `; ${faultOnly.join(', ')} only on faults: defined by the server binary` : '';
-  return queries.length ? `${wanted.size - faultOnly.length} of ${wanted.size} queried names served (${served.size} scraped)${faults}` : `no alert rules or dashboards rendered; ${served.size} metric names scraped`;
+  return queries.length
+    ? `${wanted.size - faultOnly.length} of ${wanted.size} queried names served (${served.size} scraped)${faults}`
+    : `no alert rules or dashboards rendered; ${served.size} metric names scraped`;
 }

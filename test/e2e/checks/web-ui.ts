@@ -44,7 +44,15 @@ import type { Pod } from '../harness/pod';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const SEL = {
   loginButton: '[data-testid="login-button"]',
@@ -76,7 +84,10 @@ export function normaliseStatus(s: unknown): string {
   const byCode = ['UNSPECIFIED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT', 'PAUSED'];
   if (typeof s === 'number') return byCode[s] ?? String(s);
   if (s && typeof s === 'object') return normaliseStatus((s as { name?: unknown; code?: unknown }).name ?? (s as { code?: unknown }).code);
-  return String(s ?? '').toUpperCase().replace(/^WORKFLOW_EXECUTION_STATUS_/, '').replace(/[\s-]+/g, '_');
+  return String(s ?? '')
+    .toUpperCase()
+    .replace(/^WORKFLOW_EXECUTION_STATUS_/, '')
+    .replace(/[\s-]+/g, '_');
 }
 
 function describedStatus(d: any): string {
@@ -89,12 +100,19 @@ function describedStatus(d: any): string {
  * ?query=..., ListWorkflowExecutions via grpc-gateway) until each is there with the expected status
  * (visibility is eventually consistent). Returns the milliseconds it took.
  */
-export async function listViaUiApi(baseUrl: string, namespace: string, expected: Record<string, string>, timeoutMs = 60_000,
-  headers: Record<string, string> = {}): Promise<number> {
+export async function listViaUiApi(
+  baseUrl: string,
+  namespace: string,
+  expected: Record<string, string>,
+  timeoutMs = 60_000,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const t0 = Date.now();
-  const query = Object.keys(expected).map((id) => `WorkflowId="${id}"`).join(' OR ');
+  const query = Object.keys(expected)
+    .map((id) => `WorkflowId="${id}"`)
+    .join(' OR ');
   const url = `${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(query)}`;
-  let last = 'no answer yet';
+  let last: string;
   for (;;) {
     try {
       const r = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
@@ -132,8 +150,15 @@ export interface BrowserResult {
  * actions menu → Terminate → confirm sends the terminate, which must answer 200. On failure a
  * screenshot goes to `screenshotPath` and the error names it.
  */
-export async function terminateInBrowser(baseUrl: string, namespace: string, workflowId: string, screenshotPath: string, timeoutMs = 30_000,
-  extraArgs: readonly string[] = [], login?: { issuerOrigin: string }): Promise<BrowserResult> {
+export async function terminateInBrowser(
+  baseUrl: string,
+  namespace: string,
+  workflowId: string,
+  screenshotPath: string,
+  timeoutMs = 30_000,
+  extraArgs: readonly string[] = [],
+  login?: { issuerOrigin: string },
+): Promise<BrowserResult> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
@@ -145,7 +170,12 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
   const t0 = Date.now();
   try {
     // launchPersistentContext is launch() with an explicit (here fresh, throwaway) user-data dir.
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], timeout: timeoutMs });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
+      timeout: timeoutMs,
+    });
     context.setDefaultTimeout(timeoutMs);
     page = context.pages()[0] ?? (await context.newPage());
     const ns = encodeURIComponent(namespace);
@@ -167,11 +197,15 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
       callback.catch(() => undefined);
       await page.locator(SEL.loginButton).click();
       step = 'logging in at the identity provider and coming back to the workflows list';
-      await page.waitForURL((u) => u.origin === new URL(baseUrl).origin && u.pathname.endsWith('/workflows') && u.searchParams.has('query'));
+      await page.waitForURL(
+        (u) => u.origin === new URL(baseUrl).origin && u.pathname.endsWith('/workflows') && u.searchParams.has('query'),
+      );
       const cb = await callback;
-      if (cb.status() !== 303) throw new Error(`the callback answered ${cb.status()}: ${(await cb.text().catch(() => '')).trim().slice(0, 300)}`);
+      if (cb.status() !== 303)
+        throw new Error(`the callback answered ${cb.status()}: ${(await cb.text().catch(() => '')).trim().slice(0, 300)}`);
       page.off('request', onRequest);
-      if (!issuerHops.some((p) => p.endsWith('/protocol/openid-connect/auth'))) throw new Error(`the login did not pass the identity provider (${login.issuerOrigin})`);
+      if (!issuerHops.some((p) => p.endsWith('/protocol/openid-connect/auth')))
+        throw new Error(`the login did not pass the identity provider (${login.issuerOrigin})`);
       loggedInMs = Date.now() - t0;
     }
     step = `waiting for ${workflowId} in the workflows list`;
@@ -191,14 +225,19 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
     step = 'choosing Terminate';
     const item = page.locator(`${SEL.terminateItem}:visible`).first();
     await item.waitFor({ state: 'visible' });
-    if (await item.isDisabled()) throw new Error('the Terminate menu item is disabled (is TEMPORAL_WORKFLOW_TERMINATE_DISABLED or TEMPORAL_DISABLE_WRITE_ACTIONS set?)');
+    if (await item.isDisabled())
+      throw new Error(
+        'the Terminate menu item is disabled (is TEMPORAL_WORKFLOW_TERMINATE_DISABLED or TEMPORAL_DISABLE_WRITE_ACTIONS set?)',
+      );
     await item.click();
 
     step = 'confirming in the terminate dialog';
     const modal = page.locator(`${SEL.terminateModal}:visible`).first();
     await modal.waitFor({ state: 'visible' });
     await modal.locator(SEL.reason).fill('e2e: terminated through the Web UI');
-    const response = page.waitForResponse((r: Response) => r.request().method() === 'POST' && /\/api\/v1\/namespaces\/[^/]+\/workflows\/[^/]+\/terminate(\?|$)/.test(r.url()));
+    const response = page.waitForResponse(
+      (r: Response) => r.request().method() === 'POST' && /\/api\/v1\/namespaces\/[^/]+\/workflows\/[^/]+\/terminate(\?|$)/.test(r.url()),
+    );
     await modal.locator(SEL.confirm).click();
 
     step = 'waiting for the terminate request';
@@ -212,11 +251,25 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
       const cookies = await context.cookies(baseUrl);
       const csrf = cookies.find((c) => c.name === '_csrf');
       const sentToken = r.request().headers()['x-csrf-token'];
-      const alert = (await modal.locator(SEL.modalError).filter({ hasText: /\S/ }).first().textContent({ timeout: 3000 }).catch(() => null))?.trim();
-      if (login) throw new Error(`POST ${new URL(r.url()).pathname} answered ${r.status()} ${body} (sent ${authHeaders.join(', ')})${alert ? `; the dialog shows "${alert}"` : ''}`);
-      throw new Error(`POST ${new URL(r.url()).pathname} answered ${r.status()} ${body}; the browser ${csrf ? 'holds' : 'holds NO'} _csrf cookie and ${sentToken ? 'sent' : 'sent NO'} X-CSRF-TOKEN`
-        + `${alert ? `; the dialog shows "${alert}"` : ''}`
-        + (csrf ? '' : ' (over plain HTTP the ui-server must set TEMPORAL_CSRF_COOKIE_INSECURE=true, or the browser drops its Secure CSRF cookie)'));
+      const alert = (
+        await modal
+          .locator(SEL.modalError)
+          .filter({ hasText: /\S/ })
+          .first()
+          .textContent({ timeout: 3000 })
+          .catch(() => null)
+      )?.trim();
+      if (login)
+        throw new Error(
+          `POST ${new URL(r.url()).pathname} answered ${r.status()} ${body} (sent ${authHeaders.join(', ')})${alert ? `; the dialog shows "${alert}"` : ''}`,
+        );
+      throw new Error(
+        `POST ${new URL(r.url()).pathname} answered ${r.status()} ${body}; the browser ${csrf ? 'holds' : 'holds NO'} _csrf cookie and ${sentToken ? 'sent' : 'sent NO'} X-CSRF-TOKEN` +
+          `${alert ? `; the dialog shows "${alert}"` : ''}` +
+          (csrf
+            ? ''
+            : ' (over plain HTTP the ui-server must set TEMPORAL_CSRF_COOKIE_INSECURE=true, or the browser drops its Secure CSRF cookie)'),
+      );
     }
     const terminatedMs = Date.now() - t0;
     step = 'waiting for the dialog to close';
@@ -226,9 +279,14 @@ export async function terminateInBrowser(baseUrl: string, namespace: string, wor
     let shot = '';
     if (page) {
       fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
-      shot = await page.screenshot({ path: screenshotPath, fullPage: true, timeout: 10_000 }).then(() => ` (screenshot: ${screenshotPath})`, () => ' (no screenshot)');
+      shot = await page.screenshot({ path: screenshotPath, fullPage: true, timeout: 10_000 }).then(
+        () => ` (screenshot: ${screenshotPath})`,
+        () => ' (no screenshot)',
+      );
     }
-    throw new Error(`Web UI in Chromium, ${step} at ${page?.url() ?? baseUrl}: ${(e as Error).message.split('\n')[0]}${shot}`);
+    throw new Error(`Web UI in Chromium, ${step} at ${page?.url() ?? baseUrl}: ${(e as Error).message.split('\n')[0]}${shot}`, {
+      cause: e,
+    });
   } finally {
     await context?.close().catch(() => undefined);
     fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -255,8 +313,14 @@ export interface WebUiLogin {
  * @param workflowNamespace where `client` starts workflows (its pool's namespace), which the UI then
  * lists and terminates in. @default the UI's default namespace
  */
-export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: string[]) => Promise<any>,
-  ingress?: { url: string; host: string; address: string }, login?: WebUiLogin, workflowNamespace?: string): Promise<string> {
+export async function checkWebUi(
+  cluster: Cluster,
+  web: Pod,
+  client: (...argv: string[]) => Promise<any>,
+  ingress?: { url: string; host: string; address: string },
+  login?: WebUiLogin,
+  workflowNamespace?: string,
+): Promise<string> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: the Web UI check needs Debian's Chromium (apt-get install chromium)`);
   }
@@ -276,23 +340,37 @@ export async function checkWebUi(cluster: Cluster, web: Pod, client: (...argv: s
       const t = login.tokens();
       apiHeaders = { authorization: `Bearer ${t.accessToken}`, 'authorization-extras': t.idToken };
       // Without the tokens the ui-server must refuse.
-      const r = await fetch(`${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows`, { signal: AbortSignal.timeout(10_000) });
-      if (r.status !== 401) throw new Error(`GET ${baseUrl}/api/v1/namespaces/${namespace}/workflows without a token answered ${r.status}, want 401`);
+      const r = await fetch(`${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (r.status !== 401)
+        throw new Error(`GET ${baseUrl}/api/v1/namespaces/${namespace}/workflows without a token answered ${r.status}, want 401`);
     }
     const listedMs = await listViaUiApi(baseUrl, namespace, { [longId]: 'RUNNING', [shortId]: 'COMPLETED' }, 120_000, apiHeaders);
 
     const browserUrl = ingress?.url ?? baseUrl;
-    const rules = [...(ingress ? [`MAP ${ingress.host} ${ingress.address}`] : []), ...(login ? [`MAP ${login.issuerHost} ${login.issuerAddress}`] : [])];
+    const rules = [
+      ...(ingress ? [`MAP ${ingress.host} ${ingress.address}`] : []),
+      ...(login ? [`MAP ${login.issuerHost} ${login.issuerAddress}`] : []),
+    ];
     const browserArgs = rules.length ? [`--host-resolver-rules=${rules.join(',')}`, '--ignore-certificate-errors'] : [];
-    const b = await terminateInBrowser(browserUrl, namespace, longId, path.join(cluster.runDir, 'web-ui-failure.png'), 90_000, browserArgs,
-      login && { issuerOrigin: `https://${login.issuerHost}` });
+    const b = await terminateInBrowser(
+      browserUrl,
+      namespace,
+      longId,
+      path.join(cluster.runDir, 'web-ui-failure.png'),
+      90_000,
+      browserArgs,
+      login && { issuerOrigin: `https://${login.issuerHost}` },
+    );
 
     let status = '';
     const t0 = Date.now();
     for (;;) {
       status = describedStatus(await client('describe', longId));
       if (status === 'TERMINATED') break;
-      if (Date.now() - t0 > 20_000) throw new Error(`the UI answered the terminate with 200 but ${longId} is ${status || 'of unknown status'} after 20 s`);
+      if (Date.now() - t0 > 20_000)
+        throw new Error(`the UI answered the terminate with 200 but ${longId} is ${status || 'of unknown status'} after 20 s`);
       await sleep(1000);
     }
     const api = `${namespace} listed via ${baseUrl}/api/v1${login ? ' (401 without a token; with the ID token as Authorization-Extras)' : ''} in ${secs(listedMs)}`;

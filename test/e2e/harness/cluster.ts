@@ -31,7 +31,12 @@ export class Cluster {
     return this.current;
   }
 
-  constructor(manifests: ProfileManifests, readonly runDir: string, readonly images: Images, readonly log: (line: string) => void) {
+  constructor(
+    manifests: ProfileManifests,
+    readonly runDir: string,
+    readonly images: Images,
+    readonly log: (line: string) => void,
+  ) {
     this.current = manifests;
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(runDir, 'logs'), { recursive: true });
@@ -57,16 +62,22 @@ export class Cluster {
 
   private loadObjects(manifests: ProfileManifests): void {
     for (const cm of ofKind(manifests, 'ConfigMap')) {
-      this.configMaps.set(cm.metadata.name, Object.fromEntries([
-        ...Object.entries(cm.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
-        ...Object.entries(cm.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64')]),
-      ]));
+      this.configMaps.set(
+        cm.metadata.name,
+        Object.fromEntries([
+          ...Object.entries(cm.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
+          ...Object.entries(cm.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64')]),
+        ]),
+      );
     }
     for (const s of ofKind(manifests, 'Secret')) {
-      this.secrets.set(s.metadata.name, Object.fromEntries([
-        ...Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64')]),
-        ...Object.entries(s.stringData ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
-      ]));
+      this.secrets.set(
+        s.metadata.name,
+        Object.fromEntries([
+          ...Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64')]),
+          ...Object.entries(s.stringData ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
+        ]),
+      );
     }
   }
 
@@ -85,12 +96,16 @@ export class Cluster {
       const pod = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec;
       if (!pod) continue;
       for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
-        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) want(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
+        for (const e of c.env ?? [])
+          if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional)
+            want(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
         for (const f of c.envFrom ?? []) if (f.secretRef && !f.secretRef.optional) want(f.secretRef.name);
       }
-      for (const v of pod.volumes ?? []) if (v.secret && !v.secret.optional) for (const i of v.secret.items ?? [{ key: undefined }]) want(v.secret.secretName, i.key);
+      for (const v of pod.volumes ?? [])
+        if (v.secret && !v.secret.optional) for (const i of v.secret.items ?? [{ key: undefined }]) want(v.secret.secretName, i.key);
     }
-    for (const [name, keys] of wanted) this.secrets.set(name, Object.fromEntries([...keys].map((k) => [k, Buffer.from(randomBytes(18).toString('base64url'))])));
+    for (const [name, keys] of wanted)
+      this.secrets.set(name, Object.fromEntries([...keys].map((k) => [k, Buffer.from(randomBytes(18).toString('base64url'))])));
     return [...wanted].map(([name, keys]) => `${name} (${[...keys].join(', ') || 'no keys read'})`);
   }
 
@@ -118,7 +133,8 @@ export class Cluster {
       if (es.spec.dataFrom?.length) throw new Error(`ExternalSecret ${es.metadata.name}: dataFrom is not supported by the harness`);
       const templated = es.spec.target?.template?.data as Record<string, string> | undefined;
       if (templated) {
-        for (const [k, tpl] of Object.entries(templated)) data[k] = Buffer.from(tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, key) => data[key]?.toString() ?? ''));
+        for (const [k, tpl] of Object.entries(templated))
+          data[k] = Buffer.from(tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, key) => data[key]?.toString() ?? ''));
       }
       this.secrets.set(target, data);
     }
@@ -149,7 +165,8 @@ export class Cluster {
 
   secret(name: string, optional = false): Data {
     const s = this.secrets.get(name);
-    if (!s && !optional) throw new Error(`Secret ${name} is referenced but neither rendered nor created by an operator (Certificate, ExternalSecret)`);
+    if (!s && !optional)
+      throw new Error(`Secret ${name} is referenced but neither rendered nor created by an operator (Certificate, ExternalSecret)`);
     return s ?? {};
   }
 
@@ -185,7 +202,8 @@ export class Cluster {
     const name = workload.kind === 'StatefulSet' ? `${workload.metadata.name}-${opts.ordinal ?? n}` : `${workload.metadata.name}-${n}`;
     const network = this.network.addPod(name);
     const claims: Record<string, string> = {};
-    for (const t of workload.kind === 'StatefulSet' ? workload.spec.volumeClaimTemplates ?? [] : []) claims[t.metadata.name] = `${t.metadata.name}-${name}`;
+    for (const t of workload.kind === 'StatefulSet' ? (workload.spec.volumeClaimTemplates ?? []) : [])
+      claims[t.metadata.name] = `${t.metadata.name}-${name}`;
     const pod = new Pod(this, name, template, network, claims);
     this.pods.push(pod);
     if (workload.kind === 'StatefulSet' && workload.spec.serviceName) {
@@ -208,7 +226,12 @@ export class Cluster {
         if (svc.spec.publishNotReadyAddresses || (await pod.ready().catch(() => false))) ready.push(pod.ip);
       }
       const ns = this.namespace;
-      for (const name of [svc.metadata.name, `${svc.metadata.name}.${ns}`, `${svc.metadata.name}.${ns}.svc`, `${svc.metadata.name}.${ns}.svc.cluster.local`]) {
+      for (const name of [
+        svc.metadata.name,
+        `${svc.metadata.name}.${ns}`,
+        `${svc.metadata.name}.${ns}.svc`,
+        `${svc.metadata.name}.${ns}.svc.cluster.local`,
+      ]) {
         this.network.setName(name, ready);
       }
     }

@@ -24,8 +24,31 @@ export class ExternalCa {
     fs.mkdirSync(dir, { recursive: true });
     this.keyFile = path.join(dir, 'ca.key');
     this.certFile = path.join(dir, 'ca.crt');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', this.keyFile, '-out', this.certFile,
-      '-days', '2', '-subj', '/CN=e2e external CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        this.keyFile,
+        '-out',
+        this.certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=e2e external CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      { stdio: 'ignore' },
+    );
   }
 
   get pem(): string {
@@ -38,16 +61,57 @@ export class ExternalCa {
     const csr = path.join(this.dir, `${host}.csr`);
     const cert = path.join(this.dir, `${host}.crt`);
     const ext = path.join(this.dir, `${host}.ext`);
-    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${host}`], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        csr,
+        '-subj',
+        `/CN=${host}`,
+      ],
+      { stdio: 'ignore' },
+    );
     fs.writeFileSync(ext, `subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`);
-    execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', this.certFile, '-CAkey', this.keyFile, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', cert], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        this.certFile,
+        '-CAkey',
+        this.keyFile,
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        ext,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     return { cert: fs.readFileSync(cert), key: fs.readFileSync(key) };
   }
 
   /** The system CA bundle plus this CA, for processes that verify with the system trust store. */
   systemBundle(): string {
     const file = path.join(this.dir, 'ca-certificates.crt');
-    const system = ['/etc/ssl/certs/ca-certificates.crt'].filter(fs.existsSync).map((f) => fs.readFileSync(f, 'utf8')).join('');
+    const system = ['/etc/ssl/certs/ca-certificates.crt']
+      .filter(fs.existsSync)
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('');
     fs.writeFileSync(file, system + this.pem);
     return file;
   }
@@ -61,7 +125,9 @@ export async function startExternalPostgres(cluster: Cluster, ca: ExternalCa, ho
   const { cert, key } = ca.issue(host);
   cluster.addSecret('e2e-external-postgres-tls', { 'tls.crt': cert, 'tls.key': key });
   const workload: K8sObject = {
-    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'e2e-external-postgres' },
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'e2e-external-postgres' },
     spec: {
       replicas: 1,
       volumeClaimTemplates: [{ metadata: { name: 'data' } }],
@@ -69,19 +135,37 @@ export async function startExternalPostgres(cluster: Cluster, ca: ExternalCa, ho
         metadata: { labels: { 'e2e.temporal.io/external': 'postgres' } },
         spec: {
           securityContext: { runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
-          containers: [{
-            name: 'postgres',
-            image: 'postgres:17.6',
-            args: ['-c', 'ssl=on', '-c', 'ssl_cert_file=/etc/postgres-tls/tls.crt', '-c', 'ssl_key_file=/etc/postgres-tls/tls.key', '-c', 'max_connections=300'],
-            env: [{ name: 'POSTGRES_USER', value: user }, { name: 'POSTGRES_PASSWORD', value: password }, { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }],
-            readinessProbe: { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-U', user] } },
-            volumeMounts: [
-              { name: 'data', mountPath: '/var/lib/postgresql/data' },
-              { name: 'run', mountPath: '/var/run/postgresql' },
-              { name: 'tls', mountPath: '/etc/postgres-tls', readOnly: true },
-            ],
-          }],
-          volumes: [{ name: 'run', emptyDir: {} }, { name: 'tls', secret: { secretName: 'e2e-external-postgres-tls', defaultMode: 0o640 } }],
+          containers: [
+            {
+              name: 'postgres',
+              image: 'postgres:17.6',
+              args: [
+                '-c',
+                'ssl=on',
+                '-c',
+                'ssl_cert_file=/etc/postgres-tls/tls.crt',
+                '-c',
+                'ssl_key_file=/etc/postgres-tls/tls.key',
+                '-c',
+                'max_connections=300',
+              ],
+              env: [
+                { name: 'POSTGRES_USER', value: user },
+                { name: 'POSTGRES_PASSWORD', value: password },
+                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+              ],
+              readinessProbe: { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-U', user] } },
+              volumeMounts: [
+                { name: 'data', mountPath: '/var/lib/postgresql/data' },
+                { name: 'run', mountPath: '/var/run/postgresql' },
+                { name: 'tls', mountPath: '/etc/postgres-tls', readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'run', emptyDir: {} },
+            { name: 'tls', secret: { secretName: 'e2e-external-postgres-tls', defaultMode: 0o640 } },
+          ],
         },
       },
     },
@@ -102,7 +186,14 @@ export interface OidcClient {
   readonly claims: Record<string, unknown>;
 }
 
-interface PendingCode { clientId: string; redirectUri: string; nonce?: string; scope: string; issuer: string; expires: number }
+interface PendingCode {
+  clientId: string;
+  redirectUri: string;
+  nonce?: string;
+  scope: string;
+  issuer: string;
+  expires: number;
+}
 
 /**
  * An OIDC issuer: its signing key, its JWKS and discovery document over HTTPS, tokens signed with
@@ -158,15 +249,25 @@ export class Issuer {
         // OIDC discovery for the issuer at that path (the Web UI server reads it at start).
         const issuer = `${origin}${reqPath.slice(0, -discovery.length)}`;
         json(200, {
-          issuer, jwks_uri: jwksUrl, authorization_endpoint: `${issuer}/protocol/openid-connect/auth`, token_endpoint: `${issuer}/protocol/openid-connect/token`,
-          userinfo_endpoint: `${issuer}/protocol/openid-connect/userinfo`, response_types_supported: ['code'], subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: ['RS256'], grant_types_supported: ['authorization_code'],
+          issuer,
+          jwks_uri: jwksUrl,
+          authorization_endpoint: `${issuer}/protocol/openid-connect/auth`,
+          token_endpoint: `${issuer}/protocol/openid-connect/token`,
+          userinfo_endpoint: `${issuer}/protocol/openid-connect/userinfo`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          grant_types_supported: ['authorization_code'],
           token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         });
       } else if (ep) {
         const issuer = `${origin}${ep[1]}`;
         if (ep[2] === 'auth' && req.method === 'GET') this.authorize(issuer, reqUrl.searchParams, res);
-        else if (ep[2] === 'token' && req.method === 'POST') readBody(req).then((body) => this.exchange(req, body, json), (e) => json(400, { error: 'invalid_request', error_description: String(e) }));
+        else if (ep[2] === 'token' && req.method === 'POST')
+          readBody(req).then(
+            (body) => this.exchange(req, body, json),
+            (e) => json(400, { error: 'invalid_request', error_description: String(e) }),
+          );
         else if (ep[2] === 'userinfo') this.userinfo(req, json);
         else res.writeHead(405).end();
       } else {
@@ -197,7 +298,14 @@ export class Issuer {
     else if (!scope.split(' ').includes('openid')) back.searchParams.set('error', 'invalid_scope');
     else {
       const code = randomBytes(24).toString('base64url');
-      this.codes.set(code, { clientId: client.clientId, redirectUri, nonce: q.get('nonce') ?? undefined, scope, issuer, expires: Date.now() + 60_000 });
+      this.codes.set(code, {
+        clientId: client.clientId,
+        redirectUri,
+        nonce: q.get('nonce') ?? undefined,
+        scope,
+        issuer,
+        expires: Date.now() + 60_000,
+      });
       back.searchParams.set('code', code);
     }
     this.served.push(back.searchParams.has('error') ? `auth refused: ${back.searchParams.get('error')}` : 'auth');
@@ -205,7 +313,11 @@ export class Issuer {
   }
 
   /** The token endpoint: exchanges a code once, for the client that asked for it, authenticated by its secret (basic or form). */
-  private exchange(req: http.IncomingMessage, body: string, json: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+  private exchange(
+    req: http.IncomingMessage,
+    body: string,
+    json: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  ): void {
     const form = new URLSearchParams(body);
     const refuse = (status: number, error: string, why: string) => {
       this.served.push(`token refused: ${why}`);
@@ -221,14 +333,21 @@ export class Issuer {
       secret = decodeURIComponent(rest.join(':').replace(/\+/g, ' '));
     }
     const client = this.clients.get(clientId);
-    if (!client || secret !== client.clientSecret) return refuse(401, 'invalid_client', `client ${clientId || '(none)'}: ${client ? 'wrong secret' : 'unknown'}${basic ? ' (basic auth)' : ' (form)'}`);
-    if (form.get('grant_type') !== 'authorization_code') return refuse(400, 'unsupported_grant_type', `grant_type ${form.get('grant_type')}`);
+    if (!client || secret !== client.clientSecret)
+      return refuse(
+        401,
+        'invalid_client',
+        `client ${clientId || '(none)'}: ${client ? 'wrong secret' : 'unknown'}${basic ? ' (basic auth)' : ' (form)'}`,
+      );
+    if (form.get('grant_type') !== 'authorization_code')
+      return refuse(400, 'unsupported_grant_type', `grant_type ${form.get('grant_type')}`);
     const code = form.get('code') ?? '';
     const pending = this.codes.get(code);
     this.codes.delete(code);
     if (!pending || pending.expires < Date.now()) return refuse(400, 'invalid_grant', 'unknown, used or expired code');
     if (pending.clientId !== clientId) return refuse(400, 'invalid_grant', `code issued to ${pending.clientId}, redeemed by ${clientId}`);
-    if ((form.get('redirect_uri') ?? '') !== pending.redirectUri) return refuse(400, 'invalid_grant', `redirect_uri ${form.get('redirect_uri')} differs from the authorization request's`);
+    if ((form.get('redirect_uri') ?? '') !== pending.redirectUri)
+      return refuse(400, 'invalid_grant', `redirect_uri ${form.get('redirect_uri')} differs from the authorization request's`);
     const ttl = 3600;
     const { accessToken, idToken } = this.tokensFor(client, pending.issuer, pending.nonce, ttl);
     this.served.push('token');
@@ -245,10 +364,20 @@ export class Issuer {
     const email = 'e2e-user@example.com';
     const accessToken = randomBytes(32).toString('base64url');
     this.accessTokens.set(accessToken, { sub, email, expires: Date.now() + ttlSeconds * 1000 });
-    const idToken = this.token({
-      ...client.claims, iss: issuer, aud: client.clientId, azp: client.clientId, sub, email, email_verified: true, name: 'E2E User',
-      ...(nonce !== undefined ? { nonce } : {}),
-    }, ttlSeconds);
+    const idToken = this.token(
+      {
+        ...client.claims,
+        iss: issuer,
+        aud: client.clientId,
+        azp: client.clientId,
+        sub,
+        email,
+        email_verified: true,
+        name: 'E2E User',
+        ...(nonce !== undefined ? { nonce } : {}),
+      },
+      ttlSeconds,
+    );
     return { accessToken, idToken };
   }
 
@@ -278,6 +407,9 @@ export class Issuer {
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString())).on('error', reject);
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks).toString()))
+      .on('error', reject);
   });
 }

@@ -34,7 +34,15 @@ export interface Binaries {
   readonly opensearchDir?: string;
   readonly javaHome: string;
   /** Worker-pool images → the app that stands in for them. */
-  readonly appImages: Record<string, (args: string[] | undefined) => { argv: string[]; binds: { src: string; dst: string }[]; env: Record<string, string>; workingDir?: string }>;
+  readonly appImages: Record<
+    string,
+    (args: string[] | undefined) => {
+      argv: string[];
+      binds: { src: string; dst: string }[];
+      env: Record<string, string>;
+      workingDir?: string;
+    }
+  >;
 }
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -43,7 +51,10 @@ export class Images {
   readonly substitutions = new Set<string>();
 
   /** @param filesDir test/e2e/harness/image-files: the harness's stand-ins for image scripts */
-  constructor(private readonly bin: Binaries, private readonly filesDir: string) {}
+  constructor(
+    private readonly bin: Binaries,
+    private readonly filesDir: string,
+  ) {}
 
   /**
    * A CA bundle that replaces the system trust store in server pods, so the outside world the
@@ -64,7 +75,9 @@ export class Images {
     const serverDir = this.serverDir(tag);
     switch (repo) {
       case 'temporalio/server':
-        note(`${image}: temporal-server built from go.temporal.io/server (${path.basename(serverDir)}); the image's /etc/temporal/entrypoint.sh is the module's docker/scripts/sh/entrypoint.sh, run by bash (it uses pipefail, which the image's busybox sh has and Debian's dash lacks)`);
+        note(
+          `${image}: temporal-server built from go.temporal.io/server (${path.basename(serverDir)}); the image's /etc/temporal/entrypoint.sh is the module's docker/scripts/sh/entrypoint.sh, run by bash (it uses pipefail, which the image's busybox sh has and Debian's dash lacks)`,
+        );
         return {
           binds: [
             { src: path.join(serverDir, 'bin'), dst: '/opt/temporal/bin' },
@@ -77,7 +90,9 @@ export class Images {
           user: 1000,
         };
       case 'temporalio/admin-tools':
-        note(`${image}: temporal-sql-tool, temporal-elasticsearch-tool, tdbg from go.temporal.io/server; /etc/temporal/schema from the module's schema/; the temporal CLI from ${path.basename(this.bin.cliDir)} (see its SUBSTITUTION.txt)`);
+        note(
+          `${image}: temporal-sql-tool, temporal-elasticsearch-tool, tdbg from go.temporal.io/server; /etc/temporal/schema from the module's schema/; the temporal CLI from ${path.basename(this.bin.cliDir)} (see its SUBSTITUTION.txt)`,
+        );
         return {
           binds: [
             { src: path.join(serverDir, 'bin'), dst: '/opt/temporal/bin' },
@@ -90,7 +105,9 @@ export class Images {
           user: 1000,
         };
       case 'postgres':
-        note(`${image}: Debian's PostgreSQL (${this.bin.postgresBin}); the image's docker-entrypoint.sh is test/e2e/harness/image-files/postgres-entrypoint.sh (initdb with POSTGRES_USER/PASSWORD/DB, scram for TCP, then postgres with the container's args)`);
+        note(
+          `${image}: Debian's PostgreSQL (${this.bin.postgresBin}); the image's docker-entrypoint.sh is test/e2e/harness/image-files/postgres-entrypoint.sh (initdb with POSTGRES_USER/PASSWORD/DB, scram for TCP, then postgres with the container's args)`,
+        );
         return {
           // Used in place: PostgreSQL finds its libraries and share files relative to its binaries.
           binds: [{ src: path.join(this.filesDir, 'postgres-entrypoint.sh'), dst: '/usr/local/bin/docker-entrypoint.sh' }],
@@ -100,9 +117,14 @@ export class Images {
           passwd: ['postgres:x:999:999::/var/lib/postgresql:/bin/bash'],
         };
       case 'temporalio/ui':
-        note(`${image}: ui-server built from github.com/temporalio/ui-server/v2 (${path.basename(this.bin.uiDir)}), run as the image does: ./ui-server --env docker start in a folder with config/docker.yaml`);
+        note(
+          `${image}: ui-server built from github.com/temporalio/ui-server/v2 (${path.basename(this.bin.uiDir)}), run as the image does: ./ui-server --env docker start in a folder with config/docker.yaml`,
+        );
         return {
-          binds: [{ src: this.bin.uiDir, dst: '/home/ui-server' }, ...(this.systemTrust ? [{ src: this.systemTrust, dst: '/etc/ssl/certs/ca-certificates.crt' }] : [])],
+          binds: [
+            { src: this.bin.uiDir, dst: '/home/ui-server' },
+            ...(this.systemTrust ? [{ src: this.systemTrust, dst: '/etc/ssl/certs/ca-certificates.crt' }] : []),
+          ],
           env: { PATH: SYSTEM_PATH },
           entrypoint: (args) => args ?? ['./bin/ui-server', '--env', 'docker', 'start'],
           workingDir: '/home/ui-server',
@@ -111,10 +133,16 @@ export class Images {
       case 'docker.elastic.co/elasticsearch/elasticsearch': {
         const os = this.bin.opensearchDir;
         if (!os) throw new Error(`${image}: no OpenSearch stand-in built (build-binaries.sh --opensearch)`);
-        note(`${image}: OpenSearch ${path.basename(path.dirname(os))} (integ-test distribution from Maven Central with mapper-extras) on the machine's JDK, single node, no security plugin: `
-          + 'the image\'s config directory is OpenSearch\'s, so the copy-config init container runs as rendered but the rendered elasticsearch.yml and start command are not used; basic-auth credentials are accepted unchecked; only one node of a multi-node StatefulSet is started');
-        const argv = ['sh', '-c', 'OPENSEARCH_JAVA_OPTS="${ES_JAVA_OPTS:-}" exec /usr/share/elasticsearch/bin/opensearch -Ediscovery.type=single-node -Enetwork.host=0.0.0.0 '
-          + '-Ehttp.port=9200 -Epath.data=/usr/share/elasticsearch/data -Epath.logs=/usr/share/elasticsearch/logs'];
+        note(
+          `${image}: OpenSearch ${path.basename(path.dirname(os))} (integ-test distribution from Maven Central with mapper-extras) on the machine's JDK, single node, no security plugin: ` +
+            "the image's config directory is OpenSearch's, so the copy-config init container runs as rendered but the rendered elasticsearch.yml and start command are not used; basic-auth credentials are accepted unchecked; only one node of a multi-node StatefulSet is started",
+        );
+        const argv = [
+          'sh',
+          '-c',
+          'OPENSEARCH_JAVA_OPTS="${ES_JAVA_OPTS:-}" exec /usr/share/elasticsearch/bin/opensearch -Ediscovery.type=single-node -Enetwork.host=0.0.0.0 ' +
+            '-Ehttp.port=9200 -Epath.data=/usr/share/elasticsearch/data -Epath.logs=/usr/share/elasticsearch/logs',
+        ];
         return {
           // Laid out as the Elasticsearch image is (home /usr/share/elasticsearch), so relative paths
           // in jvm.options (logs/gc.log) land in the mounted logs volume.
@@ -122,7 +150,13 @@ export class Images {
             ...['bin', 'lib', 'modules', 'plugins', 'config'].map((d) => ({ src: path.join(os, d), dst: `/usr/share/elasticsearch/${d}` })),
             { src: this.bin.javaHome, dst: '/opt/java/openjdk' },
           ],
-          env: { PATH: SYSTEM_PATH, JAVA_HOME: '/opt/java/openjdk', OPENSEARCH_HOME: '/usr/share/elasticsearch', OPENSEARCH_PATH_CONF: '/usr/share/elasticsearch/config', OPENSEARCH_TMPDIR: '/tmp' },
+          env: {
+            PATH: SYSTEM_PATH,
+            JAVA_HOME: '/opt/java/openjdk',
+            OPENSEARCH_HOME: '/usr/share/elasticsearch',
+            OPENSEARCH_PATH_CONF: '/usr/share/elasticsearch/config',
+            OPENSEARCH_TMPDIR: '/tmp',
+          },
           entrypoint: () => argv,
           override: (c) => (c.name === 'elasticsearch' ? argv : undefined),
           // The image's WORKDIR: the JVM's GC log goes to logs/ (the mounted logs volume).

@@ -27,8 +27,29 @@ function selfIssued(dir: string, host: string): { key: Buffer; cert: Buffer } {
   fs.mkdirSync(dir, { recursive: true });
   const key = path.join(dir, 'tls.key');
   const cert = path.join(dir, 'tls.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '2', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=DNS:${host}`,
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
 }
 
@@ -39,10 +60,14 @@ export async function startIngress(cluster: Cluster, ingress: K8sObject): Promis
   const tls = ingress.spec.tls?.find((t: { hosts: string[] }) => t.hosts.includes(host));
   if (!tls) throw new Error(`Ingress ${ingress.metadata.name} has no TLS for ${host}: plain HTTP needs no stand-in`);
   const rendered = cluster.secret(tls.secretName, true);
-  const material = rendered['tls.crt'] ? { key: rendered['tls.key'], cert: rendered['tls.crt'] } : selfIssued(path.join(cluster.runDir, 'ingress-tls'), host);
+  const material = rendered['tls.crt']
+    ? { key: rendered['tls.key'], cert: rendered['tls.crt'] }
+    : selfIssued(path.join(cluster.runDir, 'ingress-tls'), host);
   const svc = cluster.manifests.objects.find((o) => o.kind === 'Service' && o.metadata.name === backend.name);
   if (!svc) throw new Error(`Ingress backend Service ${backend.name} is not rendered`);
-  const svcPort = svc.spec.ports.find((p: { name?: string; port: number }) => (backend.port.name ? p.name === backend.port.name : p.port === backend.port.number));
+  const svcPort = svc.spec.ports.find((p: { name?: string; port: number }) =>
+    backend.port.name ? p.name === backend.port.name : p.port === backend.port.number,
+  );
   const server = https.createServer({ key: material.key, cert: material.cert }, (req, res) => {
     const target = cluster.network.resolve(`${backend.name}.${cluster.namespace}.svc.cluster.local`)[0];
     if (!target) {
@@ -50,14 +75,27 @@ export async function startIngress(cluster: Cluster, ingress: K8sObject): Promis
       return;
     }
     const targetPort = typeof svcPort.targetPort === 'number' ? svcPort.targetPort : svcPort.port;
-    const upstream = http.request({
-      host: target, port: targetPort, method: req.method, path: req.url,
-      headers: { ...req.headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': host, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
-    }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+    const upstream = http.request(
+      {
+        host: target,
+        port: targetPort,
+        method: req.method,
+        path: req.url,
+        headers: {
+          ...req.headers,
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': host,
+          'x-forwarded-for': req.socket.remoteAddress ?? '',
+        },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', (e) => {
+      res.writeHead(502).end(String(e));
     });
-    upstream.on('error', (e) => { res.writeHead(502).end(String(e)); });
     req.pipe(upstream);
   });
   const address = cluster.network.hostAddress;

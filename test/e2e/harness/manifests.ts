@@ -19,7 +19,14 @@ export interface ProfileManifests {
   readonly namespace: string;
 }
 
-const yamlFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f)) : []);
+const yamlFiles = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 
 export function loadManifests(distDir: string, profile: string): ProfileManifests {
   const dirs = [path.join(distDir, profile), path.join(distDir, `${profile}-custom-resources`)];

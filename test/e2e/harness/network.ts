@@ -40,7 +40,11 @@ export class Network {
     for (const line of ip('netns', 'list').split('\n')) {
       const ns = line.split(' ')[0];
       if (ns.startsWith(NS_PREFIX)) {
-        try { ip('netns', 'del', ns); } catch { /* already gone */ }
+        try {
+          ip('netns', 'del', ns);
+        } catch {
+          /* already gone */
+        }
         fs.rmSync(path.join('/etc/netns', ns), { recursive: true, force: true });
       }
     }
@@ -48,10 +52,18 @@ export class Network {
     for (const line of ip('-o', 'link', 'show').split('\n')) {
       const link = /^\d+: ([^@:]+)/.exec(line)?.[1];
       if (link?.startsWith(`te2e${NET}v`)) {
-        try { ip('link', 'del', link); } catch { /* gone meanwhile */ }
+        try {
+          ip('link', 'del', link);
+        } catch {
+          /* gone meanwhile */
+        }
       }
     }
-    try { ip('link', 'del', BRIDGE); } catch { /* none */ }
+    try {
+      ip('link', 'del', BRIDGE);
+    } catch {
+      /* none */
+    }
   }
 
   private extra = 2;
@@ -74,7 +86,11 @@ export class Network {
     const netns = `${NS_PREFIX}${n}`;
     const veth = `te2e${NET}v${n}`;
     ip('netns', 'add', netns);
-    try { ip('link', 'del', veth); } catch { /* the usual case: no leftover */ }
+    try {
+      ip('link', 'del', veth);
+    } catch {
+      /* the usual case: no leftover */
+    }
     ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
     ip('link', 'set', veth, 'master', BRIDGE, 'up');
     ip('-n', netns, 'addr', 'add', `${PREFIX}.${n}/24`, 'dev', 'eth0');
@@ -88,7 +104,11 @@ export class Network {
   }
 
   removePod(pod: PodNetwork): void {
-    try { ip('netns', 'del', pod.netns); } catch { /* gone */ }
+    try {
+      ip('netns', 'del', pod.netns);
+    } catch {
+      /* gone */
+    }
     fs.rmSync(path.join('/etc/netns', pod.netns), { recursive: true, force: true });
     this.pods.splice(this.pods.indexOf(pod), 1);
   }
@@ -113,7 +133,8 @@ export class Network {
       fs.mkdirSync(dir, { recursive: true });
       // Rewritten in place: the file is bind-mounted into running pods, so a rename would not be seen.
       fs.writeFileSync(path.join(dir, 'hosts'), lines.join('\n') + '\n');
-      if (!fs.existsSync(path.join(dir, 'resolv.conf'))) fs.writeFileSync(path.join(dir, 'resolv.conf'), 'options ndots:1 timeout:1 attempts:1\n');
+      if (!fs.existsSync(path.join(dir, 'resolv.conf')))
+        fs.writeFileSync(path.join(dir, 'resolv.conf'), 'options ndots:1 timeout:1 attempts:1\n');
     }
   }
 

@@ -15,10 +15,20 @@ export type SecretData = Record<string, Buffer>;
 const openssl = (args: string[], input?: string) => execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
 
 const USAGE_KEY = new Map([
-  ['digital signature', 'digitalSignature'], ['key encipherment', 'keyEncipherment'], ['cert sign', 'keyCertSign'],
-  ['crl sign', 'cRLSign'], ['content commitment', 'nonRepudiation'], ['key agreement', 'keyAgreement'], ['data encipherment', 'dataEncipherment'],
+  ['digital signature', 'digitalSignature'],
+  ['key encipherment', 'keyEncipherment'],
+  ['cert sign', 'keyCertSign'],
+  ['crl sign', 'cRLSign'],
+  ['content commitment', 'nonRepudiation'],
+  ['key agreement', 'keyAgreement'],
+  ['data encipherment', 'dataEncipherment'],
 ]);
-const USAGE_EXT = new Map([['server auth', 'serverAuth'], ['client auth', 'clientAuth'], ['code signing', 'codeSigning'], ['email protection', 'emailProtection']]);
+const USAGE_EXT = new Map([
+  ['server auth', 'serverAuth'],
+  ['client auth', 'clientAuth'],
+  ['code signing', 'codeSigning'],
+  ['email protection', 'emailProtection'],
+]);
 
 function generateKey(dir: string, pk: { algorithm?: string; size?: number; encoding?: string } = {}): string {
   const file = path.join(dir, 'key.pem');
@@ -43,14 +53,18 @@ function generateKey(dir: string, pk: { algorithm?: string; size?: number; encod
 function days(duration: string | undefined): number {
   if (!duration) return 90;
   let hours = 0;
-  for (const [, n, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) hours += Number(n) / ({ h: 1, m: 60, s: 3600 } as Record<string, number>)[unit];
+  for (const [, n, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g))
+    hours += Number(n) / ({ h: 1, m: 60, s: 3600 } as Record<string, number>)[unit];
   return Math.max(1, Math.ceil(hours / 24));
 }
 
 export class CertManager {
   private readonly issued = new Map<string, SecretData>();
 
-  constructor(private readonly objects: K8sObject[], private readonly workDir: string) {
+  constructor(
+    private readonly objects: K8sObject[],
+    private readonly workDir: string,
+  ) {
     fs.mkdirSync(workDir, { recursive: true });
   }
 
@@ -88,7 +102,11 @@ export class CertManager {
     const keyUsage = usages.map((u) => USAGE_KEY.get(u)).filter(Boolean) as string[];
     if (s.isCA && !keyUsage.includes('keyCertSign')) keyUsage.push('keyCertSign');
     const extUsage = usages.map((u) => USAGE_EXT.get(u)).filter(Boolean) as string[];
-    const san = [...(s.dnsNames ?? []).map((d: string) => `DNS:${d}`), ...(s.ipAddresses ?? []).map((i: string) => `IP:${i}`), ...(s.uris ?? []).map((u: string) => `URI:${u}`)];
+    const san = [
+      ...(s.dnsNames ?? []).map((d: string) => `DNS:${d}`),
+      ...(s.ipAddresses ?? []).map((i: string) => `IP:${i}`),
+      ...(s.uris ?? []).map((u: string) => `URI:${u}`),
+    ];
     const ext = [
       '[ext]',
       `basicConstraints = critical, CA:${s.isCA ? 'TRUE' : 'FALSE'}`,
@@ -106,7 +124,24 @@ export class CertManager {
     let caPem: Buffer;
     if (issuer.spec.selfSigned !== undefined) {
       fs.writeFileSync(extFile, ext.join('\n') + '\n');
-      openssl(['x509', '-req', '-in', csr, '-signkey', keyFile, '-days', String(days(s.duration)), '-extfile', extFile, '-extensions', 'ext', '-set_serial', `0x${serial()}`, '-out', certFile]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-signkey',
+        keyFile,
+        '-days',
+        String(days(s.duration)),
+        '-extfile',
+        extFile,
+        '-extensions',
+        'ext',
+        '-set_serial',
+        `0x${serial()}`,
+        '-out',
+        certFile,
+      ]);
       caPem = fs.readFileSync(certFile);
     } else {
       const ca = this.issued.get(issuer.spec.ca.secretName)!;
@@ -115,11 +150,34 @@ export class CertManager {
       fs.writeFileSync(caCrt, ca['tls.crt']);
       fs.writeFileSync(caKey, ca['tls.key']);
       fs.writeFileSync(extFile, [...ext, 'authorityKeyIdentifier = keyid:always'].join('\n') + '\n');
-      openssl(['x509', '-req', '-in', csr, '-CA', caCrt, '-CAkey', caKey, '-days', String(days(s.duration)), '-extfile', extFile, '-extensions', 'ext', '-set_serial', `0x${serial()}`, '-out', certFile]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        caCrt,
+        '-CAkey',
+        caKey,
+        '-days',
+        String(days(s.duration)),
+        '-extfile',
+        extFile,
+        '-extensions',
+        'ext',
+        '-set_serial',
+        `0x${serial()}`,
+        '-out',
+        certFile,
+      ]);
       caPem = ca['ca.crt'] ?? ca['tls.crt'];
     }
     return { 'tls.crt': fs.readFileSync(certFile), 'tls.key': fs.readFileSync(keyFile), 'ca.crt': caPem };
   }
 }
 
-const serial = () => [...Array(16)].map(() => Math.floor(Math.random() * 16).toString(16)).join('').replace(/^0/, '1');
+const serial = () =>
+  [...Array(16)]
+    .map(() => Math.floor(Math.random() * 16).toString(16))
+    .join('')
+    .replace(/^0/, '1');

@@ -32,10 +32,23 @@ export interface Container {
 
 export interface PodTemplate {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: { containers: Container[]; initContainers?: Container[]; volumes?: any[]; securityContext?: any; hostname?: string; subdomain?: string; serviceAccountName?: string };
+  spec: {
+    containers: Container[];
+    initContainers?: Container[];
+    volumes?: any[];
+    securityContext?: any;
+    hostname?: string;
+    subdomain?: string;
+    serviceAccountName?: string;
+  };
 }
 
-interface Bind { src: string; dst: string; readOnly: boolean; file: boolean }
+interface Bind {
+  src: string;
+  dst: string;
+  readOnly: boolean;
+  file: boolean;
+}
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -86,7 +99,8 @@ export class Pod {
         fs.mkdirSync(dir, { recursive: true });
         const mode = (v.configMap ?? v.secret).defaultMode ?? 0o644;
         for (const { key, path: rel } of items ?? Object.keys(source).map((k) => ({ key: k, path: k }))) {
-          if (!(key in source)) throw new Error(`pod ${this.name}: volume ${v.name} needs key ${key}, which its ${v.configMap ? 'ConfigMap' : 'Secret'} lacks`);
+          if (!(key in source))
+            throw new Error(`pod ${this.name}: volume ${v.name} needs key ${key}, which its ${v.configMap ? 'ConfigMap' : 'Secret'} lacks`);
           const file = path.join(dir, rel);
           fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, source[key]);
@@ -123,7 +137,8 @@ export class Pod {
   environment(c: Container): Record<string, string> {
     const env: Record<string, string> = { ...this.cluster.injectedEnv(this.template.spec.serviceAccountName) };
     for (const from of c.envFrom ?? []) {
-      const source = from.configMapRef ? this.cluster.configMap(from.configMapRef.name, from.configMapRef.optional)
+      const source = from.configMapRef
+        ? this.cluster.configMap(from.configMapRef.name, from.configMapRef.optional)
         : this.cluster.secret(from.secretRef.name, from.secretRef.optional);
       for (const [k, v] of Object.entries(source)) env[(from.prefix ?? '') + k] = v.toString();
     }
@@ -132,14 +147,24 @@ export class Pod {
       else if (e.valueFrom?.secretKeyRef) {
         const s = this.cluster.secret(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.optional);
         if (e.valueFrom.secretKeyRef.key in s) env[e.name] = s[e.valueFrom.secretKeyRef.key].toString();
-        else if (!e.valueFrom.secretKeyRef.optional) throw new Error(`pod ${this.name}: env ${e.name}: Secret ${e.valueFrom.secretKeyRef.name} has no key ${e.valueFrom.secretKeyRef.key}`);
+        else if (!e.valueFrom.secretKeyRef.optional)
+          throw new Error(
+            `pod ${this.name}: env ${e.name}: Secret ${e.valueFrom.secretKeyRef.name} has no key ${e.valueFrom.secretKeyRef.key}`,
+          );
       } else if (e.valueFrom?.configMapKeyRef) {
         const m = this.cluster.configMap(e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.optional);
         if (e.valueFrom.configMapKeyRef.key in m) env[e.name] = m[e.valueFrom.configMapKeyRef.key].toString();
       } else if (e.valueFrom?.fieldRef) {
         const field = e.valueFrom.fieldRef.fieldPath;
-        const value = { 'status.podIP': this.ip, 'status.podIPs': this.ip, 'status.hostIP': this.cluster.network.hostAddress, 'metadata.name': this.name,
-          'metadata.namespace': this.cluster.namespace, 'spec.nodeName': 'e2e-node', 'spec.serviceAccountName': 'default' }[field as string];
+        const value = {
+          'status.podIP': this.ip,
+          'status.podIPs': this.ip,
+          'status.hostIP': this.cluster.network.hostAddress,
+          'metadata.name': this.name,
+          'metadata.namespace': this.cluster.namespace,
+          'spec.nodeName': 'e2e-node',
+          'spec.serviceAccountName': 'default',
+        }[field as string];
         if (value === undefined) throw new Error(`pod ${this.name}: env ${e.name}: fieldRef ${field} is not supported by the harness`);
         env[e.name] = value;
       } else if (e.valueFrom?.resourceFieldRef) {
@@ -181,8 +206,12 @@ export class Pod {
       if (b.readOnly) lines.push(`mount -o remount,bind,ro ${shq(b.dst)}`);
     }
     lines.push(`cd ${shq(c.workingDir ?? image.workingDir ?? '/')}`);
-    const envArgs = Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ');
-    lines.push(`exec setpriv --reuid=${uid} --regid=${gid} --groups=${groups.join(',')} --no-new-privs -- env -i ${envArgs} ${argv.map(shq).join(' ')}`);
+    const envArgs = Object.entries(env)
+      .map(([k, v]) => shq(`${k}=${v}`))
+      .join(' ');
+    lines.push(
+      `exec setpriv --reuid=${uid} --regid=${gid} --groups=${groups.join(',')} --no-new-privs -- env -i ${envArgs} ${argv.map(shq).join(' ')}`,
+    );
     return lines.join('\n') + '\n';
   }
 
@@ -202,7 +231,10 @@ export class Pod {
     const script = path.join(this.dir, `${c.name}.sh`);
     fs.writeFileSync(script, this.launcher(c, opts.argv ?? this.argv(c), opts.extraEnv));
     const log = fs.openSync(this.cluster.logFile(`${this.name}.${c.name}`), 'a');
-    const child = spawn('ip', ['netns', 'exec', this.network.netns, 'unshare', '--uts', 'sh', script], { stdio: ['ignore', log, log], detached: true });
+    const child = spawn('ip', ['netns', 'exec', this.network.netns, 'unshare', '--uts', 'sh', script], {
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
     fs.closeSync(log);
     this.processes.set(c.name, child);
     this.cluster.track(child);
@@ -228,7 +260,10 @@ export class Pod {
   async run(initTimeoutMs: number): Promise<void> {
     for (const c of this.template.spec.initContainers ?? []) {
       const code = await this.runToCompletion(c, initTimeoutMs);
-      if (code !== 0) throw new Error(`pod ${this.name}: init container ${c.name} exited ${code} (log: ${this.cluster.logFile(`${this.name}.${c.name}`)})`);
+      if (code !== 0)
+        throw new Error(
+          `pod ${this.name}: init container ${c.name} exited ${code} (log: ${this.cluster.logFile(`${this.name}.${c.name}`)})`,
+        );
     }
     for (const c of this.template.spec.containers) this.keepRunning(c);
   }
@@ -254,7 +289,10 @@ export class Pod {
     const deadline = Date.now() + timeoutMs;
     for (const c of [...(this.template.spec.initContainers ?? []), ...this.template.spec.containers]) {
       const code = await this.runToCompletion(c, Math.max(1000, deadline - Date.now()));
-      if (code !== 0) throw new Error(`Job pod ${this.name}: container ${c.name} exited ${code} (log: ${this.cluster.logFile(`${this.name}.${c.name}`)})`);
+      if (code !== 0)
+        throw new Error(
+          `Job pod ${this.name}: container ${c.name} exited ${code} (log: ${this.cluster.logFile(`${this.name}.${c.name}`)})`,
+        );
     }
   }
 
@@ -264,7 +302,7 @@ export class Pod {
     const proc = this.processes.get(c.name);
     if (!proc || proc.exitCode !== null) return false;
     if (!p) return true;
-    const port = (x: number | string) => (typeof x === 'number' ? x : c.ports?.find((cp) => cp.name === x)?.containerPort ?? Number(x));
+    const port = (x: number | string) => (typeof x === 'number' ? x : (c.ports?.find((cp) => cp.name === x)?.containerPort ?? Number(x)));
     const timeoutMs = (p.timeoutSeconds ?? 1) * 1000 + 2000;
     if (p.exec) {
       return (await this.runToCompletion({ ...c, name: `${c.name}-probe` }, timeoutMs, { argv: p.exec.command }).catch(() => 1)) === 0;
@@ -272,7 +310,9 @@ export class Pod {
     if (p.httpGet) {
       const scheme = (p.httpGet.scheme ?? 'HTTP').toLowerCase();
       try {
-        const r = await fetch(`${scheme}://${this.ip}:${port(p.httpGet.port)}${p.httpGet.path ?? '/'}`, { signal: AbortSignal.timeout(timeoutMs) });
+        const r = await fetch(`${scheme}://${this.ip}:${port(p.httpGet.port)}${p.httpGet.path ?? '/'}`, {
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         return r.status >= 200 && r.status < 400;
       } catch {
         return false;
@@ -287,7 +327,8 @@ export class Pod {
   /** Throws once a container has crash-looped `limit` times. */
   checkCrashLoop(limit = 4): void {
     for (const [name, n] of this.restarts) {
-      if (n >= limit) throw new Error(`pod ${this.name}: container ${name} restarted ${n} times (log: ${this.cluster.logFile(`${this.name}.${name}`)})`);
+      if (n >= limit)
+        throw new Error(`pod ${this.name}: container ${name} restarted ${n} times (log: ${this.cluster.logFile(`${this.name}.${name}`)})`);
     }
   }
 
@@ -320,7 +361,9 @@ export class Pod {
 export function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (p.pid) process.kill(-p.pid, signal);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 export function waitExit(child: ChildProcess, timeoutMs: number, what: string): Promise<number> {
@@ -341,7 +384,10 @@ export function waitExit(child: ChildProcess, timeoutMs: number, what: string): 
 export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
-    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
     s.setTimeout(timeoutMs, () => done(false));
     s.once('connect', () => done(true));
     s.once('error', () => done(false));

@@ -12,7 +12,10 @@ export class Report {
   readonly steps: StepResult[] = [];
   readonly notes: string[] = [];
 
-  constructor(readonly profile: string, private readonly log: (line: string) => void) {}
+  constructor(
+    readonly profile: string,
+    private readonly log: (line: string) => void,
+  ) {}
 
   get failed(): boolean {
     return this.steps.some((s) => !s.ok);
@@ -26,7 +29,9 @@ export class Report {
     try {
       const result = await Promise.race([
         fn(),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutSeconds} s`)), timeoutSeconds * 1000); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutSeconds} s`)), timeoutSeconds * 1000);
+        }),
       ]);
       const detail = typeof result === 'string' ? result : '';
       this.steps.push({ step: name, ok: true, seconds: (Date.now() - started) / 1000, detail });
@@ -43,7 +48,9 @@ export class Report {
   }
 
   table(): string {
-    const rows = this.steps.map((s) => `| ${s.step} | ${s.ok ? 'ok' : 'FAILED'} | ${s.seconds.toFixed(1)} | ${s.detail.replace(/\|/g, '\\|')} |`);
+    const rows = this.steps.map(
+      (s) => `| ${s.step} | ${s.ok ? 'ok' : 'FAILED'} | ${s.seconds.toFixed(1)} | ${s.detail.replace(/\|/g, '\\|')} |`,
+    );
     const total = this.steps.reduce((a, s) => a + s.seconds, 0);
     return [
       `### ${this.profile}: ${this.failed ? 'FAILED' : 'passed'} in ${total.toFixed(0)} s`,

@@ -132,10 +132,13 @@ export async function startS3(cluster: Cluster, binary: string, buckets: string[
 
   // Regional and global endpoints; the SDK for Go v2 uses the regional ones (us-east-1 included).
   const s3Bases = [...regions.map((r) => `s3.${r}.amazonaws.com`), 's3.amazonaws.com'];
-  const hosts = [...new Set([
-    ...s3Bases.flatMap((base) => [base, ...buckets.map((b) => `${b}.${base}`)]),
-    ...regions.map((r) => `sts.${r}.amazonaws.com`), 'sts.amazonaws.com',
-  ])];
+  const hosts = [
+    ...new Set([
+      ...s3Bases.flatMap((base) => [base, ...buckets.map((b) => `${b}.${base}`)]),
+      ...regions.map((r) => `sts.${r}.amazonaws.com`),
+      'sts.amazonaws.com',
+    ]),
+  ];
   const args = ['--http-addr', '', '--addr', ''];
   for (const host of hosts) {
     const { cert, key } = ca.issue(host);
@@ -188,7 +191,11 @@ export async function startS3(cluster: Cluster, binary: string, buckets: string[
       fs.mkdirSync(tokenDir, { recursive: true, mode: 0o755 });
       const token = path.join(tokenDir, path.basename(EKS_TOKEN_PATH));
       const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      fs.writeFileSync(token, `${b64({ alg: 'none' })}.${b64({ iss: 'https://oidc.eks.e2e', aud: ['sts.amazonaws.com'], sub: `system:serviceaccount:${cluster.namespace}:${serviceAccount}` })}.`, { mode: 0o644 });
+      fs.writeFileSync(
+        token,
+        `${b64({ alg: 'none' })}.${b64({ iss: 'https://oidc.eks.e2e', aud: ['sts.amazonaws.com'], sub: `system:serviceaccount:${cluster.namespace}:${serviceAccount}` })}.`,
+        { mode: 0o644 },
+      );
       return { ...env, AWS_ROLE_ARN: roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: token };
     },
     async listObjects(bucket, prefix = '') {
@@ -196,7 +203,9 @@ export async function startS3(cluster: Cluster, binary: string, buckets: string[
       let token: string | undefined;
       do {
         const q = new URLSearchParams({ 'list-type': '2', prefix, ...(token ? { 'continuation-token': token } : {}) });
-        const res = await fetch(`http://${address}:${PLAIN_PORT}/${encodeURIComponent(bucket)}?${q}`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`http://${address}:${PLAIN_PORT}/${encodeURIComponent(bucket)}?${q}`, {
+          signal: AbortSignal.timeout(10_000),
+        });
         const xml = await res.text();
         if (!res.ok) throw new Error(`list ${bucket}/${prefix}: HTTP ${res.status} ${xml.slice(0, 300)}`);
         for (const [, k] of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(unescapeXml(k));
@@ -230,5 +239,7 @@ export function installPodIdentityWebhook(cluster: Cluster, s3: S3Emulator): str
   return out;
 }
 
-const unescapeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp|#(\d+));/g, (_, e: string, n?: string) =>
-  (n ? String.fromCharCode(Number(n)) : ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' } as Record<string, string>)[e]));
+const unescapeXml = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp|#(\d+));/g, (_, e: string, n?: string) =>
+    n ? String.fromCharCode(Number(n)) : ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' } as Record<string, string>)[e],
+  );

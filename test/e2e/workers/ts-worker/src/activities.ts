@@ -3,7 +3,12 @@ import { emit } from './log';
 
 function context(): Record<string, unknown> {
   const info = Context.current().info;
-  return { workflowId: info.workflowExecution?.workflowId ?? null, runId: info.workflowExecution?.runId ?? null, workflowType: info.workflowType, attempt: info.attempt };
+  return {
+    workflowId: info.workflowExecution?.workflowId ?? null,
+    runId: info.workflowExecution?.runId ?? null,
+    workflowType: info.workflowType,
+    attempt: info.attempt,
+  };
 }
 
 export async function compose(name: string): Promise<string> {

@@ -3,7 +3,14 @@
  * ({"ok":true,...} exit 0, or {"ok":false,"error":...} exit 1; usage errors also exit 1).
  * Connection: the same environment as the worker (see config.ts).
  */
-import { Client, Connection, WorkflowFailedError, ScheduleOverlapPolicy, type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowFailedError,
+  ScheduleOverlapPolicy,
+  type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { describeConfig, loadConfig, requireTaskQueue, type Config } from './config';
 import { errorMessage, jsonSafe } from './log';
@@ -139,9 +146,20 @@ async function waitForTimer(handle: WorkflowHandle, client: Client, deadline: nu
 }
 
 async function runScenario(client: Client, sc: Scenario, deadline: number): Promise<Record<string, unknown>> {
-  const ev: Record<string, unknown> = { workflowId: sc.workflowId, workflowType: sc.workflowType, taskQueue: sc.taskQueue, expected: sc.expected, metrics: sc.metrics };
+  const ev: Record<string, unknown> = {
+    workflowId: sc.workflowId,
+    workflowType: sc.workflowType,
+    taskQueue: sc.taskQueue,
+    expected: sc.expected,
+    metrics: sc.metrics,
+  };
   try {
-    const handle = await client.workflow.start(sc.workflowType, { ...sc.options, taskQueue: sc.taskQueue, workflowId: sc.workflowId, args: sc.args });
+    const handle = await client.workflow.start(sc.workflowType, {
+      ...sc.options,
+      taskQueue: sc.taskQueue,
+      workflowId: sc.workflowId,
+      args: sc.args,
+    });
     ev.runId = handle.firstExecutionRunId;
     await sc.afterStart?.(handle, client, deadline);
     let resultOk = true;
@@ -177,7 +195,7 @@ async function runScenario(client: Client, sc: Scenario, deadline: number): Prom
 /** Best effort: the backlog matching reports for the queue's workflow tasks (needs report_stats support). */
 async function backlogStats(client: Client, taskQueue: string, deadline: number): Promise<Record<string, unknown> | null> {
   const until = Math.min(deadline, Date.now() + 5_000);
-  let stats: Record<string, unknown> | null = null;
+  let stats: Record<string, unknown> | null;
   try {
     do {
       const r = await client.workflowService.describeTaskQueue({
@@ -208,39 +226,82 @@ async function provokeMetrics(client: Client, cfg: Config, args: string[]): Prom
   const started = Date.now();
   const deadline = started + PROVOKE_DEADLINE_MS;
   const scenarios: Record<string, Scenario> = {
-    failed: { workflowType: 'failing', workflowId: `${prefix}-failing`, args: [], expected: 'FAILED', metrics: ['workflow_failed'], taskQueue },
+    failed: {
+      workflowType: 'failing',
+      workflowId: `${prefix}-failing`,
+      args: [],
+      expected: 'FAILED',
+      metrics: ['workflow_failed'],
+      taskQueue,
+    },
     activityFailed: {
-      workflowType: 'activityFails', workflowId: `${prefix}-activity-fails`, args: [], expected: 'COMPLETED', metrics: ['activity_task_fail', 'activity_fail'], taskQueue,
+      workflowType: 'activityFails',
+      workflowId: `${prefix}-activity-fails`,
+      args: [],
+      expected: 'COMPLETED',
+      metrics: ['activity_task_fail', 'activity_fail'],
+      taskQueue,
       checkResult: (r) => (r as { activity?: string })?.activity === 'failed',
     },
     activityTimedOut: {
-      workflowType: 'activityTimesOut', workflowId: `${prefix}-activity-times-out`, args: [], expected: 'COMPLETED', metrics: ['activity_task_timeout', 'activity_timeout'], taskQueue,
+      workflowType: 'activityTimesOut',
+      workflowId: `${prefix}-activity-times-out`,
+      args: [],
+      expected: 'COMPLETED',
+      metrics: ['activity_task_timeout', 'activity_timeout'],
+      taskQueue,
       checkResult: (r) => (r as { activity?: string })?.activity === 'timedOut',
     },
     timedOut: {
-      workflowType: 'waitForever', workflowId: `${prefix}-timeout`, args: [], expected: 'TIMED_OUT', metrics: ['workflow_timeout'], taskQueue,
+      workflowType: 'waitForever',
+      workflowId: `${prefix}-timeout`,
+      args: [],
+      expected: 'TIMED_OUT',
+      metrics: ['workflow_timeout'],
+      taskQueue,
       options: { workflowExecutionTimeout: '2 seconds' },
     },
     continuedAsNew: {
-      workflowType: 'continueOnce', workflowId: `${prefix}-continue-once`, args: [1], expected: 'CONTINUED_AS_NEW', expectedLatest: 'COMPLETED', metrics: ['workflow_continued_as_new'], taskQueue,
+      workflowType: 'continueOnce',
+      workflowId: `${prefix}-continue-once`,
+      args: [1],
+      expected: 'CONTINUED_AS_NEW',
+      expectedLatest: 'COMPLETED',
+      metrics: ['workflow_continued_as_new'],
+      taskQueue,
       checkResult: (r) => (r as { runs?: number })?.runs === 2,
     },
     canceled: {
-      workflowType: 'waitForever', workflowId: `${prefix}-cancel`, args: [], expected: 'CANCELLED', metrics: ['workflow_cancel'], taskQueue,
+      workflowType: 'waitForever',
+      workflowId: `${prefix}-cancel`,
+      args: [],
+      expected: 'CANCELLED',
+      metrics: ['workflow_cancel'],
+      taskQueue,
       afterStart: async (h, c, d) => {
         await waitForTimer(h, c, d);
         await h.cancel();
       },
     },
     terminated: {
-      workflowType: 'waitForever', workflowId: `${prefix}-terminate`, args: [], expected: 'TERMINATED', metrics: ['workflow_terminate'], taskQueue,
+      workflowType: 'waitForever',
+      workflowId: `${prefix}-terminate`,
+      args: [],
+      expected: 'TERMINATED',
+      metrics: ['workflow_terminate'],
+      taskQueue,
       afterStart: async (h) => {
         await h.terminate('provoke-metrics (e2e)');
       },
     },
     backlog: {
-      workflowType: 'greet', workflowId: `${prefix}-backlog`, args: [`backlog ${prefix}`], expected: 'RUNNING', noWait: true,
-      metrics: ['approximate_backlog_count', 'approximate_backlog_age_seconds'], taskQueue: backlogQueue,
+      workflowType: 'greet',
+      workflowId: `${prefix}-backlog`,
+      args: [`backlog ${prefix}`],
+      expected: 'RUNNING',
+      noWait: true,
+      metrics: ['approximate_backlog_count', 'approximate_backlog_age_seconds'],
+      taskQueue: backlogQueue,
       options: { workflowIdConflictPolicy: 'USE_EXISTING' }, // a rerun with the same prefix keeps the waiting run
     },
   };
@@ -271,7 +332,11 @@ const commands: Record<string, Handler> = {
   async start(client, cfg, args) {
     const type = arg(args, 0, 'workflowType');
     const workflowId = arg(args, 1, 'workflowId');
-    const handle = await client.workflow.start(type, { taskQueue: requireTaskQueue(cfg), workflowId, args: startArgs(type, args.slice(2)) });
+    const handle = await client.workflow.start(type, {
+      taskQueue: requireTaskQueue(cfg),
+      workflowId,
+      args: startArgs(type, args.slice(2)),
+    });
     return { ok: true, workflowId, runId: handle.firstExecutionRunId, workflowType: type };
   },
 
@@ -307,7 +372,14 @@ const commands: Record<string, Handler> = {
     const limit = num(args[1], 'limit', 1000);
     const workflows: Record<string, unknown>[] = [];
     for await (const w of client.workflow.list({ query })) {
-      workflows.push({ workflowId: w.workflowId, runId: w.runId, workflowType: w.type, status: w.status.name, startTime: iso(w.startTime), closeTime: iso(w.closeTime) });
+      workflows.push({
+        workflowId: w.workflowId,
+        runId: w.runId,
+        workflowType: w.type,
+        status: w.status.name,
+        startTime: iso(w.startTime),
+        closeTime: iso(w.closeTime),
+      });
       if (workflows.length >= limit) break;
     }
     return { ok: true, query, count: workflows.length, workflows };
@@ -326,7 +398,13 @@ const commands: Record<string, Handler> = {
     const handle = await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: `${every} seconds` }] },
-      action: { type: 'startWorkflow', workflowType: 'scheduledPing', args: [], taskQueue: requireTaskQueue(cfg), workflowId: `${scheduleId}-wf` },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'scheduledPing',
+        args: [],
+        taskQueue: requireTaskQueue(cfg),
+        workflowId: `${scheduleId}-wf`,
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
     });
     return { ok: true, scheduleId: handle.scheduleId, intervalSeconds: every, workflowType: 'scheduledPing' };
@@ -335,7 +413,10 @@ const commands: Record<string, Handler> = {
   async 'schedule-describe'(client, _cfg, args) {
     const scheduleId = arg(args, 0, 'scheduleId');
     const d = await client.schedule.getHandle(scheduleId).describe();
-    const action = (a: { workflow: { workflowId: string; firstExecutionRunId: string } }) => ({ workflowId: a.workflow.workflowId, runId: a.workflow.firstExecutionRunId });
+    const action = (a: { workflow: { workflowId: string; firstExecutionRunId: string } }) => ({
+      workflowId: a.workflow.workflowId,
+      runId: a.workflow.firstExecutionRunId,
+    });
     return {
       ok: true,
       scheduleId: d.scheduleId,
@@ -367,7 +448,8 @@ const commands: Record<string, Handler> = {
     const namespace = arg(args, 0, 'namespace');
     const r = await client.workflowService.describeNamespace({ namespace });
     const retention = r.config?.workflowExecutionRetentionTtl;
-    const stateName = r.namespaceInfo?.state != null ? temporal.api.enums.v1.NamespaceState[r.namespaceInfo.state].replace(/^NAMESPACE_STATE_/, '') : null;
+    const stateName =
+      r.namespaceInfo?.state != null ? temporal.api.enums.v1.NamespaceState[r.namespaceInfo.state].replace(/^NAMESPACE_STATE_/, '') : null;
     return {
       ok: true,
       namespace: r.namespaceInfo?.name ?? namespace,
@@ -381,11 +463,22 @@ const commands: Record<string, Handler> = {
 
   async pollers(client, cfg, args) {
     const taskQueue = args[0] ?? requireTaskQueue(cfg);
-    const kinds = { workflow: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, activity: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY, nexus: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_NEXUS };
+    const kinds = {
+      workflow: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      activity: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      nexus: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_NEXUS,
+    };
     const result: Record<string, unknown> = { ok: true, taskQueue };
     for (const [kind, taskQueueType] of Object.entries(kinds)) {
-      const r = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType });
-      result[kind] = (r.pollers ?? []).map((p) => ({ identity: p.identity ?? null, lastAccessTime: p.lastAccessTime?.seconds != null ? new Date(Number(p.lastAccessTime.seconds) * 1000).toISOString() : null }));
+      const r = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType,
+      });
+      result[kind] = (r.pollers ?? []).map((p) => ({
+        identity: p.identity ?? null,
+        lastAccessTime: p.lastAccessTime?.seconds != null ? new Date(Number(p.lastAccessTime.seconds) * 1000).toISOString() : null,
+      }));
     }
     return result;
   },

@@ -57,7 +57,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
     namespace: c.namespace,
     taskQueue: c.taskQueue ?? null,
     tls: tls === undefined ? null : tls === false ? false : true,
-    tlsServerName: typeof tls === 'object' && tls ? tls.serverNameOverride ?? null : null,
+    tlsServerName: typeof tls === 'object' && tls ? (tls.serverNameOverride ?? null) : null,
     tlsServerCa: typeof tls === 'object' && tls ? Boolean(tls.serverRootCACertificate) : false,
     tlsClientCert: typeof tls === 'object' && tls ? Boolean(tls.clientCertPair) : false,
     apiKey: Boolean(o.apiKey),

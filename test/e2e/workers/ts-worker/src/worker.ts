@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   emit('worker.config', describeConfig(cfg));
   installRuntime();
 
-  let worker: Worker | undefined;
+  let worker: Worker | undefined = undefined; // set once connected; the signal handler reads it
   let stopSignal: string | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopSignal) {
@@ -103,7 +103,17 @@ async function main(): Promise<void> {
     identity: worker.options.identity,
     buildId: worker.options.buildId ?? null,
     workflowBundle: existsSync(bundlePath),
-    workflows: ['greet', 'sleepThenGreet', 'scheduledPing', 'nexusCaller', 'failing', 'activityFails', 'activityTimesOut', 'continueOnce', 'waitForever'],
+    workflows: [
+      'greet',
+      'sleepThenGreet',
+      'scheduledPing',
+      'nexusCaller',
+      'failing',
+      'activityFails',
+      'activityTimesOut',
+      'continueOnce',
+      'waitForever',
+    ],
     activities: Object.keys(activities),
     nexusServices: ['greeting'],
     // The effective slot counts (the SDK turns the max-concurrent options into fixed-size slot suppliers).

@@ -96,7 +96,11 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     const outdir = checkOutputFolder(args.outdir, { projectRoot: PROJECT_ROOT, given: args.outdir });
     const known = listProfiles(args.overlaysDir);
     const profiles = args.profiles.length ? args.profiles : known;
-    const loadOptions = { overlaysDir: args.overlaysDir, extraOverlays: args.overlays.map((f) => path.resolve(f)) };
+    const loadOptions = {
+      overlaysDir: args.overlaysDir,
+      extraOverlays: args.overlays.map((f) => path.resolve(f)),
+      onNotice: (message: string) => io.err(`note: ${message}`),
+    };
     const specs = profiles.map((profile) => ({ profile: (current = profile), spec: loadSpec(profile, loadOptions) }));
     current = undefined;
     // Profiles not being built claim first, so the message blames the one being changed.

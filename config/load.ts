@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadAll, YAMLException } from 'js-yaml';
 import { base, TYPED_PROFILES, workerPoolDefaults } from '../overlays';
-import { deepMerge, isPlainObject } from './merge';
+import { deepMerge, isPlainObject, MergeError, MergeNotice } from './merge';
 import { decodeOverlay, readBounded, structureProblem } from './overlay-input';
 import { Spec, specSchema } from './schema';
 
@@ -17,7 +17,10 @@ export const DEFAULT_OVERLAYS_DIR = path.resolve(__dirname, '..', 'overlays');
 
 /** Bad input: the message names the profile, the field path and the fix. */
 export class SpecError extends Error {
-  constructor(readonly profile: string, message: string) {
+  constructor(
+    readonly profile: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'SpecError';
   }
@@ -28,7 +31,13 @@ export interface LoadOptions {
   readonly overlaysDir?: string;
   /** YAML overlay files applied last, in order. @default [] */
   readonly extraOverlays?: readonly string[];
+  /** Told when a YAML overlay replaces an inherited list of named entries. @default silent */
+  readonly onNotice?: (message: string) => void;
 }
+
+/** `a.b[2].c` */
+const fieldPath = (p: readonly (string | number)[]) =>
+  p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('') || '(root)';
 
 /** Folder names the synth writes beside the profiles' folders. */
 const RESERVED_PROFILE_NAMES = new Set(['argocd']);
@@ -39,18 +48,27 @@ const RESERVED_PROFILE_SUFFIX = '-custom-resources';
  * climb out of dist/ or land in another profile's folder.
  */
 export function checkProfileName(name: string, where: string): void {
-  const problem = name === '' ? 'is empty'
-    : !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 40 ? 'must be a DNS label of at most 40 characters (lowercase letters, digits, "-"; no "/", "." or spaces)'
-      : RESERVED_PROFILE_NAMES.has(name) ? `is reserved: dist/${name}/ holds the Argo CD objects`
-        : name.endsWith(RESERVED_PROFILE_SUFFIX) ? `must not end in "${RESERVED_PROFILE_SUFFIX}": dist/<profile>${RESERVED_PROFILE_SUFFIX}/ holds a profile's custom resources`
-          : undefined;
-  if (problem) throw new SpecError(name || '-', `profile name ${JSON.stringify(name)} (${where}) ${problem}. Choose another name, e.g. "staging-eu".`);
+  const problem =
+    name === ''
+      ? 'is empty'
+      : !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 40
+        ? 'must be a DNS label of at most 40 characters (lowercase letters, digits, "-"; no "/", "." or spaces)'
+        : RESERVED_PROFILE_NAMES.has(name)
+          ? `is reserved: dist/${name}/ holds the Argo CD objects`
+          : name.endsWith(RESERVED_PROFILE_SUFFIX)
+            ? `must not end in "${RESERVED_PROFILE_SUFFIX}": dist/<profile>${RESERVED_PROFILE_SUFFIX}/ holds a profile's custom resources`
+            : undefined;
+  if (problem)
+    throw new SpecError(name || '-', `profile name ${JSON.stringify(name)} (${where}) ${problem}. Choose another name, e.g. "staging-eu".`);
 }
 
 /** An overlays folder named on the command line must exist: a typo would silently drop every YAML overlay. */
 export function checkOverlaysDir(dir: string): void {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new SpecError('-', `--overlays-dir ${dir}: no such folder. Point it at a folder of <profile>.yaml overlays (the default is overlays/).`);
+    throw new SpecError(
+      '-',
+      `--overlays-dir ${dir}: no such folder. Point it at a folder of <profile>.yaml overlays (the default is overlays/).`,
+    );
   }
 }
 
@@ -60,10 +78,11 @@ const yamlFilesFor = (dir: string, profile: string) =>
 /** Every profile: the typed ones first, then YAML-only profiles in name order. */
 export function listProfiles(overlaysDir = DEFAULT_OVERLAYS_DIR): string[] {
   const yamlOnly = fs.existsSync(overlaysDir)
-    ? fs.readdirSync(overlaysDir)
-      .filter((f) => /^[a-z0-9-]+\.ya?ml$/.test(f))
-      .map((f) => f.replace(/\.ya?ml$/, ''))
-      .filter((name) => !(name in TYPED_PROFILES))
+    ? fs
+        .readdirSync(overlaysDir)
+        .filter((f) => /^[a-z0-9-]+\.ya?ml$/.test(f))
+        .map((f) => f.replace(/\.ya?ml$/, ''))
+        .filter((name) => !(name in TYPED_PROFILES))
     : [];
   const names = [...Object.keys(TYPED_PROFILES), ...[...new Set(yamlOnly)].sort()];
   for (const name of names) checkProfileName(name, `from ${path.join(overlaysDir, name)}.yaml`);
@@ -72,7 +91,8 @@ export function listProfiles(overlaysDir = DEFAULT_OVERLAYS_DIR): string[] {
 
 export function readYamlOverlay(profile: string, file: string): unknown {
   const shown = displayPath(file);
-  const fail = (problem: string) => new SpecError(profile, `profile "${profile}": ${shown}${problem}. Fix the file and run the synth again.`);
+  const fail = (problem: string) =>
+    new SpecError(profile, `profile "${profile}": ${shown}${problem}. Fix the file and run the synth again.`);
   let bytes: Buffer;
   try {
     bytes = readBounded(file);
@@ -86,14 +106,20 @@ export function readYamlOverlay(profile: string, file: string): unknown {
     docs = loadAll(decoded.text);
   } catch (e) {
     const reason = e instanceof YAMLException ? e.message : String(e);
-    throw new SpecError(profile, `profile "${profile}": ${shown} is not valid YAML:\n  ${reason.split('\n').join('\n  ')}\nFix the syntax and run the synth again.`);
+    throw new SpecError(
+      profile,
+      `profile "${profile}": ${shown} is not valid YAML:\n  ${reason.split('\n').join('\n  ')}\nFix the syntax and run the synth again.`,
+    );
   }
   if (docs.length > 1) throw fail(` holds ${docs.length} YAML documents; an overlay is one mapping: merge them or remove the "---" lines`);
   const doc = docs[0];
   // A file of comments only (or an empty one) changes nothing.
   if (doc === undefined || doc === null) return {};
   if (!isPlainObject(doc)) {
-    throw new SpecError(profile, `profile "${profile}": ${shown} must contain a mapping of spec fields (like overlays/base.ts), not a ${Array.isArray(doc) ? 'list' : typeof doc}.`);
+    throw new SpecError(
+      profile,
+      `profile "${profile}": ${shown} must contain a mapping of spec fields (like overlays/base.ts), not a ${Array.isArray(doc) ? 'list' : typeof doc}.`,
+    );
   }
   const problem = structureProblem(doc);
   if (problem) throw fail(`: ${formatPath(problem.path, doc)}: ${problem.message}`);
@@ -103,7 +129,10 @@ export function readYamlOverlay(profile: string, file: string): unknown {
 /** The files a profile is built from, for messages. */
 export function profileSources(profile: string, options: LoadOptions = {}): string[] {
   const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
-  return [...typed, ...[...yamlFilesFor(options.overlaysDir ?? DEFAULT_OVERLAYS_DIR, profile), ...(options.extraOverlays ?? [])].map(displayPath)];
+  return [
+    ...typed,
+    ...[...yamlFilesFor(options.overlaysDir ?? DEFAULT_OVERLAYS_DIR, profile), ...(options.extraOverlays ?? [])].map(displayPath),
+  ];
 }
 
 export function loadSpec(profile: string, options: LoadOptions = {}): Spec {
@@ -111,13 +140,32 @@ export function loadSpec(profile: string, options: LoadOptions = {}): Spec {
   checkProfileName(profile, '--profile');
   const yamlFiles = yamlFilesFor(dir, profile);
   if (!(profile in TYPED_PROFILES) && yamlFiles.length === 0) {
-    throw new SpecError(profile, `unknown profile "${profile}". Known profiles: ${listProfiles(dir).join(', ')}. `
-      + `Add overlays/${profile}.yaml (or a typed overlay registered in overlays/index.ts) to create it.`);
+    throw new SpecError(
+      profile,
+      `unknown profile "${profile}". Known profiles: ${listProfiles(dir).join(', ')}. ` +
+        `Add overlays/${profile}.yaml (or a typed overlay registered in overlays/index.ts) to create it.`,
+    );
   }
-  const layers: unknown[] = [TYPED_PROFILES[profile] ?? {}, ...[...yamlFiles, ...(options.extraOverlays ?? [])].map((f) => readYamlOverlay(profile, f))];
-  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer), base as unknown as Record<string, unknown>);
-  if (Array.isArray(merged.workerPools)) {
-    merged.workerPools = merged.workerPools.map((pool) => deepMerge(workerPoolDefaults as unknown, pool));
+  const files = [...yamlFiles, ...(options.extraOverlays ?? [])];
+  const layers: { file: string; overlay: unknown }[] = [
+    { file: `overlays/${profile}.ts`, overlay: TYPED_PROFILES[profile] ?? {} },
+    ...files.map((f) => ({ file: displayPath(f), overlay: readYamlOverlay(profile, f) })),
+  ];
+  // Worker pools start from their defaults, so an overlay's `null` can remove a default (autoscaling: null).
+  const entryDefaults = (at: readonly (string | number)[]) => (at.length === 1 && at[0] === 'workerPools' ? workerPoolDefaults : undefined);
+  let merged = deepMerge({}, base, { entryDefaults }) as Record<string, unknown>;
+  for (const [i, { file, overlay }] of layers.entries()) {
+    // Typed profiles are code under review; a YAML overlay says when it replaces what it inherits.
+    const onNotice =
+      i > 0 && options.onNotice
+        ? (n: MergeNotice) => options.onNotice!(`profile "${profile}": ${file}: ${fieldPath(n.path)} ${n.message}`)
+        : undefined;
+    try {
+      merged = deepMerge(merged, overlay, { onNotice, entryDefaults });
+    } catch (e) {
+      if (!(e instanceof MergeError)) throw e;
+      throw new SpecError(profile, `profile "${profile}": ${file}: ${fieldPath(e.path)}: ${e.message}`);
+    }
   }
   const result = specSchema.safeParse(merged);
   if (!result.success) {

@@ -136,7 +136,7 @@ describe('input size never makes the synth slow', () => {
     const text =
       `namespace:\n  labels:\n${lines(256, (i) => `    example.com/label-${i}: value-${i}\n`)}` +
       `monitoring:\n  selectorLabels:\n${lines(255, (i) => `    label-${i}: v\n`)}` +
-      `workerPools:\n${lines(100, (i) => `  - name: pool-${i}\n    temporalNamespace: staging\n`)}`;
+      `workerPools:\n  - $patch: replace\n${lines(100, (i) => `  - name: pool-${i}\n    temporalNamespace: staging\n`)}`;
     expect(timed(() => h.expectAccepted('staging', text))).toBeLessThan(10000);
   });
 });

@@ -30,7 +30,7 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
       'staging',
       `workerPools:\n  - name: ${a(53)}\n`,
       [
-        `workerPools[0] (${a(53)}).name: is 53 characters, too long for its client Certificate and Secret "${a(53)}-client-tls" (at most 63); shorten it to at most 52 characters`,
+        `workerPools[2] (${a(53)}).name: is 53 characters, too long for its client Certificate and Secret "${a(53)}-client-tls" (at most 63); shorten it to at most 52 characters`,
       ],
     ],
     [
@@ -49,7 +49,7 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
       'a pool name starting with a digit (its metrics Service needs a letter first)',
       'dev',
       'workerPools:\n  - name: 1worker\n',
-      ['workerPools[0] (1worker).name: yields its metrics Service "1worker-metrics", which must start with a letter (a DNS-1035 label)'],
+      ['workerPools[1] (1worker).name: yields its metrics Service "1worker-metrics", which must start with a letter (a DNS-1035 label)'],
     ],
     [
       'a server tag too long for the setup Jobs',

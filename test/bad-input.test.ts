@@ -67,19 +67,19 @@ const cases: Array<[string, string, string, string[]]> = [
     'an invalid worker pool name',
     'dev',
     'workerPools:\n  - name: Billing_Worker\n',
-    ['workerPools[0] (Billing_Worker).name: must be a DNS-1123 label'],
+    ['workerPools[1] (Billing_Worker).name: must be a DNS-1123 label'],
   ],
   [
     'a worker pool env var the app owns',
     'dev',
-    'workerPools:\n  - name: app-worker\n    env:\n      TEMPORAL_NAMESPACE: other\n',
+    'workerPools:\n  - $patch: replace\n  - name: app-worker\n    env:\n      TEMPORAL_NAMESPACE: other\n',
     ['workerPools[0] (app-worker).env.TEMPORAL_NAMESPACE', 'is set by the app from the spec'],
   ],
   [
     'duplicate Temporal namespaces',
     'staging',
     'temporal:\n  namespaces:\n    - {name: default, retention: 1d}\n    - {name: default, retention: 2d}\n',
-    ['temporal.namespaces[1] (default).name: duplicate Temporal namespace "default"'],
+    ['staging.yaml: temporal.namespaces[1]: "default" is listed twice in one list; list each name once'],
   ],
   [
     'retention below one day',
@@ -215,31 +215,31 @@ const cases: Array<[string, string, string, string[]]> = [
   [
     'a worker pool without a task queue',
     'dev',
-    'workerPools:\n  - name: app-worker\n    taskQueues: []\n',
+    'workerPools:\n  - $patch: replace\n  - name: app-worker\n    taskQueues: []\n',
     ['profile "dev"', 'workerPools[0] (app-worker).taskQueues: list at least one task queue the pool polls'],
   ],
   [
     'duplicate worker pool names',
     'staging',
     'workerPools:\n  - name: billing\n  - name: billing\n',
-    ['workerPools[1] (billing).name: duplicate worker pool "billing" (also at index 0); pool names must be unique'],
+    ['workerPools[1]: "billing" is listed twice in one list; list each name once'],
   ],
   [
     'KEDA and an HPA on one pool',
     'staging',
-    'workerPools:\n  - name: app-worker\n    keda: {minReplicas: 1, maxReplicas: 4, targetQueueSize: 5, activationTargetQueueSize: 0, queueTypes: [workflow], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300}\n',
+    'workerPools:\n  - $patch: replace\n  - name: app-worker\n    keda: {minReplicas: 1, maxReplicas: 4, targetQueueSize: 5, activationTargetQueueSize: 0, queueTypes: [workflow], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300}\n',
     ['workerPools[0] (app-worker).keda: KEDA and an HPA cannot both scale one Deployment', 'set autoscaling: null'],
   ],
   [
     'a single-node volume on a scaled pool',
     'dev',
-    'workerPools:\n  - name: app-worker\n    volume: {size: 1Gi, mountPath: /data, accessMode: ReadWriteOnce}\n',
+    'workerPools:\n  - $patch: replace\n  - name: app-worker\n    volume: {size: 1Gi, mountPath: /data, accessMode: ReadWriteOnce}\n',
     ['workerPools[0] (app-worker).volume.accessMode: ReadWriteOnce cannot be mounted by 3 pods'],
   ],
   [
     'a pool env var the app sets',
     'dev',
-    'workerPools:\n  - name: app-worker\n    env:\n      JAVA_TOOL_OPTIONS: -Xmx1g\n',
+    'workerPools:\n  - $patch: replace\n  - name: app-worker\n    env:\n      JAVA_TOOL_OPTIONS: -Xmx1g\n',
     ['workerPools[0] (app-worker).env.JAVA_TOOL_OPTIONS', 'is set by the app from the spec'],
   ],
   [
@@ -251,7 +251,7 @@ const cases: Array<[string, string, string, string[]]> = [
   [
     'a worker pool without a token while authorization is on',
     'production',
-    'workerPools:\n  - name: app-worker\n    temporalNamespace: production\n',
+    'workerPools:\n  - $patch: replace\n  - name: app-worker\n    temporalNamespace: production\n',
     ['workerPools[0] (app-worker).apiKeySecret: is required while authorization is on'],
   ],
   [

@@ -85,7 +85,7 @@ WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/temporal-cdk8s-cluster-check.XXXXXX")
 export CLUSTER_STATE="$WORK/control-plane"
 export KUBECONFIG="$CLUSTER_STATE/admin.kubeconfig"
 KUBECTL="$KUBE_BIN_DIR/kubectl"
-HELPER=(node "$here/cluster-check.cjs")
+HELPER=(node "$repo/scripts/run.js" test/cluster/cluster-check.ts)
 mkdir -p "$WORK/logs" "$WORK/dumps"
 k() { "$KUBECTL" "$@"; }
 

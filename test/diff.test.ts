@@ -1,22 +1,18 @@
 /**
- * scripts/diff.js (`npm run diff`): per-object comparison of a fresh synth with committed output.
- * The script is spawned as CI runs it; dist/ itself is never written — the "committed" side is a
- * fresh synth in a temporary folder (`--against`), or dist/ at HEAD (`--base HEAD`).
+ * scripts/diff.ts (`npm run diff`): per-object comparison of a fresh synth with committed output.
+ * The script is spawned as CI runs it (`node scripts/run.js scripts/diff.ts`); dist/ itself is never
+ * written — the "committed" side is a fresh synth in a temporary folder (`--against`), or dist/ at HEAD
+ * (`--base HEAD`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { dump, loadAll } from 'js-yaml';
+import { editScript, lineDiff } from '../scripts/diff';
 
 const root = path.resolve(__dirname, '..');
-const script = path.join(root, 'scripts', 'diff.js');
-
-interface Edit { op: ' ' | '-' | '+'; line: string }
-const { lineDiff, editScript } = require('../scripts/diff.js') as {
-  lineDiff: (a: string | string[], b: string | string[], context?: number) => string[];
-  editScript: (a: string[], b: string[]) => Edit[];
-};
+const runner = path.join(root, 'scripts', 'run.js');
 
 jest.setTimeout(60_000);
 
@@ -26,7 +22,7 @@ function node(file: string, args: string[]): Result {
   const r = spawnSync(process.execPath, [file, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const diff = (...args: string[]) => node(script, args);
+const diff = (...args: string[]) => node(runner, ['scripts/diff.ts', ...args]);
 
 function synth(outdir: string, ...args: string[]): void {
   const r = node(path.join(root, 'scripts', 'run.js'), ['main.ts', '--quiet', '--outdir', outdir, ...args]);

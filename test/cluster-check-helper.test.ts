@@ -8,9 +8,28 @@ import * as os from 'os';
 import * as path from 'path';
 import { dump } from 'js-yaml';
 import {
-  allowlist, compareDumps, CronJob, Deployment, emptySelector, evaluateInstall, HorizontalPodAutoscaler, Job, KubeEvent, KubeObject,
-  LabelSelector, loadDirs, main, matchesSelector, OwnerReference, parseDump, parsePruneCommand, Pod, PodDisruptionBudget, pruneKinds,
-  ReplicaSet, Service,
+  allowlist,
+  compareDumps,
+  CronJob,
+  Deployment,
+  emptySelector,
+  evaluateInstall,
+  HorizontalPodAutoscaler,
+  Job,
+  KubeEvent,
+  KubeObject,
+  LabelSelector,
+  loadDirs,
+  main,
+  matchesSelector,
+  OwnerReference,
+  parseDump,
+  parsePruneCommand,
+  Pod,
+  PodDisruptionBudget,
+  pruneKinds,
+  ReplicaSet,
+  Service,
 } from './cluster/cluster-check';
 
 const root = path.resolve(__dirname, '..');
@@ -18,13 +37,17 @@ const dist = path.join(root, 'dist');
 const NS = 'cc';
 
 let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-check-helper-')); });
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-check-helper-'));
+});
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** main(args) with console.log captured: its exit code and printed lines. */
 function run(args: string[]): { code: number; lines: string[] } {
   const lines: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { lines.push(a.join(' ')); });
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    lines.push(a.join(' '));
+  });
   try {
     const code = main(args);
     if (typeof code !== 'number') throw new Error('main returned a promise');
@@ -65,8 +88,9 @@ describe('selectors', () => {
     expect(m('Exists', 'zone')).toBe(false);
     expect(m('DoesNotExist', 'zone')).toBe(true);
     expect(m('DoesNotExist', 'app')).toBe(false);
-    expect(matchesSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] }, labels))
-      .toBe(false);
+    expect(
+      matchesSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] }, labels),
+    ).toBe(false);
   });
 
   test('an empty selector selects everything, and is reported as empty', () => {
@@ -78,7 +102,10 @@ describe('selectors', () => {
 });
 
 describe('prune-args and prune-kinds of a generated dist/<profile>/README.md', () => {
-  const profiles = fs.readdirSync(dist).filter((p) => fs.existsSync(path.join(dist, p, 'README.md'))).sort();
+  const profiles = fs
+    .readdirSync(dist)
+    .filter((p) => fs.existsSync(path.join(dist, p, 'README.md')))
+    .sort();
 
   test('there are generated READMEs', () => {
     expect(profiles).toEqual(expect.arrayContaining(['dev', 'staging']));
@@ -102,10 +129,17 @@ describe('prune-args and prune-kinds of a generated dist/<profile>/README.md', (
     const dirs = [path.join(dist, 'staging'), path.join(dist, 'staging-custom-resources')];
     const kinds = pruneKinds(readme, dirs);
     expect(kinds).toEqual([...new Set(kinds)].sort());
-    expect(kinds).toEqual(expect.arrayContaining([
-      'ConfigMap', 'Namespace', 'Service', 'Deployment.v1.apps', 'CronJob.v1.batch', 'Certificate.v1.cert-manager.io',
-      'HorizontalPodAutoscaler.v2.autoscaling',
-    ]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'ConfigMap',
+        'Namespace',
+        'Service',
+        'Deployment.v1.apps',
+        'CronJob.v1.batch',
+        'Certificate.v1.cert-manager.io',
+        'HorizontalPodAutoscaler.v2.autoscaling',
+      ]),
+    );
     for (const o of loadDirs(dirs)) {
       const [g, v] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
       expect(kinds).toContain(g ? `${o.kind}.${v}.${g}` : o.kind);
@@ -124,20 +158,24 @@ describe('prune-args and prune-kinds of a generated dist/<profile>/README.md', (
     const readme = (body: string) => `# x\n\n## Apply with prune\n\n${body}\n`;
     expect(() => parsePruneCommand('# x\n', 'R')).toThrow('R: no "## Apply with prune" section');
     expect(() => parsePruneCommand(readme('kubectl apply --prune'), 'R')).toThrow('R: no sh block in the prune section');
-    expect(() => parsePruneCommand(readme('```sh\nkubectl delete -f dist/x\n```'), 'R'))
-      .toThrow('R: the prune command is not "kubectl apply …": kubectl delete -f dist/x');
-    expect(() => parsePruneCommand(readme('```sh\nkubectl apply -f "$DIR" --prune\n```'), 'R'))
-      .toThrow('R: the prune command has shell syntax this check does not run');
+    expect(() => parsePruneCommand(readme('```sh\nkubectl delete -f dist/x\n```'), 'R')).toThrow(
+      'R: the prune command is not "kubectl apply …": kubectl delete -f dist/x',
+    );
+    expect(() => parsePruneCommand(readme('```sh\nkubectl apply -f "$DIR" --prune\n```'), 'R')).toThrow(
+      'R: the prune command has shell syntax this check does not run',
+    );
     const f = writeFile('bad/README.md', readme('```sh\nkubectl apply -f dist/x | tee log\n```'));
     expect(run(['prune-args', f])).toEqual({
-      code: 1, lines: [`FAIL ${f}: the prune command has shell syntax this check does not run: kubectl apply -f dist/x | tee log`],
+      code: 1,
+      lines: [`FAIL ${f}: the prune command has shell syntax this check does not run: kubectl apply -f dist/x | tee log`],
     });
   });
 });
 
 describe('same', () => {
   const deployment = (replicas: number, extra: Partial<Deployment['metadata']> = {}): Deployment & { status?: unknown } => ({
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: 'web', namespace: NS, ...extra },
     spec: { replicas, template: { spec: { containers: [{ name: 'web', image: 'web:1' }] } } },
   });
@@ -175,36 +213,65 @@ describe('same', () => {
 });
 
 describe('install-check on a hand-made server dump', () => {
-  const meta = (name: string, owner?: OwnerReference, labels?: Record<string, string>) =>
-    ({ name, namespace: NS, ...(owner ? { ownerReferences: [owner] } : {}), ...(labels ? { labels } : {}) });
+  const meta = (name: string, owner?: OwnerReference, labels?: Record<string, string>) => ({
+    name,
+    namespace: NS,
+    ...(owner ? { ownerReferences: [owner] } : {}),
+    ...(labels ? { labels } : {}),
+  });
   const ownedBy = (kind: string, name: string): OwnerReference => ({ apiVersion: 'x', kind, name, controller: true });
   const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } };
   const jobSpec = { template: { spec: { containers: [{ name: 'backup', image: 'backup:1' }] } } };
 
   const web: Deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { replicas: 3, template } };
   const hpa: HorizontalPodAutoscaler = {
-    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'),
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: meta('web'),
     spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5 },
   };
   const backup: CronJob = {
-    apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('backup'), spec: { schedule: '0 3 * * *', jobTemplate: { spec: jobSpec } },
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: meta('backup'),
+    spec: { schedule: '0 3 * * *', jobTemplate: { spec: jobSpec } },
   };
   const elsewhere: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: 'other' } };
   const rendered: KubeObject[] = [web, hpa, backup, elsewhere];
 
   const pod = (name: string, owner: OwnerReference, labels?: Record<string, string>): Pod => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: meta(name, owner, labels),
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: meta(name, owner, labels),
     spec: { containers: [{ name: 'c', image: 'i', ports: [{ name: 'http', containerPort: 8080 }] }] },
   });
   const event = (type: string, involved: { kind: string; name: string }, reason: string, message: string): KubeEvent => ({
-    apiVersion: 'v1', kind: 'Event', metadata: meta(`${involved.name}.1`), type, involvedObject: involved, reason, message,
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: meta(`${involved.name}.1`),
+    type,
+    involvedObject: involved,
+    reason,
+    message,
   });
-  const backupJob = (owner?: OwnerReference): Job =>
-    ({ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('backup-check', owner), spec: { parallelism: 1, completions: 1, ...jobSpec } });
-  const service = (targetPort: string): Service =>
-    ({ apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort }] } });
-  const pdb = (selector: LabelSelector): PodDisruptionBudget =>
-    ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('web'), spec: { selector } });
+  const backupJob = (owner?: OwnerReference): Job => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: meta('backup-check', owner),
+    spec: { parallelism: 1, completions: 1, ...jobSpec },
+  });
+  const service = (targetPort: string): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta('web'),
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort }] },
+  });
+  const pdb = (selector: LabelSelector): PodDisruptionBudget => ({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: meta('web'),
+    spec: { selector },
+  });
 
   /** What the controllers make of `rendered` (plus the Job cluster-check.sh starts from the CronJob). */
   function settled(): KubeObject[] {
@@ -212,10 +279,13 @@ describe('install-check on a hand-made server dump', () => {
     const rs: ReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: meta('web-5d8', ownedBy('Deployment', 'web')) };
     const liveHpa: HorizontalPodAutoscaler = { ...hpa, status: { conditions: [{ type: 'AbleToScale', status: 'True' }] } };
     return [
-      liveWeb, rs,
+      liveWeb,
+      rs,
       pod('web-5d8-a', ownedBy('ReplicaSet', 'web-5d8'), { app: 'web' }),
       pod('web-5d8-b', ownedBy('ReplicaSet', 'web-5d8'), { app: 'web' }),
-      liveHpa, pdb({ matchLabels: { app: 'web' } }), service('http'),
+      liveHpa,
+      pdb({ matchLabels: { app: 'web' } }),
+      service('http'),
       backup,
       backupJob(ownedBy('CronJob', 'backup')),
       pod('backup-check-x', ownedBy('Job', 'backup-check')),
@@ -236,7 +306,8 @@ describe('install-check on a hand-made server dump', () => {
   test('settled: a Pod owned by a Job started from a CronJob counts for the CronJob; the HPA sets the replicas', () => {
     const r = evaluateInstall(rendered, settled(), 'install', NS);
     expect(r).toEqual({
-      fails: [], pending: [],
+      fails: [],
+      pending: [],
       infos: ['Deployment/web: 2 Pod(s) / 2 expected', 'CronJob/backup: 1 Pod(s) / 1 expected'],
       summary: 'cc: 3 Pods (3 expected), 1 HPAs, 1 PDBs, 1 Services checked',
     });
@@ -247,7 +318,7 @@ describe('install-check on a hand-made server dump', () => {
     });
   });
 
-  test('a Job the CronJob did not start is not the CronJob\'s', () => {
+  test("a Job the CronJob did not start is not the CronJob's", () => {
     const server = settled().map((o) => (o.kind === 'Job' ? backupJob() : o));
     const r = evaluateInstall(rendered, server, 'install', NS);
     expect(r.fails).toEqual(['Pod backup-check-x: owned by Job/backup-check, which is not rendered']);
@@ -255,8 +326,15 @@ describe('install-check on a hand-made server dump', () => {
   });
 
   test('a Warning event fails', () => {
-    const server = [...settled(), event('Warning', { kind: 'ReplicaSet', name: 'web-5d8' }, 'FailedCreate',
-      'pods "web-5d8-c" is forbidden: violates PodSecurity "restricted:latest"')];
+    const server = [
+      ...settled(),
+      event(
+        'Warning',
+        { kind: 'ReplicaSet', name: 'web-5d8' },
+        'FailedCreate',
+        'pods "web-5d8-c" is forbidden: violates PodSecurity "restricted:latest"',
+      ),
+    ];
     expect(check('warning', server)).toEqual({
       code: 1,
       lines: [
@@ -298,7 +376,9 @@ describe('install-check on a hand-made server dump', () => {
     const revision = (n: string) => ({ annotations: { 'deployment.kubernetes.io/revision': n } });
     const server = settled().map((o) => (o.kind === 'Deployment' ? { ...web, metadata: { ...o.metadata, ...revision('2') } } : o));
     const newest: ReplicaSet = {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { ...meta('web-9f1', ownedBy('Deployment', 'web')), ...revision('2') },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { ...meta('web-9f1', ownedBy('Deployment', 'web')), ...revision('2') },
     };
     server.push(newest);
     const r = evaluateInstall(rendered, server, 'upgrade', NS);

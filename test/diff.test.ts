@@ -1,32 +1,32 @@
 /**
- * scripts/diff.js (`npm run diff`): per-object comparison of a fresh synth with committed output.
- * The script is spawned as CI runs it; dist/ itself is never written — the "committed" side is a
- * fresh synth in a temporary folder (`--against`), or dist/ at HEAD (`--base HEAD`).
+ * scripts/diff.ts (`npm run diff`): per-object comparison of a fresh synth with committed output.
+ * The script is spawned as CI runs it (`node scripts/run.js scripts/diff.ts`); dist/ itself is never
+ * written — the "committed" side is a fresh synth in a temporary folder (`--against`), or dist/ at HEAD
+ * (`--base HEAD`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { dump, loadAll } from 'js-yaml';
+import { editScript, lineDiff } from '../scripts/diff';
 
 const root = path.resolve(__dirname, '..');
-const script = path.join(root, 'scripts', 'diff.js');
-
-interface Edit { op: ' ' | '-' | '+'; line: string }
-const { lineDiff, editScript } = require('../scripts/diff.js') as {
-  lineDiff: (a: string | string[], b: string | string[], context?: number) => string[];
-  editScript: (a: string[], b: string[]) => Edit[];
-};
+const runner = path.join(root, 'scripts', 'run.js');
 
 jest.setTimeout(60_000);
 
-interface Result { code: number | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function node(file: string, args: string[]): Result {
   const r = spawnSync(process.execPath, [file, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const diff = (...args: string[]) => node(script, args);
+const diff = (...args: string[]) => node(runner, ['scripts/diff.ts', ...args]);
 
 function synth(outdir: string, ...args: string[]): void {
   const r = node(path.join(root, 'scripts', 'run.js'), ['main.ts', '--quiet', '--outdir', outdir, ...args]);
@@ -114,13 +114,10 @@ describe('npm run diff', () => {
   });
 
   test('an added worker pool is reported as added objects', () => {
-    const overlay = write('billing.yaml', [
-      'workerPools:',
-      '  - name: app-worker',
-      '  - name: billing-worker',
-      '    taskQueues: [billing]',
-      '',
-    ].join('\n'));
+    const overlay = write(
+      'billing.yaml',
+      ['workerPools:', '  - name: app-worker', '  - name: billing-worker', '    taskQueues: [billing]', ''].join('\n'),
+    );
     const r = diff('--profile', 'dev', '--overlay', overlay, '--against', fresh);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^\+ added Deployment temporal-dev\/billing-worker$/m);
@@ -139,7 +136,12 @@ describe('npm run diff', () => {
     // … a file is renamed and another rewritten by a different YAML writer.
     fs.renameSync(path.join(dir, '0000-namespace.k8s.yaml'), path.join(dir, 'namespace.yaml'));
     const workers = path.join(dir, '0005-workers.k8s.yaml');
-    fs.writeFileSync(workers, loadAll(fs.readFileSync(workers, 'utf8')).map((d) => dump(d, { flowLevel: 3 })).join('---\n'));
+    fs.writeFileSync(
+      workers,
+      loadAll(fs.readFileSync(workers, 'utf8'))
+        .map((d) => dump(d, { flowLevel: 3 }))
+        .join('---\n'),
+    );
     const r = diff('-p', 'staging', '--against', moved, '--synth-dir', fresh);
     expect(r.stdout).toMatch(/^staging: 0 added, 0 removed, 0 changed$/m);
     expect(r.code).toBe(0);
@@ -158,9 +160,12 @@ describe('npm run diff', () => {
 
   test('--base HEAD reads dist/ from git', () => {
     const head = spawnSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: root, encoding: 'utf8' });
-    const names = head.status === 0
-      ? spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', 'dist/'], { cwd: root, encoding: 'utf8' }).stdout.split('\n').filter(Boolean)
-      : [];
+    const names =
+      head.status === 0
+        ? spawnSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', 'dist/'], { cwd: root, encoding: 'utf8' })
+            .stdout.split('\n')
+            .filter(Boolean)
+        : [];
     if (head.status !== 0 || names.length === 0) {
       console.log(`skipped --base HEAD: ${head.status !== 0 ? 'no git HEAD here' : 'HEAD has no dist/'}`);
       return;
@@ -224,10 +229,14 @@ describe('lineDiff', () => {
     b[4] = 'LINE 5';
     expect(lineDiff(a, b)).toEqual([
       '@@ -2,7 +2,7 @@',
-      ' line 2', ' line 3', ' line 4',
+      ' line 2',
+      ' line 3',
+      ' line 4',
       '-line 5',
       '+LINE 5',
-      ' line 6', ' line 7', ' line 8',
+      ' line 6',
+      ' line 7',
+      ' line 8',
     ]);
   });
 
@@ -255,7 +264,10 @@ describe('lineDiff', () => {
 
   test('random inputs: the edit script rebuilds both sides and is a shortest one', () => {
     let seed = 42;
-    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const lcs = (a: string[], b: string[]) => {
       const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
       for (let i = 1; i <= a.length; i++) {
@@ -273,10 +285,16 @@ describe('lineDiff', () => {
       // Hunk headers agree with the lines below them.
       const out = lineDiff(a, b);
       let counts: [number, number] | undefined;
-      const check = () => { if (counts) expect(counts).toEqual([0, 0]); };
+      const check = () => {
+        if (counts) expect(counts).toEqual([0, 0]);
+      };
       for (const l of out) {
         const h = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@$/.exec(l);
-        if (h) { check(); counts = [Number(h[1] ?? 1), Number(h[2] ?? 1)]; continue; }
+        if (h) {
+          check();
+          counts = [Number(h[1] ?? 1), Number(h[2] ?? 1)];
+          continue;
+        }
         if (l[0] !== '+') counts![0]--;
         if (l[0] !== '-') counts![1]--;
       }

@@ -191,8 +191,14 @@ type Workload = Deployment | StatefulSet | Job | CronJob;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isKubeObject(v: unknown): v is KubeObject {
-  return isRecord(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string' && v.kind !== ''
-    && isRecord(v.metadata) && typeof v.metadata.name === 'string';
+  return (
+    isRecord(v) &&
+    typeof v.apiVersion === 'string' &&
+    typeof v.kind === 'string' &&
+    v.kind !== '' &&
+    isRecord(v.metadata) &&
+    typeof v.metadata.name === 'string'
+  );
 }
 
 export function isKind<K extends keyof KindMap>(o: KubeObject, kind: K): o is KindMap[K] {
@@ -385,8 +391,12 @@ export function comparePrune(base: KubeObject[], current: KubeObject[], before: 
 
 function pruneCheck(opts: ParsedArgs): number {
   const cmd = 'prune-check';
-  const r = comparePrune(loadDirs(listOption(opts, 'base', cmd)), loadDirs(listOption(opts, 'current', cmd)),
-    loadDump(stringOption(opts, 'before', cmd)), loadDump(stringOption(opts, 'after', cmd)));
+  const r = comparePrune(
+    loadDirs(listOption(opts, 'base', cmd)),
+    loadDirs(listOption(opts, 'current', cmd)),
+    loadDump(stringOption(opts, 'before', cmd)),
+    loadDump(stringOption(opts, 'after', cmd)),
+  );
   console.log(`expected to be pruned (in the base dist, not in the current one): ${r.expected.length ? r.expected.join(' ') : 'none'}`);
   console.log(`removed by the prune: ${r.removed.length ? r.removed.join(' ') : 'none'}`);
   for (const p of r.problems) console.log(`FAIL ${p}`);
@@ -414,8 +424,12 @@ const controllerOf = (o: KubeObject): OwnerReference | null => (o.metadata.owner
 
 // HPA reasons that only say there is no metrics API (no metrics-server in this control plane).
 const METRICS_REASONS = new Set([
-  'FailedGetResourceMetric', 'FailedComputeMetricsReplicas', 'FailedGetPodsMetric', 'FailedGetExternalMetric',
-  'FailedGetObjectMetric', 'FailedGetContainerResourceMetric',
+  'FailedGetResourceMetric',
+  'FailedComputeMetricsReplicas',
+  'FailedGetPodsMetric',
+  'FailedGetExternalMetric',
+  'FailedGetObjectMetric',
+  'FailedGetContainerResourceMetric',
 ]);
 
 export type CheckMode = 'install' | 'upgrade';
@@ -471,7 +485,10 @@ export function evaluateInstall(renderedObjects: KubeObject[], serverObjects: Ku
     const id = `${w.kind}/${name}`;
     workloadNames.add(id);
     const live = find(w.kind, name);
-    if (!live) { fails.push(`${id}: not on the server`); continue; }
+    if (!live) {
+      fails.push(`${id}: not on the server`);
+      continue;
+    }
     const have = podsOf(id);
     let expected: number | null;
     if (w.kind === 'Deployment') {
@@ -480,7 +497,7 @@ export function evaluateInstall(renderedObjects: KubeObject[], serverObjects: Ku
       if (mode === 'install') {
         const replicas = isKind(live, 'Deployment') ? live.spec.replicas : undefined;
         if (replicas !== expected) {
-          pending.push(`${id}: spec.replicas ${replicas}, expected ${expected}${hpa ? ' (its HPA\'s minReplicas)' : ''}`);
+          pending.push(`${id}: spec.replicas ${replicas}, expected ${expected}${hpa ? " (its HPA's minReplicas)" : ''}`);
         }
         if (have.length !== expected) pending.push(`${id}: ${have.length} Pods, expected ${expected}`);
       } else {
@@ -532,7 +549,10 @@ export function evaluateInstall(renderedObjects: KubeObject[], serverObjects: Ku
   for (const h of byKind('HorizontalPodAutoscaler')) {
     const ref = h.spec.scaleTargetRef;
     const id = `HorizontalPodAutoscaler/${h.metadata.name}`;
-    if (!find(ref.kind, ref.name)) { fails.push(`${id}: scaleTargetRef ${ref.kind}/${ref.name} does not exist`); continue; }
+    if (!find(ref.kind, ref.name)) {
+      fails.push(`${id}: scaleTargetRef ${ref.kind}/${ref.name} does not exist`);
+      continue;
+    }
     const able = (h.status?.conditions || []).find((c) => c.type === 'AbleToScale');
     if (!able) pending.push(`${id}: no AbleToScale condition yet`);
     else if (able.status !== 'True') fails.push(`${id}: AbleToScale=${able.status} ${able.reason}: ${able.message}`);
@@ -541,9 +561,15 @@ export function evaluateInstall(renderedObjects: KubeObject[], serverObjects: Ku
   // PDBs and Services select the Pods of one workload: the one they are named after when it exists.
   const nameOfOwner = (o: string) => o.split('/')[1];
   const checkSelection = (id: string, name: string, selected: Pod[], suffixes: string[]) => {
-    if (!selected.length) { pending.push(`${id}: selects no Pod`); return; }
+    if (!selected.length) {
+      pending.push(`${id}: selects no Pod`);
+      return;
+    }
     const owners = [...new Set(selected.map(topOwner))];
-    if (owners.length !== 1) { fails.push(`${id}: selects Pods of ${owners.join(', ')}`); return; }
+    if (owners.length !== 1) {
+      fails.push(`${id}: selects Pods of ${owners.join(', ')}`);
+      return;
+    }
     let base = name;
     for (const s of suffixes) if (base.endsWith(s)) base = base.slice(0, -s.length);
     const named = [...workloadNames].find((w) => nameOfOwner(w) === base);
@@ -552,21 +578,35 @@ export function evaluateInstall(renderedObjects: KubeObject[], serverObjects: Ku
   for (const b of byKind('PodDisruptionBudget')) {
     const id = `PodDisruptionBudget/${b.metadata.name}`;
     const sel = b.spec.selector;
-    if (!sel || emptySelector(sel)) { fails.push(`${id}: empty selector`); continue; }
-    checkSelection(id, b.metadata.name, pods.filter((p) => matchesSelector(sel, p.metadata.labels)), []);
+    if (!sel || emptySelector(sel)) {
+      fails.push(`${id}: empty selector`);
+      continue;
+    }
+    checkSelection(
+      id,
+      b.metadata.name,
+      pods.filter((p) => matchesSelector(sel, p.metadata.labels)),
+      [],
+    );
   }
   for (const s of byKind('Service')) {
     const id = `Service/${s.metadata.name}`;
     if (s.spec.type === 'ExternalName') continue;
     const sel = s.spec.selector || {};
-    if (!Object.keys(sel).length) { fails.push(`${id}: no selector`); continue; }
+    if (!Object.keys(sel).length) {
+      fails.push(`${id}: no selector`);
+      continue;
+    }
     const selected = pods.filter((p) => matchesSelector({ matchLabels: sel }, p.metadata.labels));
     checkSelection(id, s.metadata.name, selected, ['-headless', '-metrics']);
     for (const port of s.spec.ports || []) {
       if (typeof port.targetPort !== 'string') continue;
       for (const p of selected) {
         const named = (p.spec.containers || []).some((c) => (c.ports || []).some((cp) => cp.name === port.targetPort));
-        if (!named) { fails.push(`${id}: targetPort "${port.targetPort}" is no container port of Pod ${p.metadata.name}`); break; }
+        if (!named) {
+          fails.push(`${id}: targetPort "${port.targetPort}" is no container port of Pod ${p.metadata.name}`);
+          break;
+        }
       }
     }
   }
@@ -585,9 +625,10 @@ export function evaluateInstall(renderedObjects: KubeObject[], serverObjects: Ku
     fails.push(`Warning event on ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.reason}: ${e.message}`);
   }
 
-  const summary = `${ns}: ${pods.length} Pods${mode === 'install' ? ` (${expectedTotal} expected)` : ''}, `
-    + `${byKind('HorizontalPodAutoscaler').length} HPAs, ${byKind('PodDisruptionBudget').length} PDBs, `
-    + `${byKind('Service').length} Services checked`;
+  const summary =
+    `${ns}: ${pods.length} Pods${mode === 'install' ? ` (${expectedTotal} expected)` : ''}, ` +
+    `${byKind('HorizontalPodAutoscaler').length} HPAs, ${byKind('PodDisruptionBudget').length} PDBs, ` +
+    `${byKind('Service').length} Services checked`;
   return { fails, pending, infos, summary };
 }
 
@@ -665,7 +706,13 @@ function same(fa: string, fb: string): number {
 
 // ------------------------------------------------------------------------------------------ bad-variants
 function badVariants(dist: string, outDir: string, ns: string): number {
-  const all = loadDirs(fs.readdirSync(dist).filter((d) => d !== 'argocd').sort().map((d) => path.join(dist, d)));
+  const all = loadDirs(
+    fs
+      .readdirSync(dist)
+      .filter((d) => d !== 'argocd')
+      .sort()
+      .map((d) => path.join(dist, d)),
+  );
   const pick = <K extends keyof KindMap>(kind: K, pred: (o: KindMap[K]) => boolean = () => true): KindMap[K] => {
     const o = all.find((x): x is KindMap[K] => isKind(x, kind) && pred(x));
     if (!o) throw new Error(`no rendered ${kind} in ${dist}`);
@@ -690,13 +737,18 @@ function badVariants(dist: string, outDir: string, ns: string): number {
   delete c0.securityContext.allowPrivilegeEscalation;
   write('privileged-deployment.yaml', d);
   const pod: Pod = {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad-privileged-pod', namespace: ns, labels: { 'cluster-check': 'bad' } },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'bad-privileged-pod', namespace: ns, labels: { 'cluster-check': 'bad' } },
     spec: d.spec.template.spec,
   };
   write('privileged-pod.yaml', pod);
 
   // A Service port name that is no IANA_SVC_NAME.
-  const s = place(pick('Service', (x) => (x.spec.ports || []).length > 0), 'bad-port');
+  const s = place(
+    pick('Service', (x) => (x.spec.ports || []).length > 0),
+    'bad-port',
+  );
   (s.spec.ports || [])[0].name = 'Bad_Port';
   delete s.spec.clusterIP;
   write('bad-port-service.yaml', s);
@@ -718,7 +770,10 @@ function badVariants(dist: string, outDir: string, ns: string): number {
   const job2 = clone(job);
   job2.spec.template.spec.containers[0].image += '-changed';
   write('job-template-changed.yaml', job2);
-  const sts = place(pick('StatefulSet', (x) => (x.spec.volumeClaimTemplates || []).length > 0), 'bad-immutable-sts');
+  const sts = place(
+    pick('StatefulSet', (x) => (x.spec.volumeClaimTemplates || []).length > 0),
+    'bad-immutable-sts',
+  );
   write('statefulset-original.yaml', sts);
   const sts2 = clone(sts);
   const req = (sts2.spec.volumeClaimTemplates || [])[0].spec.resources.requests;

@@ -1,6 +1,6 @@
-#!/usr/bin/env node
 // `npm run diff [-- --profile P]... [--base <git-ref> | --against <dir>] [--overlay extra.yaml]... [--color]`
 // (`--synth-dir <dir>` compares an existing synth output instead of synthesizing.)
+// Started by `node scripts/run.js scripts/diff.ts [args…]`, which calls `main(args)`.
 //
 // Synthesizes into a temporary folder and compares the result with the committed output (the working
 // tree's dist/, dist/ at a git ref with --base, or any folder with --against), per Kubernetes object
@@ -10,32 +10,42 @@
 // other files in the profile folders (README.md) are diffed as text.
 //
 // Exit code: 0 identical, 1 differences, 2 usage or synth errors.
-'use strict';
-const childProcess = require('child_process');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
+import * as childProcess from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { dump, loadAll } from 'js-yaml';
+import { projectRoot } from './project-root';
 
-const root = path.resolve(__dirname, '..');
+const root = projectRoot();
 const CUSTOM_SUFFIX = '-custom-resources';
 const ARGOCD = 'argocd';
 const TOP_LEVEL = '(top level)';
 const CONTEXT = 3;
 
-const USAGE = 'usage: npm run diff -- [--profile <name>]... [--base <git-ref> | --against <dir>] [--overlay extra.yaml]... [--color]\n'
-  + '  compares a fresh synth with dist/ (working tree), dist/ at <git-ref>, or <dir>; exit 0 identical, 1 different, 2 error\n'
-  + '  --synth-dir <dir> compares an existing synth output folder instead of synthesizing (no --overlay)';
+const USAGE =
+  'usage: npm run diff -- [--profile <name>]... [--base <git-ref> | --against <dir>] [--overlay extra.yaml]... [--color]\n' +
+  '  compares a fresh synth with dist/ (working tree), dist/ at <git-ref>, or <dir>; exit 0 identical, 1 different, 2 error\n' +
+  '  --synth-dir <dir> compares an existing synth output folder instead of synthesizing (no --overlay)';
 
 class UsageError extends Error {}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 // ---------------------------------------------------------------------------------------------------
 // Line diff (Myers, O((N+M)·D)), unified output with @@ hunk headers.
 
 const NO_EOL = '\u0000\\ No newline at end of file';
 
+/** One line of an edit script: kept (' '), removed ('-') or added ('+'). */
+export interface Edit {
+  op: ' ' | '-' | '+';
+  line: string;
+}
+
 /** Lines of a text; a last line without a newline is marked so that it differs from one with. */
-function splitLines(text) {
-  if (Array.isArray(text)) return text;
+export function splitLines(text: string | readonly string[]): readonly string[] {
+  if (typeof text !== 'string') return text;
   if (text === '') return [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -46,58 +56,80 @@ function splitLines(text) {
 /** Past this many edits the trace gets large; the middle is then reported as removed + added. */
 const MAX_EDITS = 4000;
 
+const removeAll = (a: readonly string[], b: readonly string[]): Edit[] => [
+  ...a.map((line): Edit => ({ op: '-', line })),
+  ...b.map((line): Edit => ({ op: '+', line })),
+];
+
 /**
  * The edit script turning `a` into `b` (arrays of strings): entries `{ op: ' ' | '-' | '+', line }`,
  * a shortest one (Myers), with common prefix and suffix kept as they are.
  */
-function editScript(a, b) {
+export function editScript(a: readonly string[], b: readonly string[]): Edit[] {
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
   while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const head = a.slice(0, pre).map((line) => ({ op: ' ', line }));
-  const tail = a.slice(a.length - suf).map((line) => ({ op: ' ', line }));
+  const head = a.slice(0, pre).map((line): Edit => ({ op: ' ', line }));
+  const tail = a.slice(a.length - suf).map((line): Edit => ({ op: ' ', line }));
   const x0 = a.slice(pre, a.length - suf);
   const y0 = b.slice(pre, b.length - suf);
   return [...head, ...myers(x0, y0), ...tail];
 }
 
-function myers(a, b) {
+function myers(a: readonly string[], b: readonly string[]): Edit[] {
   const n = a.length;
   const m = b.length;
-  if (n === 0 || m === 0) return [...a.map((line) => ({ op: '-', line })), ...b.map((line) => ({ op: '+', line }))];
+  if (n === 0 || m === 0) return removeAll(a, b);
   // Compare integers rather than strings.
-  const ids = new Map();
-  const id = (s) => { let v = ids.get(s); if (v === undefined) { v = ids.size; ids.set(s, v); } return v; };
+  const ids = new Map<string, number>();
+  const id = (s: string): number => {
+    let v = ids.get(s);
+    if (v === undefined) {
+      v = ids.size;
+      ids.set(s, v);
+    }
+    return v;
+  };
   const A = Int32Array.from(a, id);
   const B = Int32Array.from(b, id);
   const max = n + m;
   const off = max + 1;
   const v = new Int32Array(2 * max + 3);
-  const trace = []; // trace[d]: v over k ∈ [-d-1, d+1] before step d
+  const trace: Int32Array[] = []; // trace[d]: v over k ∈ [-d-1, d+1] before step d
   let found = false;
   for (let d = 0; d <= max && !found; d++) {
-    if (d > MAX_EDITS) return [...a.map((line) => ({ op: '-', line })), ...b.map((line) => ({ op: '+', line }))];
+    if (d > MAX_EDITS) return removeAll(a, b);
     trace.push(v.slice(off - d - 1, off + d + 2));
     for (let k = -d; k <= d; k += 2) {
-      let x = (k === -d || (k !== d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1] : v[off + k - 1] + 1;
+      let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
       let y = x - k;
-      while (x < n && y < m && A[x] === B[y]) { x++; y++; }
+      while (x < n && y < m && A[x] === B[y]) {
+        x++;
+        y++;
+      }
       v[off + k] = x;
-      if (x >= n && y >= m) { found = true; break; }
+      if (x >= n && y >= m) {
+        found = true;
+        break;
+      }
     }
   }
-  const ops = [];
+  const ops: Edit[] = [];
   let x = n;
   let y = m;
   for (let d = trace.length - 1; d >= 0; d--) {
     const t = trace[d];
-    const at = (k) => t[k + d + 1];
+    const at = (k: number): number => t[k + d + 1];
     const k = x - y;
-    const prevK = (k === -d || (k !== d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
     const prevX = d === 0 ? 0 : at(prevK);
     const prevY = d === 0 ? 0 : prevX - prevK;
-    while (x > prevX && y > prevY) { ops.push({ op: ' ', line: a[x - 1] }); x--; y--; }
+    while (x > prevX && y > prevY) {
+      ops.push({ op: ' ', line: a[x - 1] });
+      x--;
+      y--;
+    }
     if (d > 0) {
       if (x === prevX) ops.push({ op: '+', line: b[y - 1] });
       else ops.push({ op: '-', line: a[x - 1] });
@@ -108,16 +140,18 @@ function myers(a, b) {
   return ops.reverse();
 }
 
-const range = (start, count) => (count === 1 ? `${start}` : `${start},${count}`);
+const range = (start: number, count: number): string => (count === 1 ? `${start}` : `${start},${count}`);
 
 /**
  * A unified diff of two texts (strings or arrays of lines): `@@ -a,b +c,d @@` hunk headers followed
  * by ` `, `-` and `+` lines, `context` lines of context. Returns [] when the texts are equal.
  */
-function lineDiff(oldText, newText, context = CONTEXT) {
+export function lineDiff(oldText: string | readonly string[], newText: string | readonly string[], context = CONTEXT): string[] {
   const ops = editScript(splitLines(oldText), splitLines(newText));
-  const changes = [];
-  ops.forEach((o, i) => { if (o.op !== ' ') changes.push(i); });
+  const changes: number[] = [];
+  ops.forEach((o, i) => {
+    if (o.op !== ' ') changes.push(i);
+  });
   if (!changes.length) return [];
   // Lines of a and b before each op, for the hunk headers.
   const aBefore = new Int32Array(ops.length + 1);
@@ -126,16 +160,19 @@ function lineDiff(oldText, newText, context = CONTEXT) {
     aBefore[i + 1] = aBefore[i] + (o.op !== '+' ? 1 : 0);
     bBefore[i + 1] = bBefore[i] + (o.op !== '-' ? 1 : 0);
   });
-  const hunks = [];
+  const hunks: [number, number][] = [];
   let start = Math.max(0, changes[0] - context);
   let last = changes[0];
   for (const c of changes.slice(1).concat([Infinity])) {
-    if (c - last - 1 <= 2 * context) { last = c; continue; }
+    if (c - last - 1 <= 2 * context) {
+      last = c;
+      continue;
+    }
     hunks.push([start, Math.min(ops.length, last + context + 1)]);
     start = c - context;
     last = c;
   }
-  const out = [];
+  const out: string[] = [];
   for (const [s, e] of hunks) {
     const aCount = aBefore[e] - aBefore[s];
     const bCount = bBefore[e] - bBefore[s];
@@ -148,31 +185,61 @@ function lineDiff(oldText, newText, context = CONTEXT) {
 // ---------------------------------------------------------------------------------------------------
 // Arguments
 
-function parseArgs(argv) {
-  const args = { profiles: [], overlays: [], base: undefined, against: undefined, synthDir: undefined, color: false, help: false };
+export interface Args {
+  profiles: string[];
+  overlays: string[];
+  base: string | undefined;
+  against: string | undefined;
+  synthDir: string | undefined;
+  color: boolean;
+  help: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { profiles: [], overlays: [], base: undefined, against: undefined, synthDir: undefined, color: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
     const inline = eq > 0 ? a.slice(eq + 1) : undefined;
-    const value = () => {
+    const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '' || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
-      case '--profile': case '-p': args.profiles.push(...value().split(',').filter(Boolean)); break;
-      case '--overlay': args.overlays.push(value()); break;
-      case '--base': args.base = value(); break;
-      case '--against': args.against = value(); break;
-      case '--synth-dir': args.synthDir = value(); break;
-      case '--color': case '--colour': args.color = true; break;
-      case '--help': case '-h': args.help = true; break;
-      default: throw new UsageError(`unknown argument "${a}"`);
+      case '--profile':
+      case '-p':
+        args.profiles.push(...value().split(',').filter(Boolean));
+        break;
+      case '--overlay':
+        args.overlays.push(value());
+        break;
+      case '--base':
+        args.base = value();
+        break;
+      case '--against':
+        args.against = value();
+        break;
+      case '--synth-dir':
+        args.synthDir = value();
+        break;
+      case '--color':
+      case '--colour':
+        args.color = true;
+        break;
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument "${a}"`);
     }
   }
   if (args.base !== undefined && args.against !== undefined) throw new UsageError('--base and --against cannot be combined');
-  if (args.synthDir !== undefined && args.overlays.length) throw new UsageError('--overlay needs a synth; it cannot be combined with --synth-dir');
+  if (args.synthDir !== undefined && args.overlays.length) {
+    throw new UsageError('--overlay needs a synth; it cannot be combined with --synth-dir');
+  }
   args.profiles = [...new Set(args.profiles)];
   return args;
 }
@@ -180,9 +247,11 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------------
 // Reading both sides: Map of path relative to the output folder → text.
 
-function readDir(dir) {
-  const files = new Map();
-  const walk = (abs, rel) => {
+type Files = Map<string, string>;
+
+function readDir(dir: string): Files {
+  const files: Files = new Map();
+  const walk = (abs: string, rel: string): void => {
     for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -194,7 +263,7 @@ function readDir(dir) {
   return files;
 }
 
-function git(args) {
+function git(args: string[]): string {
   const r = childProcess.spawnSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.error) throw new UsageError(`git ${args[0]}: ${r.error.message}`);
   if (r.status !== 0) throw new UsageError(`git ${args.join(' ')} failed:\n${(r.stderr || '').trim()}`);
@@ -202,14 +271,15 @@ function git(args) {
 }
 
 /** dist/ as committed at `ref`; the paths are relative to dist/. */
-function readGitRef(ref) {
-  let commit;
+function readGitRef(ref: string): { commit: string; files: Files } {
+  let commit: string;
   try {
     commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
   } catch (e) {
-    throw new UsageError(`--base ${ref}: not a commit in this repository${e.message.includes(':\n') && e.message.split(':\n')[1] ? `\n${e.message.split(':\n')[1]}` : ''}`);
+    const detail = messageOf(e).split(':\n')[1];
+    throw new UsageError(`--base ${ref}: not a commit in this repository${detail ? `\n${detail}` : ''}`);
   }
-  const files = new Map();
+  const files: Files = new Map();
   const names = git(['ls-tree', '-r', '--name-only', commit, '--', 'dist/']).split('\n').filter(Boolean);
   for (const name of names) {
     const rel = name.replace(/^dist\//, '');
@@ -223,36 +293,50 @@ function readGitRef(ref) {
 // Comparing
 
 /** The profile a path belongs to: `staging/x` and `staging-custom-resources/x` both → staging. */
-function groupOf(rel) {
+export function groupOf(rel: string): string {
   const slash = rel.indexOf('/');
   if (slash < 0) return TOP_LEVEL;
   const top = rel.slice(0, slash);
   return top.endsWith(CUSTOM_SUFFIX) ? top.slice(0, -CUSTOM_SUFFIX.length) : top;
 }
 
-const isYaml = (rel) => /\.ya?ml$/.test(rel);
-const isPlainObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isYaml = (rel: string): boolean => /\.ya?ml$/.test(rel);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface IndexedObject {
+  ident: string;
+  apiVersion: unknown;
+  yaml: string;
+}
+
+interface Side {
+  objects: Map<string, IndexedObject>;
+  texts: Files;
+}
 
 /** Objects and other files of one side of one group, in file order. */
-function indexSide(files, group, sideName, yaml) {
-  const objects = new Map();
-  const texts = new Map();
+function indexSide(files: Files, group: string, sideName: string): Side {
+  const objects = new Map<string, IndexedObject>();
+  const texts: Files = new Map();
   for (const rel of [...files.keys()].sort()) {
     if (groupOf(rel) !== group) continue;
-    const text = files.get(rel);
-    if (!isYaml(rel)) { texts.set(rel, text); continue; }
-    let docs;
+    const text = files.get(rel)!;
+    if (!isYaml(rel)) {
+      texts.set(rel, text);
+      continue;
+    }
+    let docs: unknown[];
     try {
-      docs = yaml.loadAll(text);
+      docs = loadAll(text);
     } catch (e) {
-      throw new UsageError(`cannot parse ${sideName}/${rel}: ${e.message}`);
+      throw new UsageError(`cannot parse ${sideName}/${rel}: ${messageOf(e)}`);
     }
     docs.forEach((doc, i) => {
       if (doc === null || doc === undefined) return;
-      let key;
-      let ident;
+      let key: string;
+      let ident: string;
       if (isPlainObject(doc) && typeof doc.kind === 'string') {
-        const meta = isPlainObject(doc.metadata) ? doc.metadata : {};
+        const meta: Record<string, unknown> = isPlainObject(doc.metadata) ? doc.metadata : {};
         const name = `${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? '(unnamed)'}`;
         ident = `${doc.kind} ${name}`;
         key = `${doc.apiVersion} ${ident}`;
@@ -265,25 +349,33 @@ function indexSide(files, group, sideName, yaml) {
       objects.set(unique, {
         ident: unique === key ? ident : `${ident} (#${unique.slice(key.length + 2)})`,
         apiVersion: isPlainObject(doc) ? doc.apiVersion : undefined,
-        yaml: yaml.dump(doc, { sortKeys: true, lineWidth: -1, noRefs: true }),
+        yaml: dump(doc, { sortKeys: true, lineWidth: -1, noRefs: true }),
       });
     });
   }
   return { objects, texts };
 }
 
-function compareGroup(oldFiles, newFiles, group, oldName, yaml) {
-  const before = indexSide(oldFiles, group, oldName, yaml);
-  const after = indexSide(newFiles, group, 'fresh synth', yaml);
+interface GroupResult {
+  group: string;
+  added: string[];
+  removed: string[];
+  changed: { label: string; diff: string[] }[];
+  files: { status: 'added' | 'removed' | 'changed'; path: string; diff: string[] }[];
+}
+
+function compareGroup(oldFiles: Files, newFiles: Files, group: string, oldName: string): GroupResult {
+  const before = indexSide(oldFiles, group, oldName);
+  const after = indexSide(newFiles, group, 'fresh synth');
   // Kind + name shared by objects of different apiVersions: show the apiVersion to tell them apart.
-  const idents = new Map();
+  const idents = new Map<string, Set<unknown>>();
   for (const o of [...before.objects.values(), ...after.objects.values()]) {
     if (!idents.has(o.ident)) idents.set(o.ident, new Set());
-    idents.get(o.ident).add(o.apiVersion);
+    idents.get(o.ident)!.add(o.apiVersion);
   }
-  const label = (o) => (idents.get(o.ident).size > 1 ? `${o.ident} (${o.apiVersion})` : o.ident);
+  const label = (o: IndexedObject): string => (idents.get(o.ident)!.size > 1 ? `${o.ident} (${o.apiVersion})` : o.ident);
 
-  const result = { group, added: [], removed: [], changed: [], files: [] };
+  const result: GroupResult = { group, added: [], removed: [], changed: [], files: [] };
   for (const [key, o] of after.objects) {
     const old = before.objects.get(key);
     if (!old) result.added.push(label(o));
@@ -300,42 +392,48 @@ function compareGroup(oldFiles, newFiles, group, oldName, yaml) {
   return result;
 }
 
-const differs = (r) => r.added.length + r.removed.length + r.changed.length + r.files.length > 0;
+const differs = (r: GroupResult): boolean => r.added.length + r.removed.length + r.changed.length + r.files.length > 0;
 
 /** Profiles first in name order, then argocd, then any files directly in the output folder. */
-function groupOrder(a, b) {
-  const rank = (g) => (g === TOP_LEVEL ? 2 : g === ARGOCD ? 1 : 0);
+function groupOrder(a: string, b: string): number {
+  const rank = (g: string): number => (g === TOP_LEVEL ? 2 : g === ARGOCD ? 1 : 0);
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
-function compare(oldFiles, newFiles, profiles, oldName, yaml) {
-  let groups;
+function compare(oldFiles: Files, newFiles: Files, profiles: readonly string[], oldName: string): GroupResult[] {
+  let groups: readonly string[];
   if (profiles.length) {
     groups = profiles;
   } else {
     groups = [...new Set([...oldFiles.keys(), ...newFiles.keys()].map(groupOf))].sort(groupOrder);
   }
-  return groups.map((g) => compareGroup(oldFiles, newFiles, g, oldName, yaml));
+  return groups.map((g) => compareGroup(oldFiles, newFiles, g, oldName));
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Report
 
-function painter(enabled) {
-  const wrap = (code) => (s) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
+type Paint = (s: string) => string;
+
+function painter(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'cyan' | 'bold', Paint> {
+  const wrap =
+    (code: string): Paint =>
+    (s) =>
+      enabled ? `\u001b[${code}m${s}\u001b[0m` : s;
   return { green: wrap('32'), red: wrap('31'), yellow: wrap('33'), cyan: wrap('36'), bold: wrap('1') };
 }
 
-function report(results, description, color) {
+function report(results: readonly GroupResult[], description: string, color: boolean): string[] {
   const c = painter(color);
   const out = [`Comparing a fresh synth with ${description}`];
-  const diffLines = (lines) => lines.map((l) => {
-    const text = `    ${l}`;
-    if (l.startsWith('@@')) return c.cyan(text);
-    if (l.startsWith('+')) return c.green(text);
-    if (l.startsWith('-')) return c.red(text);
-    return text;
-  });
+  const diffLines = (lines: readonly string[]): string[] =>
+    lines.map((l) => {
+      const text = `    ${l}`;
+      if (l.startsWith('@@')) return c.cyan(text);
+      if (l.startsWith('+')) return c.green(text);
+      if (l.startsWith('-')) return c.red(text);
+      return text;
+    });
   for (const r of results) {
     if (!differs(r)) continue;
     out.push('', c.bold(`=== ${r.group}`));
@@ -359,26 +457,37 @@ function report(results, description, color) {
 // ---------------------------------------------------------------------------------------------------
 
 /** A folder as the user would name it: relative below the current folder, absolute elsewhere. */
-function displayDir(dir) {
+function displayDir(dir: string): string {
   const rel = path.relative(process.cwd(), dir);
   return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
 }
 
-function synthesize(args, outdir) {
+function synthesize(args: Args, outdir: string): string | undefined {
   const argv = [path.join(root, 'scripts', 'run.js'), 'main.ts', '--quiet', '--outdir', outdir];
   for (const p of args.profiles) argv.push('--profile', p);
   for (const o of args.overlays) argv.push('--overlay', path.resolve(o));
   const r = childProcess.spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.error) return `could not run the synth: ${r.error.message}`;
   if (r.status !== 0) {
-    return `synth failed (exit ${r.status ?? r.signal}):\n${[r.stderr, r.stdout].filter((s) => s && s.trim()).join('\n').trimEnd()}`;
+    const output = [r.stderr, r.stdout]
+      .filter((s) => s && s.trim())
+      .join('\n')
+      .trimEnd();
+    return `synth failed (exit ${r.status ?? r.signal}):\n${output}`;
   }
   return undefined;
 }
 
+/** What the CLI prints and its exit code. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs the CLI: returns { code, stdout, stderr } rather than printing, so it is easy to test. */
-function run(argv) {
-  let args;
+export function run(argv: readonly string[]): RunResult {
+  let args: Args;
   try {
     args = parseArgs(argv);
   } catch (e) {
@@ -386,12 +495,11 @@ function run(argv) {
     throw e;
   }
   if (args.help) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
-  const yaml = require('js-yaml');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-diff-'));
   try {
-    let oldFiles;
-    let description;
-    let oldName;
+    let oldFiles: Files;
+    let description: string;
+    let oldName: string;
     if (args.base !== undefined) {
       const { commit, files } = readGitRef(args.base);
       oldFiles = files;
@@ -402,7 +510,8 @@ function run(argv) {
       if (args.against !== undefined && !fs.existsSync(dir)) throw new UsageError(`--against ${args.against}: no such directory`);
       oldFiles = readDir(dir);
       oldName = displayDir(dir);
-      description = args.against !== undefined ? `${oldName}/` : `dist/ (working tree)${oldFiles.size ? '' : ' — empty, everything is new'}`;
+      description =
+        args.against !== undefined ? `${oldName}/` : `dist/ (working tree)${oldFiles.size ? '' : ' — empty, everything is new'}`;
     }
     let outdir = path.join(tmp, 'dist');
     if (args.synthDir !== undefined) {
@@ -412,7 +521,7 @@ function run(argv) {
       const failure = synthesize(args, outdir);
       if (failure) return { code: 2, stdout: '', stderr: `diff: ${failure}\n` };
     }
-    const results = compare(oldFiles, readDir(outdir), args.profiles, oldName, yaml);
+    const results = compare(oldFiles, readDir(outdir), args.profiles, oldName);
     const lines = report(results, description, args.color);
     if (args.synthDir !== undefined) lines[0] = lines[0].replace('a fresh synth', displayDir(outdir));
     return { code: results.some(differs) ? 1 : 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
@@ -424,16 +533,16 @@ function run(argv) {
   }
 }
 
-module.exports = { lineDiff, editScript, splitLines, parseArgs, groupOf, run };
-
-if (require.main === module) {
-  let result;
+/** Entry point for scripts/run.js: prints what `run` returns; the number is the exit code. */
+export function main(args: string[]): number {
+  let result: RunResult;
   try {
-    result = run(process.argv.slice(2));
+    result = run(args);
   } catch (e) {
-    result = { code: 2, stdout: '', stderr: `diff: ${e.stack || e}\n` };
+    const stack = typeof e === 'object' && e !== null && 'stack' in e ? e.stack : undefined;
+    result = { code: 2, stdout: '', stderr: `diff: ${stack || e}\n` };
   }
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
-  process.exitCode = result.code;
+  return result.code;
 }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { checkDistinctProfiles } from './config/distinct-profiles';
 import { checkOverlaysDir, checkProfileName, listProfiles, loadSpec, profileSources, SpecError } from './config/load';
 import type { Spec } from './config/schema';
-import type { JsonValue } from './lib/yaml';
+import { JsonValue, toYaml } from './lib/yaml';
 import { forgetDeployed } from './output/deployed';
 import { checkServerUpgrade, checkShardCount } from './output/deployed-guards';
 import { checkOutputFolder, MANIFEST, OutputFolderError, readManifest, replaceOwnedFolders } from './output/output-folder';
@@ -20,30 +20,80 @@ export interface CliIo {
 }
 
 interface CliArgs {
+  command: 'synth' | 'spec';
   profiles: string[];
   outdir: string;
   overlays: string[];
   overlaysDir?: string;
+  /** `--set path=value` overrides, in order. */
+  sets: string[];
   quiet: boolean;
+  /** Print the manifests instead of writing dist/ (like `helm template`). */
+  stdout: boolean;
   /** The user creates a new cluster: the deployed shard count does not bind. */
   newCluster: boolean;
+  help: boolean;
 }
 
-const USAGE =
-  'usage: npm run synth -- [--profile <name>]... [--outdir dist] [--overlay extra.yaml]... [--overlays-dir dir] [--new-cluster] [--quiet]';
+const SYNTH_USAGE = `usage: npm run synth -- [options]        (or: cdk8s synth; npx cdk8s synth --no-check-upgrade offline)
+
+Renders every profile (or the ones named) into dist/<profile>/ and dist/<profile>-custom-resources/,
+and dist/argocd/ from every profile. Bad input changes nothing and exits 1.
+
+  -p, --profile <name>    build only this profile (repeatable, or a,b); dist/argocd/ is still rebuilt
+  -o, --outdir <dir>      output folder (default dist; only folders this synth wrote are replaced)
+      --overlay <file>    extra YAML overlay applied after the profile's own (repeatable)
+      --set <path=value>  one-off override typed by the schema, applied last (repeatable), e.g.
+                          --set temporal.history.replicas=5 --set 'workerPools[app-worker].replicas=3'
+      --overlays-dir <d>  where profile overlays live (default overlays/)
+      --stdout            print the manifests (built-in kinds, then custom resources) instead of writing
+      --new-cluster       the profile goes to a new, empty cluster: allow a new shard count or version
+  -q, --quiet             no progress lines
+  -h, --help              this text
+
+See also: npm run spec -- --help (the merged spec), npm run diff -- --help (what a change does).`;
+
+const SPEC_USAGE = `usage: npm run spec -- --profile <name> [options]
+
+Prints the profile's merged, validated spec as YAML: base → overlays/<profile>.ts → overlays/<profile>.yaml
+→ --overlay files → --set values, with every default filled in. Bad input exits 1 with the field and fix.
+
+  -p, --profile <name>    the profile (exactly one)
+      --overlay <file>    extra YAML overlay (repeatable)
+      --set <path=value>  one-off override typed by the schema (repeatable)
+      --overlays-dir <d>  where profile overlays live (default overlays/)
+  -h, --help              this text
+
+Every field, its type, default and meaning: docs/reference.md.`;
 
 /** The checkout this app lives in: output folders may not be it or contain it. */
 const PROJECT_ROOT = path.resolve(__dirname, path.basename(__dirname) === '.build' ? '..' : '.');
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { profiles: [], outdir: 'dist', overlays: [], quiet: false, newCluster: false };
+  const command = argv[0] === 'spec' ? 'spec' : 'synth';
+  const USAGE = command === 'spec' ? SPEC_USAGE : SYNTH_USAGE;
+  const args: CliArgs = {
+    command,
+    profiles: [],
+    outdir: 'dist',
+    overlays: [],
+    sets: [],
+    quiet: false,
+    stdout: false,
+    newCluster: false,
+    help: false,
+  };
   const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  const rest = command === 'spec' ? argv.slice(1) : argv;
+  const synthOnly = (flag: string) => {
+    if (command === 'spec') throw new SpecError('-', `${flag} is an option of npm run synth, not of npm run spec\n${USAGE}`);
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
     const [flag, inline] =
       a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => {
-      const v = inline ?? argv[++i];
+      const v = inline ?? rest[++i];
       if (v === undefined || v.startsWith('--')) throw new SpecError('-', `${flag} needs a value\n${USAGE}`);
       return v;
     };
@@ -51,7 +101,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
       case '--profile':
       case '-p': {
         for (const name of value().split(',')) {
-          checkProfileName(name, `${flag} ${JSON.stringify(inline ?? argv[i])}`);
+          checkProfileName(name, `${flag} ${JSON.stringify(inline ?? rest[i])}`);
           if (args.profiles.includes(name))
             throw new SpecError(name, `--profile ${name} is given twice; name each profile once.\n${USAGE}`);
           args.profiles.push(name);
@@ -60,29 +110,48 @@ function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--outdir':
       case '-o':
+        synthOnly(flag);
         if (seen.has('--outdir')) throw new SpecError('-', `--outdir is given twice; give one output folder.\n${USAGE}`);
         args.outdir = value();
         break;
       case '--overlay':
         args.overlays.push(value());
         break;
+      case '--set':
+        args.sets.push(value());
+        break;
       case '--overlays-dir':
         args.overlaysDir = value();
         break;
       case '--quiet':
       case '-q':
+        synthOnly(flag);
         args.quiet = true;
         break;
+      case '--stdout':
+        synthOnly(flag);
+        args.stdout = true;
+        break;
       case '--new-cluster':
+        synthOnly(flag);
         args.newCluster = true;
+        break;
+      case '--help':
+      case '-h':
+        args.help = true;
         break;
       default:
         throw new SpecError('-', `unknown argument "${a}"\n${USAGE}`);
     }
     seen.add(flag === '-o' ? '--outdir' : flag);
   }
+  if (command === 'spec' && !args.help && args.profiles.length !== 1) {
+    throw new SpecError('-', `npm run spec prints one profile: give exactly one --profile\n${USAGE}`);
+  }
   return args;
 }
+
+type Rendered = { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] };
 
 /** Runs the CLI; returns the process exit code. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }, env = process.env): number {
@@ -90,21 +159,49 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
   forgetDeployed();
   /** The profile being loaded or built, for an error that is not a SpecError. */
   let current: string | undefined;
+  let command = 'synth';
   try {
     const args = parseArgs(argv);
+    command = args.command;
+    if (args.help) {
+      io.out(args.command === 'spec' ? SPEC_USAGE : SYNTH_USAGE);
+      return 0;
+    }
     if (args.overlaysDir !== undefined) checkOverlaysDir(args.overlaysDir);
-    const outdir = checkOutputFolder(args.outdir, { projectRoot: PROJECT_ROOT, given: args.outdir });
-    const known = listProfiles(args.overlaysDir);
-    const profiles = args.profiles.length ? args.profiles : known;
     const loadOptions = {
       overlaysDir: args.overlaysDir,
       extraOverlays: args.overlays.map((f) => path.resolve(f)),
+      setValues: args.sets,
       onNotice: (message: string) => io.err(`note: ${message}`),
     };
+    if (args.command === 'spec') {
+      const profile = (current = args.profiles[0]);
+      const spec = loadSpec(profile, loadOptions);
+      io.out(
+        `# The merged, validated spec of profile "${profile}" (${['overlays/base.ts', ...profileSources(profile, loadOptions), ...args.sets.map((s) => `--set ${s}`)].join(' → ')}).`,
+      );
+      io.out(toYaml(spec as unknown as JsonValue).trimEnd());
+      return 0;
+    }
+    const outdir = checkOutputFolder(args.outdir, { projectRoot: PROJECT_ROOT, given: args.outdir });
+    const known = listProfiles(args.overlaysDir);
+    const profiles = args.profiles.length ? args.profiles : known;
     const specs = profiles.map((profile) => ({ profile: (current = profile), spec: loadSpec(profile, loadOptions) }));
+    // dist/argocd/ describes every profile, so the others are loaded (as they are, without this run's overlays) too.
+    const others = known
+      .filter((p) => !profiles.includes(p))
+      .map((profile) => {
+        current = profile;
+        try {
+          return { profile, spec: loadSpec(profile, { overlaysDir: args.overlaysDir }) };
+        } catch (e) {
+          if (!(e instanceof SpecError)) throw e;
+          throw new SpecError(profile, `${e.message}\n(dist/argocd/ describes every profile, so profile "${profile}" must be valid too.)`);
+        }
+      });
     current = undefined;
     // Profiles not being built claim first, so the message blames the one being changed.
-    checkDistinctProfiles([...otherProfiles(known, profiles, args.overlaysDir), ...specs], loadOptions);
+    checkDistinctProfiles([...others, ...specs], loadOptions);
     for (const { profile, spec } of specs) {
       checkShardCount(profile, spec, path.join(outdir, profile), profileSources(profile, loadOptions), args.newCluster);
       checkServerUpgrade(profile, spec, path.join(outdir, profile), profileSources(profile, loadOptions), args.newCluster);
@@ -113,21 +210,31 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     fs.mkdirSync(path.dirname(outdir), { recursive: true });
     tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}-tmp-`));
     fs.chmodSync(tmp, 0o755);
-    const rendered: { profile: string; spec: Spec; objects: { [key: string]: JsonValue }[] }[] = [];
+    const rendered: Rendered[] = [];
     for (const { profile, spec } of specs) {
       current = profile;
       const started = process.hrtime.bigint();
       const objects = synthProfile(spec, path.join(tmp, profile));
       rendered.push({ profile, spec, objects });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (!args.quiet) io.out(`${profile}: ${objects.length} objects → ${path.join(args.outdir, profile)}/ (${ms.toFixed(0)} ms)`);
+      const line = `${profile}: ${objects.length} objects → ${args.stdout ? 'stdout' : `${path.join(args.outdir, profile)}/`} (${ms.toFixed(0)} ms)`;
+      if (!args.quiet) (args.stdout ? io.err : io.out)(line);
+    }
+    const scratch = path.join(tmp, '.others');
+    for (const { profile, spec } of others) {
+      current = profile;
+      rendered.push({ profile, spec, objects: synthProfile(spec, path.join(scratch, profile)) });
     }
     current = undefined;
-    // The Argo CD objects describe every profile, so they are written only when all were built.
-    const whole = args.profiles.length === 0;
-    if (whole) synthArgoCd(rendered, path.join(tmp, ARGOCD_DIR));
-    const folders = [...profiles.flatMap((p) => [p, customResourcesDir(p)]), ...(whole ? [ARGOCD_DIR] : [])];
+    rendered.sort((a, b) => known.indexOf(a.profile) - known.indexOf(b.profile));
+    synthArgoCd(rendered, path.join(tmp, ARGOCD_DIR));
+    const folders = [...profiles.flatMap((p) => [p, customResourcesDir(p)]), ARGOCD_DIR];
+    if (args.stdout) {
+      printManifests(tmp, folders, args.outdir, io);
+      return 0;
+    }
     // A whole synth also retires the folders of profiles that no longer exist (only files it wrote).
+    const whole = args.profiles.length === 0;
     const obsolete = whole
       ? [...new Set([...(readManifest(outdir) ?? [])].map((f) => f.split('/')[0]))].filter((d) => !folders.includes(d))
       : [];
@@ -135,38 +242,45 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     mirrorForCdk8sCli(outdir, env.CDK8S_OUTDIR);
     return 0;
   } catch (e) {
+    const failed = command === 'spec' ? 'spec failed' : 'synth failed';
     if (e instanceof SpecError || e instanceof OutputFolderError) {
-      io.err(`synth failed: ${e.message}`);
+      io.err(`${failed}: ${e.message}`);
     } else {
       // A construct refused what the schema let through: one line naming the profile, no stack trace.
       const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
       io.err(
-        `synth failed: ${current ? `profile "${current}": ${reason} (unexpected: config/schema.ts lacks a rule for this input; please report it)` : reason}`,
+        `${failed}: ${current ? `profile "${current}": ${reason} (unexpected: config/schema.ts lacks a rule for this input; please report it)` : reason}`,
       );
       if (env.SYNTH_DEBUG) io.err(String((e as Error).stack));
     }
-    io.err('dist/ was left unchanged.');
+    if (command === 'synth') io.err('dist/ was left unchanged.');
     return 1;
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Profiles not being built, for the cross-profile checks; one that does not load is not checked here. */
-function otherProfiles(
-  known: readonly string[],
-  building: readonly string[],
-  overlaysDir: string | undefined,
-): { profile: string; spec: Spec }[] {
-  return known
-    .filter((p) => !building.includes(p))
-    .flatMap((profile) => {
-      try {
-        return [{ profile, spec: loadSpec(profile, { overlaysDir }) }];
-      } catch {
-        return [];
+/** `--stdout`: every manifest file of the folders, in apply order, each after a `# Source:` line. */
+function printManifests(tmp: string, folders: readonly string[], outdirName: string, io: CliIo): void {
+  const docs: string[] = [];
+  for (const folder of folders) {
+    const dir = path.join(tmp, folder);
+    if (!fs.existsSync(dir)) continue;
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.k8s.yaml'))
+      .sort()) {
+      for (const doc of fs.readFileSync(path.join(dir, file), 'utf8').split(/^---\n/m)) {
+        if (doc.trim()) docs.push(`# Source: ${path.posix.join(outdirName, folder, file)}\n${doc}`);
       }
-    });
+    }
+  }
+  io.out(
+    docs
+      .map((d) => `---\n${d}`)
+      .join('')
+      .trimEnd(),
+  );
 }
 
 /**
@@ -183,5 +297,5 @@ function mirrorForCdk8sCli(outdir: string, cliOutdir: string | undefined): void 
   }
 }
 
-/** The entry `npm run synth` and `cdk8s synth` start (through scripts/run.js). */
+/** The entry `npm run synth`, `npm run spec` and `cdk8s synth` start (through scripts/run.js). */
 export const main = (args: readonly string[]): number => run(args);

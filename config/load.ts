@@ -8,6 +8,7 @@ import * as path from 'path';
 import { loadAll, YAMLException } from 'js-yaml';
 import { base, TYPED_PROFILES, workerPoolDefaults } from '../overlays';
 import { deepMerge, isPlainObject, MergeError, MergeNotice } from './merge';
+import { setValueOverlay, SetValueError } from './set-values';
 import { decodeOverlay, readBounded, structureProblem } from './overlay-input';
 import { Spec, specSchema } from './schema';
 
@@ -31,6 +32,8 @@ export interface LoadOptions {
   readonly overlaysDir?: string;
   /** YAML overlay files applied last, in order. @default [] */
   readonly extraOverlays?: readonly string[];
+  /** `--set path=value` layers applied after every file (config/set-values.ts). @default [] */
+  readonly setValues?: readonly string[];
   /** Told when a YAML overlay replaces an inherited list of named entries. @default silent */
   readonly onNotice?: (message: string) => void;
 }
@@ -150,6 +153,7 @@ export function loadSpec(profile: string, options: LoadOptions = {}): Spec {
   const layers: { file: string; overlay: unknown }[] = [
     { file: `overlays/${profile}.ts`, overlay: TYPED_PROFILES[profile] ?? {} },
     ...files.map((f) => ({ file: displayPath(f), overlay: readYamlOverlay(profile, f) })),
+    ...(options.setValues ?? []).map((raw) => ({ file: `--set ${raw}`, overlay: setLayer(profile, raw) })),
   ];
   // Worker pools start from their defaults, so an overlay's `null` can remove a default (autoscaling: null).
   const entryDefaults = (at: readonly (string | number)[]) => (at.length === 1 && at[0] === 'workerPools' ? workerPoolDefaults : undefined);
@@ -169,7 +173,8 @@ export function loadSpec(profile: string, options: LoadOptions = {}): Spec {
   }
   const result = specSchema.safeParse(merged);
   if (!result.success) {
-    throw new SpecError(profile, formatIssues(profile, result.error.issues, [...yamlFiles, ...(options.extraOverlays ?? [])], merged));
+    const sources = [...files.map(displayPath), ...(options.setValues ?? []).map((raw) => `--set ${raw}`)];
+    throw new SpecError(profile, formatIssues(profile, result.error.issues, sources, merged));
   }
   return result.data;
 }
@@ -230,10 +235,19 @@ function formatIssues(profile: string, issues: readonly Issue[], yamlFiles: read
   const lines = all.slice(0, MAX_LISTED_ISSUES).map((i) => `  - ${formatPath(i.path, merged)}: ${describe(i)}`);
   if (all.length > MAX_LISTED_ISSUES) lines.push(`  - … and ${all.length - MAX_LISTED_ISSUES} more`);
   const typed = profile in TYPED_PROFILES ? [`overlays/${profile}.ts`] : [];
-  const sources = [...typed, ...yamlFiles.map(displayPath)].join(' or ');
+  const sources = [...typed, ...yamlFiles].join(' or ');
   return [
     `profile "${profile}": invalid spec (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
     ...lines,
     `Fix these fields in ${sources} (defaults are in overlays/base.ts) and run the synth again.`,
   ].join('\n');
+}
+
+function setLayer(profile: string, raw: string): Record<string, unknown> {
+  try {
+    return setValueOverlay(raw, specSchema);
+  } catch (e) {
+    if (e instanceof SetValueError) throw new SpecError(profile, `profile "${profile}": ${e.message}`);
+    throw e;
+  }
 }

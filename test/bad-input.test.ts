@@ -365,7 +365,7 @@ test('accepts latest in development, and a YAML-only profile from the overlays f
     {},
   );
   expect(ok).toBe(0);
-  expect(fs.readdirSync(other).sort()).toEqual(['.synth-manifest', 'dev', 'qa', 'qa-custom-resources']);
+  expect(fs.readdirSync(other).sort()).toEqual(['.synth-manifest', 'argocd', 'dev', 'qa', 'qa-custom-resources']);
   expect(fs.readFileSync(path.join(other, 'qa', '0000-namespace.k8s.yaml'), 'utf8')).toContain('name: temporal-qa');
 });
 

@@ -14,145 +14,146 @@ const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const host = z.string().refine((h) => HOSTNAME.test(h) || IPV4.test(h), 'must be a DNS name such as "db.example.com" or an IPv4 address');
 const sqlIdentifier = z.string().max(63, 'must be at most 63 characters (a PostgreSQL identifier)').regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL identifier');
 const MAX_ELASTICSEARCH_NODES = 99;
-const secretKeyRef = z.strictObject({ name, key: z.string().min(1) });
+const secretKeyRef = z.strictObject({
+  name: name.describe('Name of the Secret.'),
+  key: z.string().min(1).describe('Key in the Secret that holds the value.'),
+});
 
-/** One connection pool; every Temporal pod opens one per SQL store. */
 export const poolSchema = z
-  .strictObject({ maxConns: positiveInt, maxIdleConns: positiveInt, maxConnLifetime: goDuration })
+  .strictObject({
+    maxConns: positiveInt.describe('Most connections the pool opens, per Temporal pod.'),
+    maxIdleConns: positiveInt.describe('Most idle connections the pool keeps open; at most maxConns.'),
+    maxConnLifetime: goDuration.describe('Go duration after which a connection is closed and replaced, e.g. "1h".'),
+  })
   .superRefine((p, ctx) => {
     if (p.maxIdleConns > p.maxConns) {
       ctx.addIssue({ code: 'custom', path: ['maxIdleConns'], message: `must be ≤ maxConns (${p.maxConns})` });
     }
   });
 
-/** A database Temporal reaches over the network rather than the in-cluster StatefulSet. */
 export const externalDatabaseSchema = z.strictObject({
-  host,
-  port,
-  /** Where the database lives, for NetworkPolicy egress (e.g. the VPC subnets of RDS). */
-  egressCidrs: z.array(cidr).min(1, 'list at least one CIDR that contains the database').max(100, 'must list at most 100 CIDRs'),
+  host: host.describe('DNS name or IPv4 address of the database; with DSQL the endpoint "<cluster-id>.dsql.<region>.on.aws".'),
+  port: port.describe('Port of the database.'),
+  egressCidrs: z.array(cidr).min(1, 'list at least one CIDR that contains the database').max(100, 'must list at most 100 CIDRs')
+    .describe('Where the database lives, for NetworkPolicy egress (e.g. the VPC subnets of RDS).'),
   tls: z.strictObject({
-    enabled: z.boolean(),
-    /** Secret holding the CA bundle that signed the server certificate. @default the image's system CAs */
-    caSecret: secretKeyRef.nullable().optional().transform((c) => c ?? undefined),
-    /** Check that the certificate names `host` (libpq verify-full); Temporal has no separate server name. */
-    enableHostVerification: z.boolean(),
-  }),
+    enabled: z.boolean().describe('Connect to the database over TLS (server, schema Job and backups); DSQL requires it.'),
+    caSecret: secretKeyRef.nullable().optional().transform((c) => c ?? undefined)
+      .describe('Secret (name, key) with the CA bundle that signed the server certificate; the image\'s system CAs when absent.'),
+    enableHostVerification: z.boolean()
+      .describe('Check that the certificate names host (libpq verify-full); Temporal has no separate server name.'),
+  }).describe('TLS to the database.'),
 });
 
-/** Aurora DSQL: IAM authentication and the endpoint's region. */
 export const dsqlSchema = z.strictObject({
   region: z.string({ error: 'is required: the AWS region of the DSQL cluster, e.g. "us-east-1"' })
-    .regex(AWS_REGION, 'must be an AWS region such as "us-east-1"'),
-  /**
-   * The embedded schema `temporal-dsql-tool` applies: builds differ (`dsql/v12/temporal` at 1.12,
-   * later `dsql/temporal` at 1.1); `temporal-dsql-tool setup-schema --help` lists your build's.
-   */
-  schemaName: z.string().regex(/^[a-z0-9]+(\/[a-z0-9]+)+$/, 'must be an embedded schema name such as "dsql/v12/temporal"').default('dsql/v12/temporal'),
-  /** The schema version the Job sets up or updates to (the tool's `--version`). */
-  schemaVersion: z.string().regex(/^\d+\.\d+$/, 'must be a schema version such as "1.12"').default('1.12'),
+    .regex(AWS_REGION, 'must be an AWS region such as "us-east-1"')
+    .describe('AWS region of the DSQL cluster, e.g. "us-east-1"; the plugin and the schema tool sign IAM tokens for it.'),
+  schemaName: z.string().regex(/^[a-z0-9]+(\/[a-z0-9]+)+$/, 'must be an embedded schema name such as "dsql/v12/temporal"')
+    .default('dsql/v12/temporal')
+    .describe('Embedded schema temporal-dsql-tool applies; builds differ ("dsql/v12/temporal", later "dsql/temporal"): see its --help.'),
+  schemaVersion: z.string().regex(/^\d+\.\d+$/, 'must be a schema version such as "1.12"').default('1.12')
+    .describe('Schema version the schema Job sets up or updates to (the tool\'s --version), e.g. "1.12".'),
 });
 
 export const persistenceSchema = z.strictObject({
-  /**
-   * `inCluster`: the PostgreSQL StatefulSet this app renders. `external`: a PostgreSQL you run
-   * (RDS, Cloud SQL, …) at `external.host`. `dsql`: Aurora DSQL at `external.host`, see `dsql`.
-   */
-  mode: z.enum(['inCluster', 'external', 'dsql']),
-  /** `dsql` needs a server image built with the DSQL plugin. */
-  pluginName: z.enum(['postgres12', 'postgres12_pgx', 'dsql']),
-  /** Where workflow visibility records live: the SQL database or Elasticsearch. */
-  visibilityStore: z.enum(['sql', 'elasticsearch']),
-  defaultDatabase: sqlIdentifier,
-  /** Only used when visibilityStore is `sql`. */
-  visibilityDatabase: sqlIdentifier,
-  user: sqlIdentifier,
-  /** Secret holding the database password; `null` for IAM authentication (DSQL). */
+  mode: z.enum(['inCluster', 'external', 'dsql'])
+    .describe('inCluster: the PostgreSQL StatefulSet rendered here; external: a PostgreSQL you run; dsql: Aurora DSQL at external.host.'),
+  pluginName: z.enum(['postgres12', 'postgres12_pgx', 'dsql'])
+    .describe('Temporal\'s SQL plugin: postgres12 or postgres12_pgx for PostgreSQL; dsql with mode dsql and a server image that has it.'),
+  visibilityStore: z.enum(['sql', 'elasticsearch'])
+    .describe('Where workflow visibility records live: the SQL database or Elasticsearch (always Elasticsearch with dsql).'),
+  defaultDatabase: sqlIdentifier.describe('Database of the default store (histories, tasks, namespaces); "postgres" with DSQL.'),
+  visibilityDatabase: sqlIdentifier.describe('Database of the SQL visibility store; only used when visibilityStore is sql.'),
+  user: sqlIdentifier
+    .describe('User Temporal, the schema Job and backups connect as (the in-cluster PostgreSQL\'s superuser); "admin" with DSQL.'),
   passwordSecret: z
     .strictObject({
-      name,
-      passwordKey: z.string().min(1),
-      /** Render a deterministic, dev-only Secret instead of referencing a pre-existing one. */
-      generate: z.boolean(),
+      name: name.describe('Name of the Secret.'),
+      passwordKey: z.string().min(1).describe('Key of the password in the Secret.'),
+      generate: z.boolean().describe('Render a deterministic Secret instead of referencing a pre-existing one; development only.'),
     })
-    .nullable().optional().transform((s) => s ?? undefined),
-  pools: z.strictObject({ default: poolSchema, visibility: poolSchema }),
-  external: externalDatabaseSchema.optional(),
-  dsql: dsqlSchema.optional(),
+    .nullable().optional().transform((s) => s ?? undefined)
+    .describe('Secret holding the database password; required except with DSQL, where it must be null (IAM authentication).'),
+  pools: z.strictObject({
+    default: poolSchema.describe('Pool of the default store.'),
+    visibility: poolSchema.describe('Pool of the SQL visibility store; only used when visibilityStore is sql.'),
+  }).describe('Connection pools; every Temporal pod opens one per SQL store.'),
+  external: externalDatabaseSchema.optional()
+    .describe('The database Temporal reaches over the network; required with mode external or dsql, absent with inCluster.'),
+  dsql: dsqlSchema.optional().describe('Aurora DSQL settings (IAM authentication, schema); required with mode dsql only.'),
 });
 
 export const elasticsearchSchema = z.strictObject({
-  /** Needed when persistence.visibilityStore is `elasticsearch`. */
-  enabled: z.boolean(),
-  /** Nodes, each master-eligible and data: 1 (single-node discovery) or an odd number ≥ 3. */
+  enabled: z.boolean().describe('Render Elasticsearch; must be true exactly when persistence.visibilityStore is elasticsearch.'),
   replicas: z.number().int('must be a whole number')
     .refine((n) => n === 1 || (n >= 3 && n % 2 === 1), 'must be 1 or an odd number ≥ 3 (a master quorum)')
-    .refine((n) => n <= MAX_ELASTICSEARCH_NODES, `must be at most ${MAX_ELASTICSEARCH_NODES} (every node is listed in cluster.initial_master_nodes)`),
-  resources: resourcesSchema,
-  /** JVM heap as a percentage of the memory limit (Elastic advises at most 50). */
-  heapPercent: z.number().int().min(25).max(75),
-  storage: storageSchema,
-  /** The visibility index Temporal writes (`indices.visibility`). */
-  index: z.string().max(255, 'must be at most 255 characters').regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case Elasticsearch index name'),
+    .refine((n) => n <= MAX_ELASTICSEARCH_NODES,
+      `must be at most ${MAX_ELASTICSEARCH_NODES} (every node is listed in cluster.initial_master_nodes)`)
+    .describe('Nodes, each master-eligible and data: 1 (single-node discovery) or an odd number from 3 to 99.'),
+  resources: resourcesSchema.describe('Requests and limits of each node; the memory limit sizes the JVM heap (heapPercent).'),
+  heapPercent: z.number().int().min(25).max(75)
+    .describe('JVM heap as a percentage of the memory limit, 25–75 (Elastic advises at most 50).'),
+  storage: storageSchema.describe('Data volume of each node (a claim template of the StatefulSet).'),
+  index: z.string().max(255, 'must be at most 255 characters')
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case Elasticsearch index name')
+    .describe('The visibility index Temporal writes (indices.visibility); the index Job creates it.'),
   security: z.strictObject({
-    /** xpack security: the `elastic` user's password comes from `credentialsSecret`. */
-    enabled: z.boolean(),
-    credentialsSecret: secretKeyRef,
-    /** Secret with `tls.crt`, `tls.key`, `ca.crt` for node-to-node TLS (required by Elasticsearch with security and more than one node). */
-    transportTlsSecret: name.nullable().optional().transform((n) => n ?? undefined),
-  }),
+    enabled: z.boolean().describe('xpack security: clients log in as the elastic user; required in production.'),
+    credentialsSecret: secretKeyRef
+      .describe('Secret (name, key) with the elastic user\'s password; the nodes, Temporal and the Jobs read it.'),
+    transportTlsSecret: name.nullable().optional().transform((n) => n ?? undefined)
+      .describe('Secret (tls.crt, tls.key, ca.crt) for node-to-node TLS, required with security and more than one node; '
+        + 'cert-manager issues it when tls.enabled.'),
+  }).describe('Authentication and node-to-node TLS of Elasticsearch.'),
 });
 
 export const backupSchema = z.strictObject({
-  enabled: z.boolean(),
-  /** Cron schedule in the CronJob's time zone: five fields or a macro such as `@daily`. */
+  enabled: z.boolean().describe('Render the pg_dump CronJob; must be false with DSQL (use AWS Backup).'),
   schedule: z.string().superRefine((s, ctx) => {
     const problem = cronProblem(s);
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (e.g. "15 2 * * *" or "@daily")` });
-  }),
-  /** An IANA time zone, e.g. `Etc/UTC` or `Europe/Berlin`. */
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Etc/UTC" or "Europe/Berlin"'),
-  /** Dumps older than this many days are deleted after each successful run. */
-  retentionDays: positiveInt,
-  storage: storageSchema,
-  resources: resourcesSchema,
-  /** Failed pods before a run fails. */
-  backoffLimit: z.number().int().min(0),
-  /** Bound on one run, so a dump stuck on an unreachable database fails instead of blocking the next ones. */
-  activeDeadlineSeconds: deadlineSeconds,
+  }).describe('Cron schedule in timeZone: five fields ("15 2 * * *") or a macro such as "@daily".'),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Etc/UTC" or "Europe/Berlin"')
+    .describe('IANA time zone of the schedule, e.g. "Etc/UTC" or "Europe/Berlin".'),
+  retentionDays: positiveInt.describe('Dumps older than this many days are deleted after each successful run.'),
+  storage: storageSchema.describe('The ReadWriteOnce volume the dumps are written to.'),
+  resources: resourcesSchema.describe('Requests and limits of the pg_dump container.'),
+  backoffLimit: z.number().int().min(0).describe('Failed pods before a run fails.'),
+  activeDeadlineSeconds: deadlineSeconds
+    .describe('Bound on one run in seconds, so a dump stuck on an unreachable database fails instead of blocking the next ones.'),
 });
 
 const archivalTarget = z.strictObject({
-  state: z.enum(['enabled', 'disabled']),
-  /** Let the frontend read archived data back. */
-  enableRead: z.boolean(),
-  /** Namespace-default URI: `file:///…` for filestore, `s3://bucket/prefix` for s3store. */
-  uri: z.string().optional(),
+  state: z.enum(['enabled', 'disabled'])
+    .describe('Whether this archival is on: enabled needs a uri and archival.provider; disabled allows no uri and no enableRead.'),
+  enableRead: z.boolean().describe('Let the frontend read archived data back; false while disabled.'),
+  uri: z.string().optional()
+    .describe('Namespace-default URI, "file:///…" below the mount path (filestore) or "s3://bucket/prefix" (s3store).'),
 });
 
 export const archivalSchema = z.strictObject({
-  history: archivalTarget,
-  visibility: archivalTarget,
-  /** Where archives go; required when either target is enabled, absent otherwise. */
+  history: archivalTarget.describe('History archival: the event histories of closed workflows.'),
+  visibility: archivalTarget.describe('Visibility archival: the visibility records of closed workflows.'),
   provider: z
     .discriminatedUnion('type', [
       z.strictObject({
-        type: z.literal('filestore'),
-        /** Where the archive volume is mounted in the server pods; URIs must point below it. */
-        mountPath: z.string().startsWith('/'),
-        storage: storageSchema,
-        /** ReadWriteOnce only works while all server pods share a node (single-node dev clusters). */
-        accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']),
+        type: z.literal('filestore').describe('filestore: a PersistentVolumeClaim (temporal-archival) mounted in every server pod.'),
+        mountPath: z.string().startsWith('/').describe('Where the archive volume is mounted in the server pods; URIs must point below it.'),
+        storage: storageSchema.describe('Size and class of the archive volume.'),
+        accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany'])
+          .describe('Access mode of the claim; ReadWriteOnce only works while all server pods share a node (single-node clusters).'),
       }),
       z.strictObject({
-        type: z.literal('s3store'),
-        region: z.string().regex(AWS_REGION, 'must be an AWS region such as "us-east-1"'),
-        /** S3-compatible endpoint (MinIO, …). @default AWS */
-        endpoint: z.string().url().optional(),
-        s3ForcePathStyle: z.boolean(),
+        type: z.literal('s3store')
+          .describe('s3store: an S3 bucket; the server pods need access to it, e.g. an IAM role in serviceAccountAnnotations.'),
+        region: z.string().regex(AWS_REGION, 'must be an AWS region such as "us-east-1"').describe('AWS region of the bucket.'),
+        endpoint: z.string().url().optional().describe('S3-compatible endpoint (MinIO, …); AWS S3 when absent.'),
+        s3ForcePathStyle: z.boolean().describe('Address the bucket in the URL path instead of the host name (most S3-compatible stores).'),
       }),
     ])
-    .nullable().optional().transform((p) => p ?? undefined),
+    .nullable().optional().transform((p) => p ?? undefined)
+    .describe('Where archives go; required when either target is enabled, absent (or null) otherwise.'),
 });
 
 type Ctx = z.RefinementCtx;

@@ -150,17 +150,17 @@ const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const constrained = z.strictObject({
-  value: scalar,
+  value: scalar.describe('The value where the constraints match, of the key\'s type (int, float, bool, duration string or string).'),
   constraints: z.strictObject({
-    namespace: z.string().optional(),
-    namespaceID: z.string().optional(),
-    taskQueueName: z.string().optional(),
-    taskType: z.enum(['Workflow', 'Activity']).optional(),
-    historyTaskType: z.string().optional(),
-    shardID: z.number().int().min(1).max(2 ** 31 - 1).optional(),
-    destination: z.string().optional(),
-    chasmTaskType: z.string().optional(),
-  }).optional(),
+    namespace: z.string().optional().describe('Temporal namespace name the value applies to.'),
+    namespaceID: z.string().optional().describe('Temporal namespace ID the value applies to.'),
+    taskQueueName: z.string().optional().describe('Task queue name the value applies to.'),
+    taskType: z.enum(['Workflow', 'Activity']).optional().describe('Task queue type the value applies to: Workflow or Activity.'),
+    historyTaskType: z.string().optional().describe('History task type the value applies to, as the server names it.'),
+    shardID: z.number().int().min(1).max(2 ** 31 - 1).optional().describe('History shard ID the value applies to (from 1).'),
+    destination: z.string().optional().describe('Destination of outbound tasks (e.g. a callback or Nexus target) the value applies to.'),
+    chasmTaskType: z.string().optional().describe('CHASM task type the value applies to, as the server names it.'),
+  }).optional().describe('The scope of this value (the server\'s constraint names); the unconstrained value when absent.'),
 });
 
 /** A value for every scope, or a list of `{value, constraints}` (the server's own file format). */

@@ -57,14 +57,17 @@ const splitDigest = (v: string): [string, string | undefined] => {
 export const imageSchema = z
   .strictObject({
     repository: z.string().refine((v) => REPOSITORY.test(splitDigest(v)[0]),
-      'must be an image repository such as "temporalio/server" (optionally "@sha256:<64 hex digits>"); put the version in "tag", not after a colon'),
+      'must be an image repository such as "temporalio/server" (optionally "@sha256:<64 hex digits>"); '
+      + 'put the version in "tag", not after a colon')
+      .describe('Image repository, e.g. "temporalio/server"; may end in "@sha256:<digest>" to pin the image by digest.'),
     tag: z.string()
       .refine((v) => TAG.test(splitDigest(v)[0]), 'must be a pinned image tag such as "1.31.2" (optionally "1.31.2@sha256:<64 hex digits>")')
       .refine((v) => {
         const t = splitDigest(v)[0];
         return !TAG.test(t) || (t.length <= 63 && LABEL_VALUE.test(t));
-      }, 'is also the app.kubernetes.io/version label: at most 63 characters, starting and ending with a letter or digit'),
-    pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']),
+      }, 'is also the app.kubernetes.io/version label: at most 63 characters, starting and ending with a letter or digit')
+      .describe('Image tag and app.kubernetes.io/version label, optionally "…@sha256:<digest>"; "latest" only pinned or in development.'),
+    pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).describe('The container\'s imagePullPolicy.'),
   })
   .transform((img, ctx) => {
     const [repository, repoDigest] = splitDigest(img.repository);
@@ -78,8 +81,16 @@ export const imageSchema = z
 
 export const resourcesSchema = z
   .strictObject({
-    requests: z.strictObject({ cpu, memory }),
-    limits: z.strictObject({ cpu: positive(cpu, cpuMillis, 'a zero limit lets the container no CPU time').optional(), memory: positive(memory, memoryBytes, 'the container could not start') }),
+    requests: z.strictObject({
+      cpu: cpu.describe('CPU request, e.g. "250m"; what the scheduler reserves and HPA CPU utilization is a percentage of.'),
+      memory: memory.describe('Memory request, e.g. "256Mi"; what the scheduler reserves and HPA memory utilization is a percentage of.'),
+    }).describe('What the scheduler reserves for the container; each must be at most its limit.'),
+    limits: z.strictObject({
+      cpu: positive(cpu, cpuMillis, 'a zero limit lets the container no CPU time').optional()
+        .describe('CPU limit, e.g. "1"; no CPU limit (no throttling) when absent.'),
+      memory: positive(memory, memoryBytes, 'the container could not start')
+        .describe('Memory limit, e.g. "512Mi"; the container is OOM-killed above it.'),
+    }).describe('The most the container may use.'),
   })
   .superRefine((r, ctx) => {
     if (r.limits.cpu !== undefined && cpuMillis(r.requests.cpu)! > cpuMillis(r.limits.cpu)!) {
@@ -97,23 +108,24 @@ export const cidr = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0
 export const goDuration = z.string().refine((v) => goDurationSeconds(v) !== undefined, 'must be a Go duration of hours, minutes and seconds in that order, such as "300s", "1h30m" or "2160h" (at most 2562047h)');
 
 export const storageSchema = z.strictObject({
-  size: positive(memory, memoryBytes, 'a volume needs a size such as "10Gi"'),
-  /** @default the cluster's default StorageClass */
-  storageClassName: dnsSubdomain.optional(),
+  size: positive(memory, memoryBytes, 'a volume needs a size such as "10Gi"')
+    .describe('Size the PersistentVolumeClaim requests, e.g. "10Gi".'),
+  storageClassName: dnsSubdomain.optional().describe('StorageClass of the claim; the cluster\'s default StorageClass when absent.'),
 });
 
 /** At most this many entries in a map of labels, annotations, variables or files. */
 export const MAX_MAP_ENTRIES = 256;
 
-/** How an HPA scales down: `default` is Kubernetes' own; `conservative` moves one pod at a time, slowly. */
 export const autoscalingSchema = z
   .strictObject({
-    minReplicas: positiveInt,
-    maxReplicas: positiveInt,
-    targetCPUUtilizationPercentage: z.number().int().min(1).max(100),
-    /** Also scale on memory (percent of the request). @default CPU only */
-    targetMemoryUtilizationPercentage: z.number().int().min(1).max(100).optional(),
-    behavior: z.enum(['default', 'conservative']),
+    minReplicas: positiveInt.describe('Fewest pods the HorizontalPodAutoscaler keeps; at most maxReplicas.'),
+    maxReplicas: positiveInt.describe('Most pods the HorizontalPodAutoscaler scales to.'),
+    targetCPUUtilizationPercentage: z.number().int().min(1).max(100)
+      .describe('Average CPU use the HPA aims for, in percent of the CPU request (1–100).'),
+    targetMemoryUtilizationPercentage: z.number().int().min(1).max(100).optional()
+      .describe('Also scale on memory: average use to aim for, in percent of the memory request (1–100); CPU only when absent.'),
+    behavior: z.enum(['default', 'conservative'])
+      .describe('`default`: Kubernetes\' own behaviour; `conservative`: one pod per 5 min up, per 10 min down after 30 min of low load.'),
   })
   .superRefine((a, ctx) => {
     if (a.minReplicas > a.maxReplicas) {
@@ -122,9 +134,8 @@ export const autoscalingSchema = z
   });
 
 export const scaledWorkload = {
-  /** Used when autoscaling is off; an HPA owns replicas otherwise. */
-  replicas: positiveInt,
-  /** `null` in an overlay removes the HPA inherited from the base. */
-  autoscaling: autoscalingSchema.nullable().optional().transform((a) => a ?? undefined),
-  resources: resourcesSchema,
+  replicas: positiveInt.describe('Pods of the Deployment; ignored while an autoscaler (an HPA, or KEDA for a pool) owns the count.'),
+  autoscaling: autoscalingSchema.nullable().optional().transform((a) => a ?? undefined)
+    .describe('HorizontalPodAutoscaler on CPU (and memory); none when absent, and `null` in an overlay removes the inherited one.'),
+  resources: resourcesSchema.describe('CPU and memory requests and limits of the main container.'),
 };

@@ -10,58 +10,60 @@ import { goDurationSeconds } from '../lib/quantities';
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
 
 export const tlsSchema = z.strictObject({
-  /** mTLS between the Temporal roles and TLS on the frontend; clients get certificates. */
-  enabled: z.boolean(),
-  /**
-   * Who signs the certificates: `selfSignedCA` renders a self-signed root, a CA Certificate and a CA
-   * Issuer in the namespace; `clusterIssuer` uses a cert-manager ClusterIssuer you run.
-   */
+  enabled: z.boolean()
+    .describe('mTLS between the Temporal roles and TLS on the frontend; clients get certificates. Only development may turn it off.'),
   issuer: z
     .discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('selfSignedCA') }),
-      z.strictObject({ type: z.literal('clusterIssuer'), name: dnsSubdomain }),
+      z.strictObject({
+        type: z.literal('selfSignedCA')
+          .describe('selfSignedCA: self-signed internode and frontend CAs, each with a CA Issuer, in the namespace.'),
+      }),
+      z.strictObject({
+        type: z.literal('clusterIssuer').describe('clusterIssuer: a cert-manager ClusterIssuer you run signs the Temporal certificates.'),
+        name: dnsSubdomain.describe('Name of the ClusterIssuer.'),
+      }),
     ])
-    .nullable().optional().transform((i) => i ?? undefined),
-  /** Clients of the frontend must present a certificate (internode traffic always requires one). */
-  frontendRequireClientAuth: z.boolean(),
-  /** How often the server re-reads its certificate files, so rotated certificates are picked up. */
-  refreshInterval: goDuration,
-  /** Lifetime and renewal window of every certificate. */
-  certificateDuration: goDuration,
-  renewBefore: goDuration,
+    .nullable().optional().transform((i) => i ?? undefined)
+    .describe('Who signs the certificates; required when TLS is on.'),
+  frontendRequireClientAuth: z.boolean()
+    .describe('Clients of the frontend must present a certificate (internode traffic always requires one).'),
+  refreshInterval: goDuration.describe('How often the server re-reads its certificate files, so rotated certificates are picked up.'),
+  certificateDuration: goDuration.describe('Lifetime of every leaf certificate, a Go duration of at least 1h, e.g. "2160h".'),
+  renewBefore: goDuration.describe('How long before expiry cert-manager renews a certificate; shorter than certificateDuration.'),
 });
 
 export const authorizationSchema = z.strictObject({
-  /** JWT authorization on the frontend (`authorizer: default`, `claimMapper: default`). */
-  enabled: z.boolean(),
-  /** JWKS URLs the frontend fetches signing keys from. */
-  jwtKeySourceURIs: z.array(httpsUrl).max(20, 'must list at most 20 URLs'),
-  refreshInterval: goDuration,
-  /** The claim that holds `<namespace>:<role>` permissions. */
-  permissionsClaimName: z.string().min(1),
-  /** Expected `aud` of tokens. @default not checked */
-  audience: z.string().min(1).optional(),
+  enabled: z.boolean()
+    .describe('Turn on JWT authorization (default authorizer and claim mapper); adds the internal-frontend role and needs TLS.'),
+  jwtKeySourceURIs: z.array(httpsUrl).max(20, 'must list at most 20 URLs')
+    .describe('JWKS URLs (https) the frontend fetches signing keys from; at least one when enabled.'),
+  refreshInterval: goDuration.describe('How often the frontend re-fetches the signing keys, a Go duration.'),
+  permissionsClaimName: z.string().min(1).describe('The claim that holds "<namespace>:<role>" permissions.'),
+  audience: z.string().min(1).optional().describe('Expected aud of tokens; not checked when absent.'),
 });
 
 export const uiAuthSchema = z.strictObject({
-  /** OIDC login for the Web UI. */
-  enabled: z.boolean(),
-  providerUrl: httpsUrl.optional(),
-  clientId: z.string().min(1).optional(),
-  /** Secret (name, key) with the OIDC client secret. */
-  clientSecret: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).nullable().optional().transform((s) => s ?? undefined),
-  scopes: z.array(z.string().min(1)).min(1).max(50, 'must list at most 50 scopes'),
-  /** Send the ID token (not the access token) to the frontend as the bearer token. */
-  useIdTokenAsBearer: z.boolean(),
+  enabled: z.boolean().describe('Turn on OIDC login; needs providerUrl, clientId, clientSecret and an Ingress with tlsSecretName.'),
+  providerUrl: httpsUrl.optional().describe('Issuer URL (https) of the identity provider; required when enabled.'),
+  clientId: z.string().min(1).optional().describe('OIDC client id of the Web UI; required when enabled.'),
+  clientSecret: z.strictObject({
+    name: dnsLabel.describe('Name of the Secret.'),
+    key: z.string().min(1).describe('Key in the Secret that holds the client secret.'),
+  }).nullable().optional().transform((s) => s ?? undefined)
+    .describe('Secret (name, key) with the OIDC client secret; required when enabled.'),
+  scopes: z.array(z.string().min(1)).min(1).max(50, 'must list at most 50 scopes').describe('OAuth scopes the UI requests at login.'),
+  useIdTokenAsBearer: z.boolean().describe('Send the ID token (not the access token) to the frontend as the bearer token.'),
 });
 
 export const externalSecretsSchema = z.strictObject({
-  /** Render an ExternalSecret for every credential instead of expecting pre-created Secrets. */
-  enabled: z.boolean(),
-  store: z.strictObject({ name: dnsLabel, kind: z.enum(['SecretStore', 'ClusterSecretStore']) }),
-  /** Remote key of each Secret: `<remoteKeyPrefix>/<Secret name>`; each Secret key is a property of it. */
-  remoteKeyPrefix: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, 'must be a path such as "temporal/production"'),
-  refreshInterval: goDuration,
+  enabled: z.boolean().describe('Render an ExternalSecret for every credential instead of expecting pre-created Secrets.'),
+  store: z.strictObject({
+    name: dnsLabel.describe('Name of the store.'),
+    kind: z.enum(['SecretStore', 'ClusterSecretStore']).describe('Kind of the store.'),
+  }).describe('The external-secrets.io store the ExternalSecrets read from.'),
+  remoteKeyPrefix: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, 'must be a path such as "temporal/production"')
+    .describe('Remote key of each Secret is "<remoteKeyPrefix>/<Secret name>"; each Secret key is a property of it.'),
+  refreshInterval: goDuration.describe('How often the operator re-reads the store, a Go duration.'),
 });
 
 interface SecurityRuleInput {

@@ -6,9 +6,20 @@ import { z } from 'zod';
 import { MAX_MAP_ENTRIES, dnsLabel, imageSchema, nonNegativeInt, port, positiveInt, scaledWorkload, storageSchema } from './primitives';
 
 const probeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('http'), path: z.string().startsWith('/'), port }),
-  z.strictObject({ type: z.literal('tcp'), port }),
-  z.strictObject({ type: z.literal('exec'), command: z.array(z.string()).min(1).max(64, 'must have at most 64 arguments') }),
+  z.strictObject({
+    type: z.literal('http').describe('http: an HTTP GET that must answer with a 2xx or 3xx status.'),
+    path: z.string().startsWith('/').describe('Path of the HTTP GET, e.g. "/actuator/health/readiness".'),
+    port: port.describe('Container port of the HTTP GET; declared on the container.'),
+  }),
+  z.strictObject({
+    type: z.literal('tcp').describe('tcp: the port must accept a TCP connection.'),
+    port: port.describe('Container port that must accept connections; declared on the container.'),
+  }),
+  z.strictObject({
+    type: z.literal('exec').describe('exec: a command run in the container that must exit with 0.'),
+    command: z.array(z.string()).min(1).max(64, 'must have at most 64 arguments')
+      .describe('The program and its arguments (no shell), 1–64 items.'),
+  }),
 ]);
 
 /** Joined with "," into TEMPORAL_TASK_QUEUES, and offered in a Grafana variable (whose syntax uses " : "). */
@@ -24,61 +35,67 @@ export const RESERVED_POOL_ENV = [
   'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS', 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 'JAVA_TOOL_OPTIONS', 'TEMPORAL_API_KEY',
 ];
 
-/** KEDA's `temporal` scaler: replicas follow the task-queue backlog. */
 export const kedaSchema = z.strictObject({
-  /** 0 lets KEDA scale the pool to zero when the queue is empty. */
-  minReplicas: nonNegativeInt,
-  maxReplicas: positiveInt,
-  /** Backlog per replica KEDA aims for. */
-  targetQueueSize: positiveInt,
-  /** Backlog above which KEDA wakes a pool that is at zero. */
-  activationTargetQueueSize: nonNegativeInt,
-  queueTypes: z.array(z.enum(['workflow', 'activity', 'nexus'])).min(1),
-  pollingIntervalSeconds: positiveInt,
-  cooldownPeriodSeconds: positiveInt,
+  minReplicas: nonNegativeInt.describe('Fewest pods; 0 lets KEDA scale the pool to zero while the queues are empty. At most maxReplicas.'),
+  maxReplicas: positiveInt.describe('Most pods KEDA scales the pool to.'),
+  targetQueueSize: positiveInt.describe('Backlog per replica KEDA aims for.'),
+  activationTargetQueueSize: nonNegativeInt.describe('Backlog above which KEDA wakes a pool that is at zero.'),
+  queueTypes: z.array(z.enum(['workflow', 'activity', 'nexus'])).min(1)
+    .describe('Task queue types whose backlog counts: workflow, activity and/or nexus.'),
+  pollingIntervalSeconds: positiveInt.describe('How often KEDA queries the backlog, in seconds.'),
+  cooldownPeriodSeconds: positiveInt.describe('Seconds after the last active trigger before KEDA scales the pool to zero.'),
 });
 
 export const workerPoolSchema = z.strictObject({
-  name: dnsLabel,
-  image: imageSchema,
-  temporalNamespace: z.string().min(1),
-  /** Task queues the pool polls: TEMPORAL_TASK_QUEUE (the first) and TEMPORAL_TASK_QUEUES (all, comma-separated). */
-  taskQueues: z.array(taskQueue).min(1, 'list at least one task queue the pool polls').max(50, 'must list at most 50 task queues'),
-  /** Passed as TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS / TEMPORAL_MAX_CONCURRENT_ACTIVITIES. @default the SDK's */
-  maxConcurrentWorkflowTasks: positiveInt.optional(),
-  maxConcurrentActivities: positiveInt.optional(),
+  name: dnsLabel
+    .describe('Pool name: names its Deployment, ServiceAccount, Role, HPA or ScaledObject and PDB; unique, not starting with "temporal-".'),
+  image: imageSchema.describe('The worker\'s container image (your application).'),
+  temporalNamespace: z.string().min(1)
+    .describe('Temporal namespace the pool polls (TEMPORAL_NAMESPACE, and KEDA\'s); must be listed in temporal.namespaces.'),
+  taskQueues: z.array(taskQueue).min(1, 'list at least one task queue the pool polls').max(50, 'must list at most 50 task queues')
+    .describe('Task queues the pool polls: TEMPORAL_TASK_QUEUE (the first) and TEMPORAL_TASK_QUEUES (all, comma-separated).'),
+  maxConcurrentWorkflowTasks: positiveInt.optional()
+    .describe('Passed as TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS; the SDK\'s default when absent.'),
+  maxConcurrentActivities: positiveInt.optional().describe('Passed as TEMPORAL_MAX_CONCURRENT_ACTIVITIES; the SDK\'s default when absent.'),
   ...scaledWorkload,
-  /** Scale on the task-queue backlog with KEDA instead of an HPA (set `autoscaling: null`). */
-  keda: kedaSchema.nullable().optional().transform((k) => k ?? undefined),
-  /** Extra plain environment variables for the worker container. */
+  keda: kedaSchema.nullable().optional().transform((k) => k ?? undefined)
+    .describe('Scale on the task-queue backlog with a KEDA ScaledObject instead of an HPA (set autoscaling: null); none when absent.'),
   env: z.record(
     z.string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
       .refine((k) => !RESERVED_POOL_ENV.includes(k), 'is set by the app from the spec (temporalNamespace, taskQueues, maxConcurrent*, jvmOptions)'),
     z.string(),
-  ).refine((m) => Object.keys(m).length <= MAX_MAP_ENTRIES, `must have at most ${MAX_MAP_ENTRIES} variables`),
-  /** Pre-existing ConfigMaps and Secrets loaded with envFrom; the pool's Role may read exactly these. */
-  envFrom: z.strictObject({ configMaps: z.array(dnsLabel).max(50, 'must list at most 50 ConfigMaps'), secrets: z.array(dnsLabel).max(50, 'must list at most 50 Secrets') }),
-  /** Application config rendered into the pool's ConfigMap and mounted at `configMountPath`. */
-  config: configFiles,
-  /** More files for that ConfigMap, only when the profile runs TLS (e.g. the app's mTLS settings). */
-  configWhenTls: configFiles,
-  /** More files, only when `apiKeySecret` is set (e.g. the app's API-key setting). */
-  configWhenApiKey: configFiles,
-  /** Secret (name, key) with the JWT/API key the worker (TEMPORAL_API_KEY) and KEDA send to an authorizing frontend. @default none */
-  apiKeySecret: z.strictObject({ name: dnsLabel, key: z.string().min(1) }).nullable().optional().transform((s) => s ?? undefined),
-  configMountPath: z.string().startsWith('/'),
-  /** JVM flags (JAVA_TOOL_OPTIONS) for JVM images; [] for others. */
-  jvmOptions: z.array(z.string().min(1)).max(100, 'must list at most 100 options'),
-  liveness: probeSchema,
-  readiness: probeSchema,
-  /** A PersistentVolumeClaim mounted at `mountPath`. @default none */
+  ).refine((m) => Object.keys(m).length <= MAX_MAP_ENTRIES, `must have at most ${MAX_MAP_ENTRIES} variables`)
+    .describe('Extra plain environment variables of the worker container; `null` in an overlay removes an inherited one.'),
+  envFrom: z.strictObject({
+    configMaps: z.array(dnsLabel).max(50, 'must list at most 50 ConfigMaps').describe('Pre-existing ConfigMaps loaded with envFrom.'),
+    secrets: z.array(dnsLabel).max(50, 'must list at most 50 Secrets').describe('Pre-existing Secrets loaded with envFrom.'),
+  }).describe('Pre-existing ConfigMaps and Secrets loaded with envFrom; the pool\'s Role may read exactly these.'),
+  config: configFiles.describe('Application config files (file name → content) of the pool\'s ConfigMap, mounted at configMountPath.'),
+  configWhenTls: configFiles.describe('More files for that ConfigMap, only when the profile runs TLS (e.g. the app\'s mTLS settings).'),
+  configWhenApiKey: configFiles.describe('More files for that ConfigMap, only when apiKeySecret is set (e.g. the app\'s API-key setting).'),
+  apiKeySecret: z.strictObject({
+    name: dnsLabel.describe('Name of the Secret.'),
+    key: z.string().min(1).describe('Key in the Secret that holds the token.'),
+  }).nullable().optional().transform((s) => s ?? undefined)
+    .describe('Secret with the JWT/API key the worker (TEMPORAL_API_KEY) and KEDA send; required while authorization is on.'),
+  configMountPath: z.string().startsWith('/').describe('Where the pool\'s ConfigMap is mounted, read-only, in the worker container.'),
+  jvmOptions: z.array(z.string().min(1)).max(100, 'must list at most 100 options')
+    .describe('JVM flags (JAVA_TOOL_OPTIONS); [] for other images. A pool with flags is a JVM: with TLS it gets a trust store.'),
+  liveness: probeSchema.describe('Liveness check of the worker container; also its startup probe (up to 5 minutes to start).'),
+  readiness: probeSchema.describe('Readiness check of the worker container.'),
   volume: z
-    .strictObject({ ...storageSchema.shape, mountPath: z.string().startsWith('/'), accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']) })
-    .nullable().optional().transform((v) => v ?? undefined),
-  /** Where the worker serves Prometheus metrics. @default none */
-  metricsPort: port.optional(),
-  metricsPath: z.string().startsWith('/'),
+    .strictObject({
+      ...storageSchema.shape,
+      mountPath: z.string().startsWith('/').describe('Where the volume is mounted in the worker container.'),
+      accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany'])
+        .describe('Access mode of the claim; ReadWriteOnce only while the pool can run a single pod.'),
+    })
+    .nullable().optional().transform((v) => v ?? undefined)
+    .describe('A PersistentVolumeClaim <name>-data mounted in the worker container; none when absent.'),
+  metricsPort: port.optional()
+    .describe('Container port serving Prometheus metrics, exposed by a <name>-metrics Service for scraping; none when absent.'),
+  metricsPath: z.string().startsWith('/').describe('HTTP path of the metrics endpoint, for the ServiceMonitor and prometheus.io/path.'),
 });
 
 type Pool = z.output<typeof workerPoolSchema>;

@@ -1,6 +1,6 @@
 /**
  * Every default of the spec. A profile (dev.ts, staging.ts, production.ts, or a YAML overlay) only
- * states what differs from this. Field meanings are documented in config/schema.ts.
+ * states what differs from this. Field meanings are the schema's descriptions (`.describe()` in config/).
  */
 import type { SpecInput, WorkerPoolInput } from '../config/schema';
 import type { ProfileOverlay } from '../config/profile';

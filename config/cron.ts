@@ -26,7 +26,8 @@ export function cronProblem(schedule: string): string | undefined {
   }
   if (/^(CRON_)?TZ=/.test(s)) return 'must not set a time zone inside the schedule; use backup.timeZone';
   const fields = s.split(/\s+/).filter(Boolean);
-  if (fields.length !== 5) return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has five (minute hour day-of-month month day-of-week) or is a macro such as "@daily"`;
+  if (fields.length !== 5)
+    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has five (minute hour day-of-month month day-of-week) or is a macro such as "@daily"`;
   for (let i = 0; i < 5; i++) {
     const problem = fieldProblem(fields[i], FIELDS[i]);
     if (problem) return `${FIELDS[i].name} "${fields[i]}": ${problem}`;

@@ -143,24 +143,40 @@ export const MISLEADING_DYNAMIC_CONFIG_KEYS: Readonly<Record<string, string>> = 
 
 /** Constraint names the server accepts; any other name makes it reject the whole file. */
 export const DYNAMIC_CONFIG_CONSTRAINTS = [
-  'namespace', 'namespaceID', 'taskQueueName', 'taskType', 'historyTaskType', 'shardID', 'destination', 'chasmTaskType',
+  'namespace',
+  'namespaceID',
+  'taskQueueName',
+  'taskType',
+  'historyTaskType',
+  'shardID',
+  'destination',
+  'chasmTaskType',
 ] as const;
 
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const constrained = z.strictObject({
-  value: scalar.describe('The value where the constraints match, of the key\'s type (int, float, bool, duration string or string).'),
-  constraints: z.strictObject({
-    namespace: z.string().optional().describe('Temporal namespace name the value applies to.'),
-    namespaceID: z.string().optional().describe('Temporal namespace ID the value applies to.'),
-    taskQueueName: z.string().optional().describe('Task queue name the value applies to.'),
-    taskType: z.enum(['Workflow', 'Activity']).optional().describe('Task queue type the value applies to: Workflow or Activity.'),
-    historyTaskType: z.string().optional().describe('History task type the value applies to, as the server names it.'),
-    shardID: z.number().int().min(1).max(2 ** 31 - 1).optional().describe('History shard ID the value applies to (from 1).'),
-    destination: z.string().optional().describe('Destination of outbound tasks (e.g. a callback or Nexus target) the value applies to.'),
-    chasmTaskType: z.string().optional().describe('CHASM task type the value applies to, as the server names it.'),
-  }).optional().describe('The scope of this value (the server\'s constraint names); the unconstrained value when absent.'),
+  value: scalar.describe("The value where the constraints match, of the key's type (int, float, bool, duration string or string)."),
+  constraints: z
+    .strictObject({
+      namespace: z.string().optional().describe('Temporal namespace name the value applies to.'),
+      namespaceID: z.string().optional().describe('Temporal namespace ID the value applies to.'),
+      taskQueueName: z.string().optional().describe('Task queue name the value applies to.'),
+      taskType: z.enum(['Workflow', 'Activity']).optional().describe('Task queue type the value applies to: Workflow or Activity.'),
+      historyTaskType: z.string().optional().describe('History task type the value applies to, as the server names it.'),
+      shardID: z
+        .number()
+        .int()
+        .min(1)
+        .max(2 ** 31 - 1)
+        .optional()
+        .describe('History shard ID the value applies to (from 1).'),
+      destination: z.string().optional().describe('Destination of outbound tasks (e.g. a callback or Nexus target) the value applies to.'),
+      chasmTaskType: z.string().optional().describe('CHASM task type the value applies to, as the server names it.'),
+    })
+    .optional()
+    .describe("The scope of this value (the server's constraint names); the unconstrained value when absent."),
 });
 
 /** A value for every scope, or a list of `{value, constraints}` (the server's own file format). */
@@ -170,11 +186,20 @@ const CANONICAL = new Map(Object.keys(DYNAMIC_CONFIG_KEYS).map((k) => [k.toLower
 
 function typeError(type: ValueType, v: unknown): string | undefined {
   switch (type) {
-    case 'int': return !Number.isInteger(v) ? 'must be a whole number' : Number.isSafeInteger(v) ? undefined : `must be between ±${Number.MAX_SAFE_INTEGER}`;
-    case 'float': return typeof v === 'number' ? undefined : 'must be a number';
-    case 'bool': return typeof v === 'boolean' ? undefined : 'must be true or false';
-    case 'duration': return typeof v === 'string' && GO_DURATION.test(v) ? undefined : 'must be a Go duration string such as "10s" or "1h"';
-    case 'string': return typeof v === 'string' ? undefined : 'must be a string';
+    case 'int':
+      return !Number.isInteger(v)
+        ? 'must be a whole number'
+        : Number.isSafeInteger(v)
+          ? undefined
+          : `must be between ±${Number.MAX_SAFE_INTEGER}`;
+    case 'float':
+      return typeof v === 'number' ? undefined : 'must be a number';
+    case 'bool':
+      return typeof v === 'boolean' ? undefined : 'must be true or false';
+    case 'duration':
+      return typeof v === 'string' && GO_DURATION.test(v) ? undefined : 'must be a Go duration string such as "10s" or "1h"';
+    case 'string':
+      return typeof v === 'string' ? undefined : 'must be a string';
   }
 }
 
@@ -203,7 +228,8 @@ export const dynamicConfigSchema = z
       const entries = Array.isArray(value) ? value.map((e, i) => ({ v: e.value, path: [key, i, 'value'] })) : [{ v: value, path: [key] }];
       for (const e of entries) {
         const err = typeError(DYNAMIC_CONFIG_KEYS[canonical], e.v);
-        if (err) ctx.addIssue({ code: 'custom', path: e.path, message: `${err} (${canonical} is a ${DYNAMIC_CONFIG_KEYS[canonical]} key)` });
+        if (err)
+          ctx.addIssue({ code: 'custom', path: e.path, message: `${err} (${canonical} is a ${DYNAMIC_CONFIG_KEYS[canonical]} key)` });
       }
     }
   });

@@ -39,7 +39,9 @@ const BOMS: readonly [number[], string][] = [
 /** The text of an overlay file, or why it is not UTF-8 text. A UTF-8 byte-order mark is dropped. */
 export function decodeOverlay(bytes: Buffer): { text: string } | { problem: string } {
   if (bytes.length > MAX_OVERLAY_BYTES) {
-    return { problem: `is larger than ${MAX_OVERLAY_BYTES / 1024 / 1024} MiB, the most an overlay may be; state only what differs from the profile` };
+    return {
+      problem: `is larger than ${MAX_OVERLAY_BYTES / 1024 / 1024} MiB, the most an overlay may be; state only what differs from the profile`,
+    };
   }
   const bom = BOMS.find(([mark]) => mark.every((b, i) => bytes[i] === b));
   if (bom) return { problem: `is ${bom[1]} text; save it as UTF-8` };
@@ -52,7 +54,10 @@ export function decodeOverlay(bytes: Buffer): { text: string } | { problem: stri
     return { problem: `is not valid UTF-8 (first bad byte on line ${line}; Latin-1 or Windows-1252 text?); save it as UTF-8` };
   }
   const nul = text.indexOf('\u0000');
-  if (nul >= 0) return { problem: `contains a NUL character on line ${text.slice(0, nul).split('\n').length} (UTF-16 text without a byte-order mark?); save it as UTF-8` };
+  if (nul >= 0)
+    return {
+      problem: `contains a NUL character on line ${text.slice(0, nul).split('\n').length} (UTF-16 text without a byte-order mark?); save it as UTF-8`,
+    };
   return { text };
 }
 
@@ -61,16 +66,23 @@ export function structureProblem(doc: unknown): { path: (string | number)[]; mes
   let values = 0;
   const walk = (node: unknown, path: (string | number)[]): { path: (string | number)[]; message: string } | undefined => {
     if (++values > MAX_VALUES) {
-      return { path, message: `the file holds more than ${MAX_VALUES} values (aliases counted each time they are used); an overlay states only what differs from the profile` };
+      return {
+        path,
+        message: `the file holds more than ${MAX_VALUES} values (aliases counted each time they are used); an overlay states only what differs from the profile`,
+      };
     }
     if (typeof node !== 'object' || node === null) return undefined;
-    if (path.length >= MAX_DEPTH) return { path, message: `nests lists and mappings more than ${MAX_DEPTH} levels deep; the spec is far shallower` };
+    if (path.length >= MAX_DEPTH)
+      return { path, message: `nests lists and mappings more than ${MAX_DEPTH} levels deep; the spec is far shallower` };
     const size = Array.isArray(node) ? node.length : Object.keys(node).length;
     if (size > MAX_ENTRIES) return { path, message: `has ${size} entries; at most ${MAX_ENTRIES} are allowed in one list or mapping` };
     const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
     for (const [k, v] of entries) {
       if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) {
-        return { path: [...path, k], message: `"${k}" is not allowed as a key (it would reach the prototype of merged objects); remove it` };
+        return {
+          path: [...path, k],
+          message: `"${k}" is not allowed as a key (it would reach the prototype of merged objects); remove it`,
+        };
       }
       const problem = walk(v, [...path, k]);
       if (problem) return problem;

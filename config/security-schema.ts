@@ -10,12 +10,14 @@ import { goDurationSeconds } from '../lib/quantities';
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
 
 export const tlsSchema = z.strictObject({
-  enabled: z.boolean()
+  enabled: z
+    .boolean()
     .describe('mTLS between the Temporal roles and TLS on the frontend; clients get certificates. Only development may turn it off.'),
   issuer: z
     .discriminatedUnion('type', [
       z.strictObject({
-        type: z.literal('selfSignedCA')
+        type: z
+          .literal('selfSignedCA')
           .describe('selfSignedCA: self-signed internode and frontend CAs, each with a CA Issuer, in the namespace.'),
       }),
       z.strictObject({
@@ -23,9 +25,12 @@ export const tlsSchema = z.strictObject({
         name: dnsSubdomain.describe('Name of the ClusterIssuer.'),
       }),
     ])
-    .nullable().optional().transform((i) => i ?? undefined)
+    .nullable()
+    .optional()
+    .transform((i) => i ?? undefined)
     .describe('Who signs the certificates; required when TLS is on.'),
-  frontendRequireClientAuth: z.boolean()
+  frontendRequireClientAuth: z
+    .boolean()
     .describe('Clients of the frontend must present a certificate (internode traffic always requires one).'),
   refreshInterval: goDuration.describe('How often the server re-reads its certificate files, so rotated certificates are picked up.'),
   certificateDuration: goDuration.describe('Lifetime of every leaf certificate, a Go duration of at least 1h, e.g. "2160h".'),
@@ -33,9 +38,12 @@ export const tlsSchema = z.strictObject({
 });
 
 export const authorizationSchema = z.strictObject({
-  enabled: z.boolean()
+  enabled: z
+    .boolean()
     .describe('Turn on JWT authorization (default authorizer and claim mapper); adds the internal-frontend role and needs TLS.'),
-  jwtKeySourceURIs: z.array(httpsUrl).max(20, 'must list at most 20 URLs')
+  jwtKeySourceURIs: z
+    .array(httpsUrl)
+    .max(20, 'must list at most 20 URLs')
     .describe('JWKS URLs (https) the frontend fetches signing keys from; at least one when enabled.'),
   refreshInterval: goDuration.describe('How often the frontend re-fetches the signing keys, a Go duration.'),
   permissionsClaimName: z.string().min(1).describe('The claim that holds "<namespace>:<role>" permissions.'),
@@ -46,10 +54,14 @@ export const uiAuthSchema = z.strictObject({
   enabled: z.boolean().describe('Turn on OIDC login; needs providerUrl, clientId, clientSecret and an Ingress with tlsSecretName.'),
   providerUrl: httpsUrl.optional().describe('Issuer URL (https) of the identity provider; required when enabled.'),
   clientId: z.string().min(1).optional().describe('OIDC client id of the Web UI; required when enabled.'),
-  clientSecret: z.strictObject({
-    name: dnsLabel.describe('Name of the Secret.'),
-    key: z.string().min(1).describe('Key in the Secret that holds the client secret.'),
-  }).nullable().optional().transform((s) => s ?? undefined)
+  clientSecret: z
+    .strictObject({
+      name: dnsLabel.describe('Name of the Secret.'),
+      key: z.string().min(1).describe('Key in the Secret that holds the client secret.'),
+    })
+    .nullable()
+    .optional()
+    .transform((s) => s ?? undefined)
     .describe('Secret (name, key) with the OIDC client secret; required when enabled.'),
   scopes: z.array(z.string().min(1)).min(1).max(50, 'must list at most 50 scopes').describe('OAuth scopes the UI requests at login.'),
   useIdTokenAsBearer: z.boolean().describe('Send the ID token (not the access token) to the frontend as the bearer token.'),
@@ -57,11 +69,15 @@ export const uiAuthSchema = z.strictObject({
 
 export const externalSecretsSchema = z.strictObject({
   enabled: z.boolean().describe('Render an ExternalSecret for every credential instead of expecting pre-created Secrets.'),
-  store: z.strictObject({
-    name: dnsLabel.describe('Name of the store.'),
-    kind: z.enum(['SecretStore', 'ClusterSecretStore']).describe('Kind of the store.'),
-  }).describe('The external-secrets.io store the ExternalSecrets read from.'),
-  remoteKeyPrefix: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, 'must be a path such as "temporal/production"')
+  store: z
+    .strictObject({
+      name: dnsLabel.describe('Name of the store.'),
+      kind: z.enum(['SecretStore', 'ClusterSecretStore']).describe('Kind of the store.'),
+    })
+    .describe('The external-secrets.io store the ExternalSecrets read from.'),
+  remoteKeyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_./-]+$/, 'must be a path such as "temporal/production"')
     .describe('Remote key of each Secret is "<remoteKeyPrefix>/<Secret name>"; each Secret key is a property of it.'),
   refreshInterval: goDuration.describe('How often the operator re-reads the store, a Go duration.'),
 });
@@ -79,12 +95,15 @@ interface SecurityRuleInput {
 export function checkSecurity(spec: SecurityRuleInput, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (spec.tls.enabled && !spec.tls.issuer) {
-    issue(['tls', 'issuer'], 'is required when TLS is on: {type: selfSignedCA} (a CA in the namespace) or {type: clusterIssuer, name: <your ClusterIssuer>}');
+    issue(
+      ['tls', 'issuer'],
+      'is required when TLS is on: {type: selfSignedCA} (a CA in the namespace) or {type: clusterIssuer, name: <your ClusterIssuer>}',
+    );
   }
   const duration = goDurationSeconds(spec.tls.certificateDuration)!;
   const renew = goDurationSeconds(spec.tls.renewBefore)!;
   // cert-manager refuses a Certificate shorter than an hour, or renewed only after it expired.
-  if (spec.tls.enabled && duration < 3600) issue(['tls', 'certificateDuration'], 'must be at least 1h (cert-manager\'s minimum)');
+  if (spec.tls.enabled && duration < 3600) issue(['tls', 'certificateDuration'], "must be at least 1h (cert-manager's minimum)");
   if (spec.tls.enabled && renew >= duration) {
     issue(['tls', 'renewBefore'], `must be shorter than certificateDuration (${spec.tls.certificateDuration}), e.g. a third of it`);
   }
@@ -103,16 +122,20 @@ export function checkSecurity(spec: SecurityRuleInput, ctx: z.RefinementCtx): vo
     spec.archival.provider?.type === 's3store' && 'S3 archival',
     spec.persistence.mode === 'dsql' && 'Aurora DSQL (AWS STS)',
     a.enabled && 'JWT key sources',
-    spec.ui.enabled && spec.ui.auth.enabled && 'the UI\'s OIDC provider',
+    spec.ui.enabled && spec.ui.auth.enabled && "the UI's OIDC provider",
   ].filter((x): x is string => typeof x === 'string');
   if (np.enabled && needsHttps.length && np.httpsEgressCidrs.length === 0) {
-    issue(['networkPolicies', 'httpsEgressCidrs'], `list the address ranges of ${needsHttps.join(', ')} (port 443), e.g. ["0.0.0.0/0"] or your NAT/VPC endpoint ranges`);
+    issue(
+      ['networkPolicies', 'httpsEgressCidrs'],
+      `list the address ranges of ${needsHttps.join(', ')} (port 443), e.g. ["0.0.0.0/0"] or your NAT/VPC endpoint ranges`,
+    );
   }
   const u = spec.ui.auth;
   if (spec.ui.enabled && u.enabled) {
     if (!u.providerUrl) issue(['ui', 'auth', 'providerUrl'], 'is required for OIDC login: the issuer URL of your identity provider');
     if (!u.clientId) issue(['ui', 'auth', 'clientId'], 'is required for OIDC login');
-    if (!u.clientSecret) issue(['ui', 'auth', 'clientSecret'], 'is required for OIDC login: name the Secret and key holding the client secret');
+    if (!u.clientSecret)
+      issue(['ui', 'auth', 'clientSecret'], 'is required for OIDC login: name the Secret and key holding the client secret');
     if (!spec.ui.ingress.enabled || !spec.ui.ingress.tlsSecretName) {
       issue(['ui', 'ingress', 'tlsSecretName'], 'is required for OIDC login: the callback URL must be https on the Ingress host');
     }

@@ -5,7 +5,11 @@
  */
 import type { z } from 'zod';
 
-export interface Version { readonly major: number; readonly minor: number; readonly patch: number }
+export interface Version {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
 
 /** `1.31.2`, `v1.31.2`, or a custom build's `1.31.2-dsql.1`: the release it is built from. */
 export function parseVersion(tag: string): Version | undefined {
@@ -23,7 +27,11 @@ export const compareVersions = (a: Version, b: Version) => a.major - b.major || 
  * its newest patch.
  */
 export const LATEST_PATCH: Readonly<Record<string, string>> = {
-  '1.28': '1.28.1', '1.29': '1.29.1', '1.30': '1.30.9', '1.31': '1.31.5', '1.32': '1.32.2',
+  '1.28': '1.28.1',
+  '1.29': '1.29.1',
+  '1.30': '1.30.9',
+  '1.31': '1.31.5',
+  '1.32': '1.32.2',
 };
 
 /** The Web UI the official Helm chart pairs with each server minor (its `web.image`): the oldest UI this project accepts. */
@@ -39,11 +47,14 @@ export function upgradePath(deployed: Version, requested: Version): string[] {
   const newestOf = (minor: number) => LATEST_PATCH[`${deployed.major}.${minor}`];
   const current = newestOf(deployed.minor);
   if (requested.minor > deployed.minor && current && compareVersions(parseVersion(current)!, deployed) > 0) steps.push(current);
-  for (let minor = deployed.minor + 1; minor < requested.minor; minor++) steps.push(newestOf(minor) ?? `${deployed.major}.${minor}.x (its newest patch)`);
+  for (let minor = deployed.minor + 1; minor < requested.minor; minor++)
+    steps.push(newestOf(minor) ?? `${deployed.major}.${minor}.x (its newest patch)`);
   return [...steps, formatVersion(requested)];
 }
 
-interface ImagesInput { images: { server: { tag: string }; adminTools: { tag: string }; ui: { tag: string } } }
+interface ImagesInput {
+  images: { server: { tag: string }; adminTools: { tag: string }; ui: { tag: string } };
+}
 
 /** The image-to-image rules, in the spec's superRefine. */
 export function checkImageVersions(spec: ImagesInput, ctx: z.RefinementCtx): void {
@@ -52,7 +63,8 @@ export function checkImageVersions(spec: ImagesInput, ctx: z.RefinementCtx): voi
   const tools = parseVersion(spec.images.adminTools.tag);
   if (tools && compareVersions(tools, server) !== 0) {
     ctx.addIssue({
-      code: 'custom', path: ['images', 'adminTools', 'tag'],
+      code: 'custom',
+      path: ['images', 'adminTools', 'tag'],
       message: `${spec.images.adminTools.tag} does not match the server ${spec.images.server.tag}: the schema Job applies the schema files of the admin-tools release, which must be the server's; set it to ${formatVersion(server)}`,
     });
   }
@@ -60,7 +72,8 @@ export function checkImageVersions(spec: ImagesInput, ctx: z.RefinementCtx): voi
   const ui = parseVersion(spec.images.ui.tag);
   if (floor && ui && compareVersions(ui, parseVersion(floor)!) < 0) {
     ctx.addIssue({
-      code: 'custom', path: ['images', 'ui', 'tag'],
+      code: 'custom',
+      path: ['images', 'ui', 'tag'],
       message: `${spec.images.ui.tag} is older than ${floor}, the Web UI the official chart ships with server ${server.major}.${server.minor}; set at least ${floor}`,
     });
   }

@@ -1,6 +1,6 @@
 /**
  * The import graph of the app's folders, read from the code: which top-level folder imports which.
- * `npm run docs:architecture` writes it into docs/architecture.md; test/architecture.test.ts fails
+ * `npm run docs` writes it into docs/architecture.md; test/architecture.test.ts fails
  * when the page and the code disagree, or when an import breaks the layering rules below.
  */
 import * as fs from 'fs';
@@ -87,7 +87,7 @@ export function layeringProblems(imports = appImports()): string[] {
   return problems;
 }
 
-const BEGIN = '<!-- folder-imports:begin (npm run docs:architecture) -->';
+const BEGIN = '<!-- folder-imports:begin (npm run docs) -->';
 const END = '<!-- folder-imports:end -->';
 export const ARCHITECTURE_PAGE = path.join(ROOT, 'docs', 'architecture.md');
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { appImports, ARCHITECTURE_PAGE, folderGraph, importTable, layeringProblems, withImportTable } from '../scripts/architecture';
 
 describe('architecture', () => {
-  test('docs/architecture.md shows the folder imports the code has (npm run docs:architecture refreshes it)', () => {
+  test('docs/architecture.md shows the folder imports the code has (npm run docs refreshes it)', () => {
     const page = fs.readFileSync(ARCHITECTURE_PAGE, 'utf8');
     expect(page).toBe(withImportTable(page));
   });

@@ -409,3 +409,49 @@ test.each(PROFILES)('%s: the prune command covers both folders (when present) an
     expect([gvk, allow.has(gvk)]).toEqual([gvk, true]);
   }
 });
+
+describe.each(PROFILES)('README "Before you apply" of %s', (profile) => {
+  const { objects } = synthesized(profile);
+  const md = render(profile);
+  const section = md.slice(md.indexOf('## Before you apply'), md.indexOf('## Components'));
+  const rows = new Map(
+    section
+      .split('\n')
+      .filter((l) => /^\| `[^`]+` \|/.test(l))
+      .map((l) => [/^\| `([^`]+)`/.exec(l)![1], l]),
+  );
+
+  test('lists every Secret a pod mounts or reads from env, with who provides it', () => {
+    const read = new Set<string>();
+    for (const o of workloads(objects)) {
+      const pod = podSpec(o) as any;
+      for (const v of pod?.volumes ?? []) if (v.secret) read.add(v.secret.secretName);
+      for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) read.add(e.valueFrom.secretKeyRef.name);
+      }
+    }
+    expect(read.size).toBeGreaterThan(0);
+    for (const name of read)
+      expect(rows.get(name) ?? `no row for ${name}`).toMatch(/\| (rendered here|cert-manager|External Secrets|\*\*you\*\*)/);
+  });
+
+  test('a Secret nothing renders, issues or syncs gets the exact kubectl command', () => {
+    const made = new Set([
+      ...objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
+      ...objects.filter((o) => o.kind === 'Certificate').map((o) => (o.spec as any).secretName),
+      ...objects.filter((o) => o.kind === 'ExternalSecret').map((o) => (o.spec as any).target?.name ?? o.metadata.name),
+      ...objects.filter((o) => o.kind === 'Ingress').flatMap((o) => ((o.spec as any).tls ?? []).map((t: any) => t.secretName)),
+    ]);
+    const ns = objects.find((o) => o.kind === 'Namespace')!.metadata.name;
+    for (const [name, row] of rows) {
+      if (made.has(name)) expect(row).not.toContain('**you**');
+      else expect(row).toContain(`\`kubectl -n ${ns} create secret generic ${name} --from-literal=`);
+    }
+  });
+
+  test('names an operator for every custom resource API it renders', () => {
+    for (const apiVersion of new Set(objects.filter((o) => needsCrd(o.apiVersion)).map((o) => o.apiVersion))) {
+      expect(section).toContain(`\`${apiVersion}\`:`);
+    }
+  });
+});

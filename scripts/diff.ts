@@ -403,7 +403,8 @@ function groupOrder(a: string, b: string): number {
 function compare(oldFiles: Files, newFiles: Files, profiles: readonly string[], oldName: string): GroupResult[] {
   let groups: readonly string[];
   if (profiles.length) {
-    groups = profiles;
+    // Every synth rebuilds dist/argocd/ from every profile, so a change to one profile can change it too.
+    groups = [...profiles, ARGOCD];
   } else {
     groups = [...new Set([...oldFiles.keys(), ...newFiles.keys()].map(groupOf))].sort(groupOrder);
   }

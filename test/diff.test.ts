@@ -76,11 +76,19 @@ describe('npm run diff', () => {
     expect(r.stdout).not.toMatch(/^[-+~] /m);
   });
 
-  test('only the requested profiles are compared (not argocd)', () => {
+  test('only the requested profiles are compared, and argocd (which every synth rebuilds)', () => {
     const r = diff('--profile', 'staging', '--against', fresh);
     expect(r.code).toBe(0);
     const summary = r.stdout.split('\n').filter((l) => /^\S+: \d+ added/.test(l));
-    expect(summary).toEqual(['staging: 0 added, 0 removed, 0 changed']);
+    expect(summary).toEqual(['staging: 0 added, 0 removed, 0 changed', 'argocd: 0 added, 0 removed, 0 changed']);
+  });
+
+  test('a profile change that reaches dist/argocd/ shows there too (--profile staging)', () => {
+    const overlay = write('staging-ns.yaml', 'namespace:\n  name: temporal-stg\n');
+    const r = diff('--profile', 'staging', '--overlay', overlay, '--against', fresh);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^argocd: 0 added, 0 removed, [1-9]\d* changed/m);
+    expect(diffUnder(r.stdout, '~ changed Application argocd/temporal-staging')).toContain('+    namespace: temporal-stg');
   });
 
   test('a deliberate change: the changed Deployment with a replicas hunk, the removed HPA, exit 1', () => {
@@ -93,7 +101,8 @@ describe('npm run diff', () => {
     expect(hunk[0]).toMatch(/^@@ -\d+(,\d+)? \+\d+(,\d+)? @@$/);
     expect(hunk).toContain('+  replicas: 7');
     expect(r.stdout).toMatch(/^staging: 0 added, 1 removed, [1-9]\d* changed/m);
-    expect(r.stdout).not.toMatch(/^(dev|production|argocd): /m);
+    expect(r.stdout).not.toMatch(/^(dev|production): /m);
+    expect(r.stdout).toMatch(/^argocd: 0 added, 0 removed, 0 changed$/m);
   });
 
   test('a changed value shows as a - and a + line in the same hunk', () => {

@@ -66,7 +66,21 @@ function entryCommand(root: string): string[] {
   return app[1].trim().split(/\s+/);
 }
 
-export function main(_args: readonly string[]): number {
+const USAGE = `usage: npm run bench [-- --help]
+
+Times the synth entry point (all profiles) and npm run synth against the cost of loading cdk8s-plus-27, and
+the extra time of ${BENCH_POOLS} worker pools on production; medians of BENCH_RUNS (default 7) alternating runs.
+Goals: entry ≤ 3× floor, npm run synth ≤ 4× floor, +${BENCH_POOLS} pools ≤ 0.5 s. Prints a table; exit 0.`;
+
+export function main(args: readonly string[]): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.length) {
+    console.error(`unknown argument "${args[0]}"\n${USAGE}`);
+    return 1;
+  }
   const root = projectRoot();
   const runs = Number(process.env.BENCH_RUNS ?? 7);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-bench-'));

@@ -87,8 +87,8 @@ function postgresBin(): string {
   return dir;
 }
 
-async function runE2e(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+async function runE2e(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
   if (process.getuid?.() !== 0) throw new Error('the e2e harness needs root (network namespaces, bind mounts, setpriv)');
   const outDir = path.join(root, '.e2e');
   fs.mkdirSync(outDir, { recursive: true });
@@ -235,8 +235,8 @@ async function runE2e(): Promise<number> {
 }
 
 /** `npm run e2e` (through scripts/run.js). */
-export function main(): Promise<number> {
-  return runE2e().catch((e) => {
+export function main(argv: readonly string[]): Promise<number> {
+  return runE2e([...argv]).catch((e) => {
     console.error(`e2e: ${(e as Error).message}`);
     Network.teardown();
     return 2;

@@ -1,6 +1,6 @@
 /**
  * Every Secret the deployment reads, and who provides it: generated (dev only), cert-manager, or
- * the operator — directly or through an ExternalSecret. README "Security model" lists the latter.
+ * the operator — directly or through an ExternalSecret. docs/deploy.md ("Prerequisites") lists the latter.
  */
 import type { Spec } from '../config/schema';
 import type { Topology } from './topology';

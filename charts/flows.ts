@@ -1,5 +1,5 @@
 /**
- * Who talks to whom: the one table the NetworkPolicies are generated from (README "Security model").
+ * Who talks to whom: the one table the NetworkPolicies are generated from (docs/security.md).
  * Each flow names a source, a destination and the destination's ports; everything not listed here
  * is denied by the namespace's default-deny policy.
  */

@@ -48,7 +48,7 @@ export interface PostgresBackupProps {
   readonly activeDeadlineSeconds?: number;
 }
 
-/** The scripts the CronJob runs (backup) and an operator runs by hand (restore). See README "Backups". */
+/** The scripts the CronJob runs (backup) and an operator runs by hand (restore). See docs/operate.md "Backups and restore". */
 export const BACKUP_SCRIPT = `#!/bin/bash
 # Dumps each database in $DATABASES to $BACKUP_DIR/<db>-<UTC timestamp>.sql.gz, then deletes
 # dumps older than $RETENTION_DAYS days. A dump is written under a temporary name and renamed only
@@ -90,7 +90,7 @@ done
 
 /**
  * A CronJob that runs `pg_dump | gzip` of each database onto a PVC and prunes old dumps. Its
- * ConfigMap also carries restore.sh, run with the same pod spec by the README's restore procedure.
+ * ConfigMap also carries restore.sh, run with the same pod spec by the restore procedure of docs/operate.md.
  */
 export class PostgresBackup extends Construct {
   static readonly BACKUP_DIR = '/backups';

@@ -1,5 +1,5 @@
 /**
- * Integration test: the backup CronJob's backup.sh and the README's restore.sh, run against a real,
+ * Integration test: the backup CronJob's backup.sh and the restore.sh of docs/operate.md, run against a real,
  * throw-away PostgreSQL server with the environment the staging profile renders. The scripts and
  * the env come from the synthesized ConfigMap and CronJob, so this breaks if either drifts; only the
  * connection (host, port, password) and BACKUP_DIR are replaced with the local test values.

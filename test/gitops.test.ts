@@ -112,7 +112,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     ];
     const seen = new Set<string>();
     const key = (kind: string, name: string) => `${kind}/${name}`;
-    // Secrets come from cert-manager, external-secrets or the operator (README "Apply"), not from these files.
+    // Secrets come from cert-manager, external-secrets or the operator (docs/deploy.md "Secrets to create"), not from these files.
     const later = new Set([
       ...objects.filter((o) => o.kind === 'Certificate').map((c) => key('Secret', c.spec.secretName)),
       ...objects.filter((o) => o.kind === 'ExternalSecret').map((e) => key('Secret', e.spec.target.name)),

@@ -1,5 +1,5 @@
 /**
- * The README's kustomize example (examples/kustomize-staging) builds with `kubectl kustomize` on top
+ * The kustomize example of docs/deploy.md (examples/kustomize-staging) builds with `kubectl kustomize` on top
  * of the committed dist/staging, lists exactly the files that exist, and its patches apply.
  */
 import { spawnSync } from 'child_process';

@@ -1,5 +1,5 @@
 /**
- * The security model of README "Security model", checked against the rendered NetworkPolicies of
+ * The security model of docs/security.md, checked against the rendered NetworkPolicies of
  * every profile with an independent evaluator (test/netpol.ts). The expectations below are written
  * by hand from the model, not derived from charts/flows.ts: required flows must be allowed,
  * forbidden flows denied.

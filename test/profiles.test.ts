@@ -1,4 +1,4 @@
-/** The sizing and policy each profile promises (README "Profiles" table), checked on the output. */
+/** The sizing and policy each profile promises (the "Profiles" table of docs/customise.md), checked on the output. */
 import { K8sObject, find, podSpec, synthesized } from './helpers';
 
 const container = (objects: K8sObject[], kind: string, name: string) => podSpec(find(objects, kind, name)).containers[0];

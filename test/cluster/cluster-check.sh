@@ -3,7 +3,7 @@
 #
 # Applies the rendered profiles to a real Kubernetes control plane (etcd, kube-apiserver with
 # PodSecurity, kube-controller-manager; built from the Go module proxy by build-control-plane.sh and
-# cached) the way the README tells users to, and fails on anything the API server or the controllers
+# cached) the way docs/deploy.md tells users to, and fails on anything the API server or the controllers
 # refuse or warn about:
 #   1. control plane + the CRDs of ../shared/reference/crds;
 #   2. first install, per profile: `kubectl apply -f dist/<p> --recursive`, then the custom-resources
@@ -13,7 +13,7 @@
 #      selects the Pods of its workload, no Warning event; then `kubectl apply --server-side` twice
 #      over it: accepted, and nothing changes; dist/argocd in an "argocd" namespace;
 #   3. upgrade, per profile, on a fresh control plane: the base commit's dist/ (git archive), then the
-#      current one as the README's "Upgrades" says (datastores file, folder, custom resources), then
+#      current one as "Upgrades" in docs/operate.md says (datastores file, folder, custom resources), then
 #      the prune command of dist/<p>/README.md: it must remove exactly what the base renders and the
 #      current dist does not;
 #   4. bad output fails loudly: broken copies of rendered objects are refused (or warned about and
@@ -178,13 +178,14 @@ cr_dir() { [[ -d $1/$2-custom-resources ]] && echo "$1/$2-custom-resources"; ret
 # profile_dirs DIST PROFILE: PD=(DIST/PROFILE [DIST/PROFILE-custom-resources])
 profile_dirs() { PD=("$1/$2"); [[ ! -d $1/$2-custom-resources ]] || PD+=("$1/$2-custom-resources"); }
 
-# What the README asks to do by hand before the first apply (section "With kubectl").
+# What docs/deploy.md asks to do by hand before the first apply (section "Secrets to create").
 readme_prestep() {
   local profile=$1 ns=$2
   case $profile in
     staging)
-      # README: "kubectl create namespace temporal-staging   # the first apply adopts it" (with
-      # --save-config, or the first apply warns that the last-applied annotation is missing).
+      # docs/deploy.md: "kubectl create namespace temporal-staging --save-config   # the first apply adopts it"
+      # (without --save-config the first apply warns that the last-applied annotation is missing).
+      # test/docs-commands.test.ts checks the commands of the page against this function.
       kubectl_checked "prestep-$profile-ns" create namespace "$ns" --save-config
       kubectl_checked "prestep-$profile-secret" -n "$ns" create secret generic temporal-postgres-credentials \
         --from-literal=password=cluster-check
@@ -192,7 +193,7 @@ readme_prestep() {
   esac
 }
 
-# apply_profile TAG DIST PROFILE: the README's two commands.
+# apply_profile TAG DIST PROFILE: the two commands of docs/deploy.md ("With kubectl").
 apply_profile() {
   local tag=$1 dist=$2 p=$3 cr
   kubectl_checked "$tag-$p" apply -f "$dist/$p" --recursive
@@ -335,12 +336,12 @@ do_upgrade() {
   profile_dirs "$BASE" "$p"
   out=$(settle install "base-$p" "$(ns_of "$BASE/$p")" "${PD[@]}") || { echo "$out"; echo "FAIL the base install"; return 1; }
   echo "the base install: $(tail -n1 <<<"$out")"
-  echo "-- the upgrade (README \"Upgrades\", kubectl): the datastores file first, then both folders"
+  echo "-- the upgrade (docs/operate.md \"Upgrades\", kubectl): the datastores file first, then both folders"
   local ds
   ds=$(find "$DIST/$p" -maxdepth 1 -name '*-datastores.k8s.yaml' | sort | head -n1)
   if [[ -n $ds ]]; then
     kubectl_checked "upgrade-$p-datastores" apply -f "$ds"
-    echo "(the README's wait for the schema Job is skipped: without nodes no Job completes)"
+    echo "(the docs' wait for the schema Job is skipped: without nodes no Job completes)"
   fi
   apply_profile upgrade "$DIST" "$p"
   local changed

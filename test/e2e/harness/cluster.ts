@@ -81,7 +81,7 @@ export class Cluster {
     }
   }
 
-  /** Secrets the README tells the user to create before applying (referenced, provided by nothing rendered). */
+  /** Secrets docs/deploy.md ("Secrets to create") tells the user to create before applying (referenced, provided by nothing rendered). */
   readonly userSecrets: string[];
 
   private createUserSecrets(): string[] {
@@ -170,7 +170,7 @@ export class Cluster {
     return s ?? {};
   }
 
-  /** A Secret a user creates by hand before applying (the README's prerequisites). */
+  /** A Secret a user creates by hand before applying (docs/deploy.md "Secrets to create"). */
   addSecret(name: string, data: Record<string, string | Buffer>): void {
     this.secrets.set(name, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)])));
   }

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDistinctProfiles } from './config/distinct-profiles';
+import { specValue } from './config/set-values';
 import { checkOverlaysDir, checkProfileName, listProfiles, loadSpec, profileSources, SpecError } from './config/load';
 import type { Spec } from './config/schema';
 import { JsonValue, toYaml } from './lib/yaml';
@@ -27,6 +28,8 @@ interface CliArgs {
   overlaysDir?: string;
   /** `--set path=value` overrides, in order. */
   sets: string[];
+  /** `spec --get path`: print one value (for scripts and the docs' commands). */
+  get?: string;
   quiet: boolean;
   /** Print the manifests instead of writing dist/ (like `helm template`). */
   stdout: boolean;
@@ -61,6 +64,7 @@ Prints the profile's merged, validated spec as YAML: base → overlays/<profile>
   -p, --profile <name>    the profile (exactly one)
       --overlay <file>    extra YAML overlay (repeatable)
       --set <path=value>  one-off override typed by the schema (repeatable)
+      --get <path>        print only this value, e.g. --get namespace.name or --get 'workerPools[app-worker].replicas'
       --overlays-dir <d>  where profile overlays live (default overlays/)
   -h, --help              this text
 
@@ -120,6 +124,10 @@ function parseArgs(argv: readonly string[]): CliArgs {
       case '--set':
         args.sets.push(value());
         break;
+      case '--get':
+        if (command !== 'spec') throw new SpecError('-', `--get is an option of npm run spec, not of npm run synth\n${USAGE}`);
+        args.get = value();
+        break;
       case '--overlays-dir':
         args.overlaysDir = value();
         break;
@@ -177,6 +185,18 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
     if (args.command === 'spec') {
       const profile = (current = args.profiles[0]);
       const spec = loadSpec(profile, loadOptions);
+      if (args.get !== undefined) {
+        let value: unknown;
+        try {
+          value = specValue(spec, args.get);
+        } catch (e) {
+          throw new SpecError(profile, (e as Error).message.replace(/^--set /, '--get '));
+        }
+        if (value === undefined)
+          throw new SpecError(profile, `--get ${args.get}: profile "${profile}" has no value there (docs/reference.md lists every field)`);
+        io.out(typeof value === 'object' && value !== null ? toYaml(value as JsonValue).trimEnd() : String(value));
+        return 0;
+      }
       io.out(
         `# The merged, validated spec of profile "${profile}" (${['overlays/base.ts', ...profileSources(profile, loadOptions), ...args.sets.map((s) => `--set ${s}`)].join(' → ')}).`,
       );

@@ -6,6 +6,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadSpec } from '../config/load';
+import type { Spec } from '../config/schema';
 import { projectRoot } from '../scripts/project-root';
 
 /**
@@ -17,13 +19,24 @@ export const BENCH_POOLS = 100;
 /** The name of the i-th (from 1) generated pool. */
 export const benchPoolName = (i: number): string => `pool-${i}`;
 
+/** The profile being timed: the pools are added to it. */
+export const BENCH_PROFILE = 'production';
+
+/**
+ * The Temporal namespace the generated pools poll: the profile's own (its first pool's, else the first
+ * registered), so the overlay stays valid however the profile's namespaces are customised.
+ */
+export function benchTemporalNamespace(spec: Spec): string {
+  return spec.workerPools[0]?.temporalNamespace ?? spec.temporal.namespaces[0].name;
+}
+
 /**
  * An overlay that replaces the profile's worker pools with `count` pools, written as a user would for
- * production (see overlays/production.ts): each pool polls its own task queue in the `production`
- * Temporal namespace and names the Secret with its token, which production's authorizing frontend
- * requires (the external store provides `<pool>-temporal-api-key`). `count` 0 removes every pool.
+ * production (see overlays/production.ts): each pool polls its own task queue in `temporalNamespace`
+ * (see benchTemporalNamespace) and names the Secret with its token, which production's authorizing
+ * frontend requires (the external store provides `<pool>-temporal-api-key`). `count` 0 removes every pool.
  */
-export function workerPoolsOverlay(count: number): string {
+export function workerPoolsOverlay(count: number, temporalNamespace: string): string {
   if (count === 0) return 'workerPools: []\n';
   return (
     // The pools replace the profile's (lists of named entries merge by name otherwise).
@@ -32,7 +45,7 @@ export function workerPoolsOverlay(count: number): string {
       const name = benchPoolName(i + 1);
       return [
         `  - name: ${name}`,
-        '    temporalNamespace: production',
+        `    temporalNamespace: ${temporalNamespace}`,
         `    taskQueues: [queue-${i + 1}]`,
         `    apiKeySecret: { name: ${name}-temporal-api-key, key: api-key }`,
         '',
@@ -87,13 +100,14 @@ export function main(args: readonly string[]): number {
   const out = path.join(work, 'dist');
   const noPools = path.join(work, 'no-pools.yaml');
   const pools = path.join(work, 'pools.yaml');
-  fs.writeFileSync(noPools, workerPoolsOverlay(0));
-  fs.writeFileSync(pools, workerPoolsOverlay(BENCH_POOLS));
+  const temporalNamespace = benchTemporalNamespace(loadSpec(BENCH_PROFILE));
+  fs.writeFileSync(noPools, workerPoolsOverlay(0, temporalNamespace));
+  fs.writeFileSync(pools, workerPoolsOverlay(BENCH_POOLS, temporalNamespace));
 
   const entry = entryCommand(root);
   const production = (overlay: string): Command => [
     process.execPath,
-    ['scripts/run.js', 'main.ts', '--outdir', out, '--quiet', '--profile', 'production', '--overlay', overlay],
+    ['scripts/run.js', 'main.ts', '--outdir', out, '--quiet', '--profile', BENCH_PROFILE, '--overlay', overlay],
   ];
   const commands: Record<string, Command> = {
     floor: [process.execPath, ['-e', "require('cdk8s-plus-27')"]],

@@ -114,3 +114,13 @@ export function setValueOverlay(raw: string, schema: z.ZodType): Record<string, 
   }
   return value as Record<string, unknown>;
 }
+
+/** The value at a --set-style path (`a.b`, `list[name].field`) of a spec, or undefined. */
+export function specValue(spec: unknown, path: string): unknown {
+  let at: unknown = spec;
+  for (const s of parsePath(path, path)) {
+    if ('name' in s) at = Array.isArray(at) ? at.find((e) => (e as { name?: unknown })?.name === s.name) : undefined;
+    else at = at !== null && typeof at === 'object' && !Array.isArray(at) ? (at as Record<string, unknown>)[s.key] : undefined;
+  }
+  return at;
+}

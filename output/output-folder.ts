@@ -91,11 +91,16 @@ export function checkOutputFolder(outdir: string, options: OutputFolderOptions):
   if (real === path.parse(real).root) refuse('is the filesystem root');
   if (real === project) refuse('is the project itself; the synth would replace its files');
   if (isWithin(project, real)) refuse('contains the project; the synth would replace its files');
+  // Checked on the path as named too: node_modules/ may be a symlink out of the project (a linked checkout).
+  for (const [dir, root] of [
+    [real, project],
+    [path.resolve(outdir), path.resolve(options.projectRoot)],
+  ]) {
+    const top = isWithin(dir, root) ? path.relative(root, dir).split(path.sep)[0] : undefined;
+    if (top !== undefined && PROTECTED_TOP_LEVEL.has(top)) refuse(`is inside ${top}/, which the synth must not touch`);
+  }
   if (!isWithin(real, project) && !isWithin(real, temp)) {
     refuse(`is outside the project and outside ${temp}`, 'Write below the project (e.g. dist/) and copy the result where you need it.');
-  }
-  if (isWithin(real, project) && PROTECTED_TOP_LEVEL.has(path.relative(project, real).split(path.sep)[0])) {
-    refuse(`is inside ${path.relative(project, real).split(path.sep)[0]}/, which the synth must not touch`);
   }
   if (!fs.existsSync(real)) return real;
   if (!fs.statSync(real).isDirectory()) refuse('is a file, not a folder');

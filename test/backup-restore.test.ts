@@ -1,6 +1,6 @@
 /**
  * Integration test: the backup CronJob's backup.sh and the restore.sh of docs/operate.md, run against a real,
- * throw-away PostgreSQL server with the environment the staging profile renders. The scripts and
+ * throw-away PostgreSQL server with the environment the staging fixture profile renders. The scripts and
  * the env come from the synthesized ConfigMap and CronJob, so this breaks if either drifts; only the
  * connection (host, port, password) and BACKUP_DIR are replaced with the local test values.
  *
@@ -15,9 +15,9 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { find, synthesized } from './helpers';
+import { FX, find, synthesized } from './helpers';
 
-const PROFILE = 'staging';
+const PROFILE = FX.staging;
 const CRONJOB = 'temporal-postgres-backup';
 const SCRIPTS_CONFIGMAP = 'temporal-postgres-backup-scripts';
 const PG_ROOT = '/usr/lib/postgresql';
@@ -53,7 +53,7 @@ if (!bindir) {
 
 type EnvVar = { name: string; value?: string; valueFrom?: unknown };
 
-/** The scripts and the backup container's env, exactly as the staging profile renders them. */
+/** The scripts and the backup container's env, exactly as the staging fixture renders them. */
 function renderedBackup() {
   const { objects } = synthesized(PROFILE);
   const cronJob = find(objects, 'CronJob', CRONJOB);

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { badInputHarness } from './bad-input-harness';
+import { FX } from './helpers';
 
 const h = badInputHarness();
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -38,7 +39,7 @@ describe('overlays that are not UTF-8 text', () => {
       'is not valid UTF-8 (first bad byte on line 3',
     ],
   ])('refuses %s, naming the file', (_name, bytes, message) => {
-    const err = h.expectRefused('staging', bytes, [message, 'Fix the file and run the synth again.']);
+    const err = h.expectRefused(FX.staging, bytes, [message, 'Fix the file and run the synth again.']);
     expect(err).toMatch(/refused-\d+\.yaml (is|contains) /);
   });
 
@@ -51,7 +52,7 @@ describe('overlays that are not UTF-8 text', () => {
       ),
     ],
   ])('accepts %s', (_name, bytes) => {
-    const dir = h.expectAccepted('staging', bytes);
+    const dir = h.expectAccepted(FX.staging, bytes);
     expect(fs.existsSync(dir)).toBe(true);
   });
 });
@@ -76,7 +77,7 @@ describe("keys that would reach an object's prototype are refused, never merged"
       'namespace.labels.prototype: "prototype" is not allowed as a key',
     ],
   ])('refuses %s with the field path', (_name, text, message) => {
-    h.expectRefused('staging', text, [message, 'it would reach the prototype of merged objects']);
+    h.expectRefused(FX.staging, text, [message, 'it would reach the prototype of merged objects']);
     expect(({} as Record<string, unknown>).numHistoryShards).toBeUndefined();
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
@@ -108,26 +109,26 @@ describe('input size never makes the synth slow', () => {
     ],
     ['lists nested 40 deep', () => `ui: ${'['.repeat(40)}${']'.repeat(40)}\n`, 'nests lists and mappings more than 32 levels deep'],
   ])('refuses %s within seconds', (_name, text, message) => {
-    expect(timed(() => h.expectRefused('staging', text(), [message]))).toBeLessThan(5000);
+    expect(timed(() => h.expectRefused(FX.staging, text(), [message]))).toBeLessThan(5000);
   });
 
   test('refuses more labels than a map may hold after merging two overlays', () => {
     const first = h.overlay('labels-a', `monitoring:\n  selectorLabels:\n${lines(200, (i) => `    a-${i}: v\n`)}`);
     const second = h.overlay('labels-b', `monitoring:\n  selectorLabels:\n${lines(200, (i) => `    b-${i}: v\n`)}`);
-    const { code, err } = h.synth(['--profile', 'staging', '--overlay', first, '--overlay', second]);
+    const { code, err } = h.synth(['--profile', FX.staging, '--overlay', first, '--overlay', second]);
     expect(code).toBe(1);
-    expect(err).toContain('profile "staging": invalid spec');
+    expect(err).toContain(`profile "${FX.staging}": invalid spec`);
     expect(err).toContain('monitoring.selectorLabels: must have at most 256 entries');
     expect(err).toContain('labels-a.yaml or ');
   });
 
   test('refuses more worker pools than the synth is built for', () => {
-    h.expectRefused('dev', `workerPools:\n${lines(101, (i) => `  - name: pool-${i}\n`)}`, ['workerPools: must list at most 100 pools']);
+    h.expectRefused(FX.dev, `workerPools:\n${lines(101, (i) => `  - name: pool-${i}\n`)}`, ['workerPools: must list at most 100 pools']);
   });
 
   test('a file that never ends (a device) is read only up to the limit', () => {
     if (!fs.existsSync('/dev/zero')) return;
-    const { code, err } = h.synth(['--profile', 'staging', '--overlay', '/dev/zero']);
+    const { code, err } = h.synth(['--profile', FX.staging, '--overlay', '/dev/zero']);
     expect(code).toBe(1);
     expect(err).toContain('/dev/zero is larger than 1 MiB');
   });
@@ -137,7 +138,7 @@ describe('input size never makes the synth slow', () => {
       `namespace:\n  labels:\n${lines(256, (i) => `    example.com/label-${i}: value-${i}\n`)}` +
       `monitoring:\n  selectorLabels:\n${lines(255, (i) => `    label-${i}: v\n`)}` +
       `workerPools:\n  - $patch: replace\n${lines(100, (i) => `  - name: pool-${i}\n    temporalNamespace: staging\n`)}`;
-    expect(timed(() => h.expectAccepted('staging', text))).toBeLessThan(10000);
+    expect(timed(() => h.expectAccepted(FX.staging, text))).toBeLessThan(10000);
   });
 });
 
@@ -148,7 +149,7 @@ describe('odd but valid overlay files are accepted', () => {
     ['a lone document marker', '---\n'],
     ['an explicit null', '~\n'],
   ])('accepts %s as no change', (_name, text) => {
-    h.expectAccepted('staging', text);
+    h.expectAccepted(FX.staging, text);
   });
 
   test.each<[string, string, string]>([
@@ -165,7 +166,7 @@ describe('odd but valid overlay files are accepted', () => {
       `image: temporalio/ui:latest@${DIGEST}`,
     ],
   ])('accepts %s', (_name, text, rendered) => {
-    const dir = h.expectAccepted('staging', text);
+    const dir = h.expectAccepted(FX.staging, text);
     const all = fs
       .readdirSync(dir)
       .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
@@ -192,10 +193,10 @@ describe('odd but valid overlay files are accepted', () => {
       'images.ui.tag: is also the app.kubernetes.io/version label',
     ],
   ])('refuses %s', (_name, text, message) => {
-    h.expectRefused('staging', text, [message]);
+    h.expectRefused(FX.staging, text, [message]);
   });
 
   test('more than one YAML document is refused, not half-applied', () => {
-    h.expectRefused('staging', 'ui:\n  replicas: 2\n---\nui:\n  replicas: 3\n', ['holds 2 YAML documents; an overlay is one mapping']);
+    h.expectRefused(FX.staging, 'ui:\n  replicas: 2\n---\nui:\n  replicas: 3\n', ['holds 2 YAML documents; an overlay is one mapping']);
   });
 });

@@ -1,12 +1,16 @@
 /**
  * The bad-input rule, shared by test/bad-input*.test.ts: a synth into a scratch dist/ before the
  * tests, and after every test that dist/ is byte-for-byte unchanged and no temporary folder is left.
+ * Every CLI call reads the fixture profiles (`--overlays-dir test/fixtures/profiles`, so
+ * `--profile fixture-staging` works): the messages and limits asserted depend on their values, never
+ * on the example profiles'. A call may pass its own `--overlays-dir` (the last one wins).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../main';
+import { FIXTURE_ARGS, FIXTURE_PROFILES } from './helpers';
 
 export interface CliResult {
   readonly code: number;
@@ -31,7 +35,7 @@ function treeDigest(dir: string): string {
 export interface BadInputHarness {
   /** The scratch folder (set in beforeAll). */
   readonly work: () => string;
-  /** The CLI with `--outdir <scratch dist>` and these arguments. */
+  /** The CLI with `--outdir <scratch dist> --overlays-dir <fixtures>` and these arguments. */
   synth(args: string[]): CliResult;
   /** The CLI writing to a throw-away folder instead, for input that must be accepted. */
   synthElsewhere(args: string[]): CliResult & { outdir: string };
@@ -51,7 +55,7 @@ export function badInputHarness(): BadInputHarness {
   const cli = (dir: string, args: string[]): CliResult => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = run(['--outdir', dir, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, {});
+    const code = run(['--outdir', dir, ...FIXTURE_ARGS, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, {});
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
   const h: BadInputHarness = {
@@ -88,7 +92,7 @@ export function badInputHarness(): BadInputHarness {
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
     outdir = path.join(work, 'dist');
-    expect(cli(outdir, ['--quiet']).code).toBe(0);
+    expect(cli(outdir, ['--quiet', '--profile', FIXTURE_PROFILES.join(',')]).code).toBe(0);
     before = treeDigest(outdir);
   });
 

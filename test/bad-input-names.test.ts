@@ -8,6 +8,7 @@ import * as path from 'path';
 import { loadAll } from 'js-yaml';
 import * as stack from '../charts/temporal-stack';
 import { badInputHarness } from './bad-input-harness';
+import { FX } from './helpers';
 
 const h = badInputHarness();
 const a = (n: number) => 'a'.repeat(n);
@@ -27,7 +28,7 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
   test.each<[string, string, string, string[]]>([
     [
       'a pool name too long for its client certificate (TLS on)',
-      'staging',
+      FX.staging,
       `workerPools:\n  - name: ${a(53)}\n`,
       [
         `workerPools[2] (${a(53)}).name: is 53 characters, too long for its client Certificate and Secret "${a(53)}-client-tls" (at most 63); shorten it to at most 52 characters`,
@@ -35,31 +36,31 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
     ],
     [
       'a pool name too long for its metrics Service',
-      'dev',
+      FX.dev,
       `workerPools:\n  - name: ${a(56)}\n`,
       [`.name: is 56 characters, too long for its metrics Service "${a(56)}-metrics" (at most 63); shorten it to at most 55 characters`],
     ],
     [
       'a pool name too long for its ConfigMap (no metrics, no TLS)',
-      'dev',
+      FX.dev,
       `workerPools:\n  - name: ${a(57)}\n    metricsPort: null\n`,
       [`too long for its ConfigMap "${a(57)}-config"`, 'shorten it to at most 56 characters'],
     ],
     [
       'a pool name starting with a digit (its metrics Service needs a letter first)',
-      'dev',
+      FX.dev,
       'workerPools:\n  - name: 1worker\n',
       ['workerPools[1] (1worker).name: yields its metrics Service "1worker-metrics", which must start with a letter (a DNS-1035 label)'],
     ],
     [
       'a server tag too long for the setup Jobs',
-      'production',
+      FX.production,
       `images:\n  server:\n    tag: v${a(40)}\n`,
       ['images.server.tag: is too long for the setup Job "temporal-namespaces-', 'use a tag of at most 34 characters'],
     ],
     [
       'an instance too long for the Grafana dashboard uids',
-      'staging',
+      FX.staging,
       `instance: ${a(19)}\n`,
       [
         `instance: is 19 characters, too long for the Grafana dashboard uid "${a(19)}-temporal-worker-pools" (at most 40); shorten it to at most 18 characters, or set monitoring.dashboards: false`,
@@ -67,7 +68,7 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
     ],
     [
       'a 63-character instance (dashboards and the CA)',
-      'production',
+      FX.production,
       `instance: ${a(63)}\n`,
       [
         'instance: is 63 characters, too long for the Grafana dashboard uid',
@@ -76,7 +77,7 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
     ],
     [
       'an instance too long for the CA commonName alone',
-      'staging',
+      FX.staging,
       `instance: ${a(43)}\nmonitoring:\n  dashboards: false\n`,
       ['commonName "Temporal', 'shorten it to at most 42 characters'],
     ],
@@ -85,12 +86,12 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
   });
 
   test.each<[string, string, string]>([
-    ['a 52-character pool name with TLS', 'staging', `workerPools:\n  - name: b${a(51)}\n    temporalNamespace: staging\n`],
-    ['a 56-character pool name without TLS or metrics', 'dev', `workerPools:\n  - name: b${a(55)}\n    metricsPort: null\n`],
-    ['a 55-character pool name with metrics', 'dev', `workerPools:\n  - name: b${a(54)}\n`],
-    ['an 18-character instance with dashboards', 'staging', `instance: ${a(18)}\n`],
-    ['a 63-character instance without dashboards or a self-signed CA', 'dev', `instance: ${a(63)}\n`],
-    ['a 34-character server tag', 'staging', `images:\n  server:\n    tag: v${a(33)}\n`],
+    ['a 52-character pool name with TLS', FX.staging, `workerPools:\n  - name: b${a(51)}\n    temporalNamespace: staging\n`],
+    ['a 56-character pool name without TLS or metrics', FX.dev, `workerPools:\n  - name: b${a(55)}\n    metricsPort: null\n`],
+    ['a 55-character pool name with metrics', FX.dev, `workerPools:\n  - name: b${a(54)}\n`],
+    ['an 18-character instance with dashboards', FX.staging, `instance: ${a(18)}\n`],
+    ['a 63-character instance without dashboards or a self-signed CA', FX.dev, `instance: ${a(63)}\n`],
+    ['a 34-character server tag', FX.staging, `images:\n  server:\n    tag: v${a(33)}\n`],
   ])('accepts %s', (_name, profile, text) => {
     const dir = h.expectAccepted(profile, text);
     for (const o of objectsIn(dir)) expect(o.metadata.name.length).toBeLessThanOrEqual(63);
@@ -99,13 +100,13 @@ describe('generated names fit Kubernetes (63 characters, DNS-1123)', () => {
 
 describe("the profile's namespace is not one Kubernetes reserves", () => {
   test.each(['kube-system', 'kube-public', 'kube-node-lease', 'default'])('refuses %s', (ns) => {
-    h.expectRefused('staging', `namespace:\n  name: ${ns}\n`, [
+    h.expectRefused(FX.staging, `namespace:\n  name: ${ns}\n`, [
       'namespace.name: must not be one of default, kube-system, kube-public, kube-node-lease (reserved for Kubernetes)',
     ]);
   });
 
   test.each(['kube-systems', 'temporal-default', 'my-kube-system'])('accepts %s', (ns) => {
-    h.expectAccepted('dev', `namespace:\n  name: ${ns}\n`);
+    h.expectAccepted(FX.dev, `namespace:\n  name: ${ns}\n`);
   });
 });
 
@@ -157,12 +158,12 @@ describe("label and annotation keys and values follow Kubernetes' rules", () => 
       ['temporal.serviceAccountAnnotations.eks.amazonaws.com/: is not a valid annotation key'],
     ],
   ])('refuses %s', (_name, text, expected) => {
-    h.expectRefused('staging', text, expected);
+    h.expectRefused(FX.staging, text, expected);
   });
 
   test('accepts prefixed keys, empty values and free-text annotation values', () => {
     const dir = h.expectAccepted(
-      'staging',
+      FX.staging,
       [
         'namespace:\n  labels:\n    example.com/team: Platform_1\n    tier: ""\n    a.b-c_d: X.y-z_1\n',
         'ui:\n  ingress:\n    annotations:\n      nginx.ingress.kubernetes.io/proxy-body-size: "8m"\n      note: "any text: even spaces, commas"\n',
@@ -186,7 +187,7 @@ describe('ports are listed once', () => {
       ['networkPolicies.apiServer.ports[2]: port 6443 is listed twice'],
     ],
   ])('refuses %s', (_name, text, expected) => {
-    h.expectRefused('staging', text, expected);
+    h.expectRefused(FX.staging, text, expected);
   });
 
   test.each<[string, string, { name: string; containerPort: number }[]]>([
@@ -212,7 +213,7 @@ describe('ports are listed once', () => {
       ],
     ],
   ])('renders unique container ports for %s', (_name, text, ports) => {
-    const dir = h.expectAccepted('dev', text);
+    const dir = h.expectAccepted(FX.dev, text);
     const deployment = objectsIn(dir).find((o) => o.kind === 'Deployment' && o.metadata.name === 'app-worker');
     expect(deployment.spec.template.spec.containers[0].ports.map((p: any) => ({ name: p.name, containerPort: p.containerPort }))).toEqual(
       ports,
@@ -224,37 +225,37 @@ describe('what constructs used to refuse is refused by the schema, with the fiel
   test.each<[string, string, string, string[]]>([
     [
       'a 63-character instance (Grafana uid check)',
-      'staging',
+      FX.staging,
       `instance: ${a(63)}\n`,
       ['instance: is 63 characters, too long for the Grafana dashboard uid'],
     ],
     [
       'a certificate duration out of order',
-      'staging',
+      FX.staging,
       'tls:\n  certificateDuration: 30s1h\n',
       ['tls.certificateDuration: must be a Go duration of hours, minutes and seconds in that order'],
     ],
     [
       'an ExternalSecret refresh out of order',
-      'production',
+      FX.production,
       'externalSecrets:\n  refreshInterval: 5s1m\n',
       ['externalSecrets.refreshInterval: must be a Go duration'],
     ],
     [
       'renewal no earlier than expiry',
-      'staging',
+      FX.staging,
       'tls:\n  certificateDuration: 24h\n  renewBefore: 24h\n',
       ['tls.renewBefore: must be shorter than certificateDuration (24h)'],
     ],
     [
       'a certificate shorter than cert-manager allows',
-      'staging',
+      FX.staging,
       'tls:\n  certificateDuration: 30m\n  renewBefore: 10m\n',
       ['tls.certificateDuration: must be at least 1h'],
     ],
     [
       'a task queue with a comma (joined into TEMPORAL_TASK_QUEUES, and a Grafana variable)',
-      'staging',
+      FX.staging,
       'workerPools:\n  - name: app-worker\n    taskQueues: ["a,b"]\n',
       ['workerPools[0] (app-worker).taskQueues[0]: must not contain ","'],
     ],
@@ -267,10 +268,10 @@ describe('what constructs used to refuse is refused by the schema, with the fiel
       throw new Error('SomeConstruct: a check the schema lacks\nsecond line');
     });
     try {
-      const { code, err } = h.synth(['--profile', 'dev']);
+      const { code, err } = h.synth(['--profile', FX.dev]);
       expect(code).toBe(1);
       expect(err).toBe(
-        'synth failed: profile "dev": SomeConstruct: a check the schema lacks ' +
+        `synth failed: profile "${FX.dev}": SomeConstruct: a check the schema lacks ` +
           '(unexpected: config/schema.ts lacks a rule for this input; please report it)\ndist/ was left unchanged.',
       );
     } finally {

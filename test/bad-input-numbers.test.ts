@@ -5,71 +5,72 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { badInputHarness } from './bad-input-harness';
+import { FX } from './helpers';
 
 const h = badInputHarness();
 const INT32 = 'must be at most 2147483647 (Kubernetes stores it as a 32-bit integer)';
 
 describe('numbers beyond what Kubernetes accepts', () => {
   test.each<[string, string, string, string[]]>([
-    ['replicas above int32', 'staging', 'temporal:\n  history:\n    replicas: 3000000000\n', [`temporal.history.replicas: ${INT32}`]],
+    ['replicas above int32', FX.staging, 'temporal:\n  history:\n    replicas: 3000000000\n', [`temporal.history.replicas: ${INT32}`]],
     [
       'HPA minReplicas above int32',
-      'staging',
+      FX.staging,
       'ui:\n  autoscaling:\n    minReplicas: 2147483648\n    maxReplicas: 2147483649\n',
       [`ui.autoscaling.minReplicas: ${INT32}`, `ui.autoscaling.maxReplicas: ${INT32}`],
     ],
     [
       'KEDA maxReplicas of 2^40',
-      'staging',
+      FX.staging,
       'workerPools:\n  - name: app-worker\n    keda: {maxReplicas: 1099511627776}\n',
       [`workerPools[0] (app-worker).keda.maxReplicas: ${INT32}`],
     ],
-    ['a port of 0', 'dev', 'postgres:\n  port: 0\n', ['postgres.port: must be a port from 1 to 65535']],
+    ['a port of 0', FX.dev, 'postgres:\n  port: 0\n', ['postgres.port: must be a port from 1 to 65535']],
     [
       'a port of 65536',
-      'staging',
+      FX.staging,
       'networkPolicies:\n  apiServer:\n    ports: [443, 65536]\n',
       ['networkPolicies.apiServer.ports[1]: must be a port from 1 to 65535'],
     ],
     [
       'a pool metrics port of 70000',
-      'dev',
+      FX.dev,
       'workerPools:\n  - name: app-worker\n    metricsPort: 70000\n',
       ['workerPools[0] (app-worker).metricsPort: must be a port from 1 to 65535'],
     ],
-    ['a Job backoffLimit above int32', 'dev', 'jobs:\n  backoffLimit: 1e12\n', [`jobs.backoffLimit: ${INT32}`]],
+    ['a Job backoffLimit above int32', FX.dev, 'jobs:\n  backoffLimit: 1e12\n', [`jobs.backoffLimit: ${INT32}`]],
     [
       'a shard count of 2^32 (a power of two, but not an int32)',
-      'production',
+      FX.production,
       'temporal:\n  numHistoryShards: 4294967296\n',
       [`temporal.numHistoryShards: ${INT32}`],
     ],
     [
       'more Elasticsearch nodes than a quorum list holds',
-      'production',
+      FX.production,
       'elasticsearch:\n  replicas: 999\n',
       ['elasticsearch.replicas: must be at most 99'],
     ],
     [
       "max_connections above PostgreSQL's limit",
-      'staging',
+      FX.staging,
       'postgres:\n  maxConnections: 1000000\n',
       ['postgres.maxConnections: must be at most 262143'],
     ],
     [
       'a dynamic-config integer beyond 2^53',
-      'staging',
+      FX.staging,
       'temporal:\n  dynamicConfig:\n    frontend.rps: 1e300\n',
       ['temporal.dynamicConfig.frontend.rps: must be between ±9007199254740991'],
     ],
-    ['a fractional replica count', 'dev', 'ui:\n  replicas: 1.5\n', ['ui.replicas: must be a whole number']],
+    ['a fractional replica count', FX.dev, 'ui:\n  replicas: 1.5\n', ['ui.replicas: must be a whole number']],
   ])('refuses %s', (_name, profile, text, expected) => {
     h.expectRefused(profile, text, expected);
   });
 
   test('the connection budget is computed exactly, not in floating point', () => {
     const err = h.expectRefused(
-      'staging',
+      FX.staging,
       'temporal:\n  frontend:\n    autoscaling:\n      maxReplicas: 2147483647\npersistence:\n  pools:\n    default: {maxConns: 2147483647, maxIdleConns: 1}\n',
       [
         'postgres.maxConnections: 250 is below the 4611686027017322501 connections',
@@ -80,11 +81,11 @@ describe('numbers beyond what Kubernetes accepts', () => {
   });
 
   test.each<[string, string, string]>([
-    ['int32 replicas for a Deployment without HPA', 'dev', 'ui:\n  replicas: 2147483647\n  autoscaling: null\n'],
-    ['ports at both ends of the range', 'staging', 'networkPolicies:\n  apiServer:\n    ports: [1, 65535]\n'],
+    ['int32 replicas for a Deployment without HPA', FX.dev, 'ui:\n  replicas: 2147483647\n  autoscaling: null\n'],
+    ['ports at both ends of the range', FX.staging, 'networkPolicies:\n  apiServer:\n    ports: [1, 65535]\n'],
     [
       'a KEDA pool that scales to zero',
-      'staging',
+      FX.staging,
       'workerPools:\n  - name: app-worker\n    autoscaling: null\n    keda: {minReplicas: 0, maxReplicas: 2147483647, targetQueueSize: 1, activationTargetQueueSize: 0, queueTypes: [workflow], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300}\n',
     ],
   ])('accepts %s', (_name, profile, text) => {
@@ -94,53 +95,53 @@ describe('numbers beyond what Kubernetes accepts', () => {
 
 describe('zero, negative and malformed quantities', () => {
   test.each<[string, string, string, string[]]>([
-    ['a zero PostgreSQL volume', 'staging', 'postgres:\n  storage:\n    size: "0"\n', ['postgres.storage.size: must be more than zero']],
+    ['a zero PostgreSQL volume', FX.staging, 'postgres:\n  storage:\n    size: "0"\n', ['postgres.storage.size: must be more than zero']],
     [
       'a zero Elasticsearch volume',
-      'staging',
+      FX.staging,
       'elasticsearch:\n  storage:\n    size: 0Gi\n',
       ['elasticsearch.storage.size: must be more than zero'],
     ],
-    ['a negative backup volume', 'staging', 'backup:\n  storage:\n    size: -5Gi\n', ['backup.storage.size: must be a byte quantity']],
+    ['a negative backup volume', FX.staging, 'backup:\n  storage:\n    size: -5Gi\n', ['backup.storage.size: must be a byte quantity']],
     [
       'a zero archival volume',
-      'dev',
+      FX.dev,
       'archival:\n  provider:\n    storage:\n      size: 0Mi\n',
       ['archival.provider.storage.size: must be more than zero'],
     ],
     [
       'a zero pool volume',
-      'dev',
+      FX.dev,
       'workerPools:\n  - name: app-worker\n    autoscaling: null\n    replicas: 1\n    volume: {size: "0", mountPath: /data, accessMode: ReadWriteOnce}\n',
       ['workerPools[0] (app-worker).volume.size: must be more than zero'],
     ],
     [
       'a size with two decimal points',
-      'staging',
+      FX.staging,
       'postgres:\n  storage:\n    size: 1.5.5Gi\n',
       ['postgres.storage.size: must be a byte quantity'],
     ],
     [
       'a size in GB (not a Kubernetes suffix)',
-      'staging',
+      FX.staging,
       'postgres:\n  storage:\n    size: 10GB\n',
       ['postgres.storage.size: must be a byte quantity'],
     ],
     [
       'memory in milli-bytes',
-      'dev',
+      FX.dev,
       'ui:\n  resources:\n    limits: {memory: 512m}\n',
       ['ui.resources.limits.memory: must be a byte quantity', '"m" would mean thousandths of a byte'],
     ],
     [
       'a zero memory limit',
-      'dev',
+      FX.dev,
       'ui:\n  resources:\n    requests: {memory: "0"}\n    limits: {memory: "0"}\n',
       ['ui.resources.limits.memory: must be more than zero'],
     ],
     [
       'a size beyond int64 bytes',
-      'staging',
+      FX.staging,
       'postgres:\n  storage:\n    size: 99999999Ei\n',
       ['postgres.storage.size: must be a byte quantity'],
     ],
@@ -149,9 +150,9 @@ describe('zero, negative and malformed quantities', () => {
   });
 
   test.each<[string, string, string, string]>([
-    ['a fractional size', 'staging', 'postgres:\n  storage:\n    size: 1.5Gi\n', "storage: '1.5Gi'"],
-    ['a pebibyte volume', 'staging', 'elasticsearch:\n  storage:\n    size: 1Pi\n', "storage: '1Pi'"],
-    ['a decimal exponent', 'staging', 'backup:\n  storage:\n    size: "5e9"\n', "storage: '5e9'"],
+    ['a fractional size', FX.staging, 'postgres:\n  storage:\n    size: 1.5Gi\n', "storage: '1.5Gi'"],
+    ['a pebibyte volume', FX.staging, 'elasticsearch:\n  storage:\n    size: 1Pi\n', "storage: '1Pi'"],
+    ['a decimal exponent', FX.staging, 'backup:\n  storage:\n    size: "5e9"\n', "storage: '5e9'"],
   ])('accepts %s', (_name, profile, text, rendered) => {
     const dir = h.expectAccepted(profile, text);
     const all = fs

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { badInputHarness } from './bad-input-harness';
+import { FX } from './helpers';
 
 const h = badInputHarness();
 const backup = (schedule: string, timeZone = 'Etc/UTC') =>
@@ -22,11 +23,13 @@ test.each<[string, string]>([
   ['@reboot', 'unknown macro "@reboot"'],
   ['TZ=UTC 0 2 * * *', 'must not set a time zone inside the schedule; use backup.timeZone'],
 ])('refuses the schedule %p', (schedule, message) => {
-  h.expectRefused('staging', backup(schedule), [`backup.schedule: ${message}`]);
+  h.expectRefused(FX.staging, backup(schedule), [`backup.schedule: ${message}`]);
 });
 
 test.each(['Mars/Olympus', 'utc', 'europe/berlin', '+01:00', 'UTC+1', ''])('refuses the time zone %p', (tz) => {
-  h.expectRefused('staging', backup('15 2 * * *', tz), ['backup.timeZone: must be an IANA time zone such as "Etc/UTC" or "Europe/Berlin"']);
+  h.expectRefused(FX.staging, backup('15 2 * * *', tz), [
+    'backup.timeZone: must be an IANA time zone such as "Etc/UTC" or "Europe/Berlin"',
+  ]);
 });
 
 test.each<[string, string]>([
@@ -42,7 +45,7 @@ test.each<[string, string]>([
   ['5/10 2 ? * sun', 'Etc/UTC'],
   ['0 3 1-31/2 * 1-5', 'Etc/UTC'],
 ])('accepts the schedule %p in %p', (schedule, tz) => {
-  const dir = h.expectAccepted('staging', backup(schedule, tz));
+  const dir = h.expectAccepted(FX.staging, backup(schedule, tz));
   const text = fs
     .readdirSync(dir)
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))

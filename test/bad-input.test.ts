@@ -5,8 +5,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { listProfiles } from '../config/load';
 import { run } from '../main';
 import { badInputHarness } from './bad-input-harness';
+import { FIXTURE_ARGS, FIXTURE_PROFILES, FIXTURES_DIR, FX } from './helpers';
 
 const h = badInputHarness();
 const synth = h.synth;
@@ -15,117 +17,117 @@ const overlay = h.overlay;
 const cases: Array<[string, string, string, string[]]> = [
   [
     'an unknown key',
-    'staging',
+    FX.staging,
     'temporal:\n  frontend:\n    replica: 3\n',
-    ['profile "staging"', 'temporal.frontend: unknown key "replica"', 'remove it or fix the spelling'],
+    [`profile "${FX.staging}"`, 'temporal.frontend: unknown key "replica"', 'remove it or fix the spelling'],
   ],
   [
     'a wrong type',
-    'staging',
+    FX.staging,
     'temporal:\n  numHistoryShards: many\n',
-    ['profile "staging"', 'temporal.numHistoryShards: expected number, got string'],
+    [`profile "${FX.staging}"`, 'temporal.numHistoryShards: expected number, got string'],
   ],
   [
     'zero replicas',
-    'production',
+    FX.production,
     'temporal:\n  history:\n    replicas: 0\n',
-    ['profile "production"', 'temporal.history.replicas: must be at least 1'],
+    [`profile "${FX.production}"`, 'temporal.history.replicas: must be at least 1'],
   ],
-  ['negative replicas', 'dev', 'ui:\n  replicas: -2\n', ['profile "dev"', 'ui.replicas: must be at least 1']],
+  ['negative replicas', FX.dev, 'ui:\n  replicas: -2\n', [`profile "${FX.dev}"`, 'ui.replicas: must be at least 1']],
   [
     'HPA min > max',
-    'staging',
+    FX.staging,
     'temporal:\n  matching:\n    autoscaling:\n      minReplicas: 6\n      maxReplicas: 3\n',
     ['temporal.matching.autoscaling.minReplicas: minReplicas (6) must be ≤ maxReplicas (3)', 'lower minReplicas or raise maxReplicas'],
   ],
   [
     'shards not a power of two',
-    'production',
+    FX.production,
     'temporal:\n  numHistoryShards: 500\n',
-    ['profile "production"', 'temporal.numHistoryShards: must be a power of two'],
+    [`profile "${FX.production}"`, 'temporal.numHistoryShards: must be a power of two'],
   ],
   [
     'an image without a tag',
-    'staging',
+    FX.staging,
     'images:\n  server:\n    tag: ""\n',
     ['images.server.tag: must be a pinned image tag such as "1.31.2"'],
   ],
   [
     'a tag written into the repository',
-    'staging',
+    FX.staging,
     'images:\n  ui:\n    repository: temporalio/ui:2.52.0\n',
     ['images.ui.repository:', 'put the version in "tag"'],
   ],
   [
     'latest outside dev',
-    'production',
+    FX.production,
     'images:\n  ui:\n    tag: latest\n',
-    ['profile "production"', 'images.ui.tag: "latest" is only allowed in development'],
+    [`profile "${FX.production}"`, 'images.ui.tag: "latest" is only allowed in development'],
   ],
-  ['an invalid DNS-1123 name', 'staging', 'namespace:\n  name: Temporal_Staging\n', ['namespace.name: must be a DNS-1123 label']],
+  ['an invalid DNS-1123 name', FX.staging, 'namespace:\n  name: Temporal_Staging\n', ['namespace.name: must be a DNS-1123 label']],
   [
     'an invalid worker pool name',
-    'dev',
+    FX.dev,
     'workerPools:\n  - name: Billing_Worker\n',
     ['workerPools[1] (Billing_Worker).name: must be a DNS-1123 label'],
   ],
   [
     'a worker pool env var the app owns',
-    'dev',
+    FX.dev,
     'workerPools:\n  - $patch: replace\n  - name: app-worker\n    env:\n      TEMPORAL_NAMESPACE: other\n',
     ['workerPools[0] (app-worker).env.TEMPORAL_NAMESPACE', 'is set by the app from the spec'],
   ],
   [
     'duplicate Temporal namespaces',
-    'staging',
+    FX.staging,
     'temporal:\n  namespaces:\n    - {name: default, retention: 1d}\n    - {name: default, retention: 2d}\n',
-    ['staging.yaml: temporal.namespaces[1]: "default" is listed twice in one list; list each name once'],
+    [`${FX.staging}.yaml: temporal.namespaces[1]: "default" is listed twice in one list; list each name once`],
   ],
   [
     'retention below one day',
-    'dev',
+    FX.dev,
     'temporal:\n  namespaces:\n    - {name: default, retention: 12h}\n',
     ['temporal.namespaces[0] (default).retention: must be at least 1 day'],
   ],
   [
     'a generated secret outside development',
-    'staging',
+    FX.staging,
     'persistence:\n  passwordSecret:\n    generate: true\n',
     ['persistence.passwordSecret.generate: generated secrets are only allowed in development'],
   ],
   [
     'min idle connections above max',
-    'staging',
+    FX.staging,
     'persistence:\n  pools:\n    default: {maxConns: 5, maxIdleConns: 10}\n',
     ['persistence.pools.default.maxIdleConns: must be ≤ maxConns (5)'],
   ],
   [
     'more database connections than PostgreSQL allows',
-    'staging',
+    FX.staging,
     'persistence:\n  pools:\n    default: {maxConns: 100}\n',
     ['postgres.maxConnections: 250 is below the 1010 connections the Temporal pods may open', 'lower persistence.pools.*.maxConns'],
   ],
   [
     'an external database without a host',
-    'staging',
+    FX.staging,
     'persistence:\n  mode: external\n',
-    ['profile "staging"', 'persistence.external: is required with mode "external"', 'set host, port, egressCidrs and tls'],
+    [`profile "${FX.staging}"`, 'persistence.external: is required with mode "external"', 'set host, port, egressCidrs and tls'],
   ],
   [
     'an external database with an empty egress list',
-    'production',
+    FX.production,
     'persistence:\n  external:\n    egressCidrs: []\n',
     ['persistence.external.egressCidrs: list at least one CIDR that contains the database'],
   ],
   [
     'DSQL without a region',
-    'production',
+    FX.production,
     'images: {server: {repository: my/server-dsql}, adminTools: {repository: my/tools-dsql}}\npersistence:\n  mode: dsql\n  pluginName: dsql\n  user: admin\n  defaultDatabase: postgres\n  passwordSecret: null\n  external: {host: abc.dsql.us-east-1.on.aws}\nbackup: {enabled: false}\n',
-    ['profile "production"', 'persistence.dsql.region: is required with mode "dsql"', 'e.g. "us-east-1"'],
+    [`profile "${FX.production}"`, 'persistence.dsql.region: is required with mode "dsql"', 'e.g. "us-east-1"'],
   ],
   [
     'DSQL with the stock server image and SQL visibility',
-    'staging',
+    FX.staging,
     'persistence:\n  mode: dsql\n  pluginName: dsql\n  user: admin\n  defaultDatabase: postgres\n  passwordSecret: null\n  visibilityStore: sql\n  dsql: {region: us-east-1}\n  external: {host: abc.dsql.us-east-1.on.aws, port: 5432, egressCidrs: [0.0.0.0/0], tls: {enabled: true, enableHostVerification: true}}\nelasticsearch: {enabled: false}\n',
     [
       'images.server.repository: temporalio/server has no DSQL plugin',
@@ -135,134 +137,142 @@ const cases: Array<[string, string, string, string[]]> = [
   ],
   [
     'archival enabled without a URI',
-    'staging',
+    FX.staging,
     'archival:\n  history: {state: enabled, enableRead: true}\n  provider: {type: s3store, region: us-east-1, s3ForcePathStyle: false}\n',
-    ['profile "staging"', 'archival.history.uri: is required when history archival is enabled', 's3://my-bucket/temporal'],
+    [`profile "${FX.staging}"`, 'archival.history.uri: is required when history archival is enabled', 's3://my-bucket/temporal'],
   ],
   [
     'archival disabled but with a URI',
-    'dev',
+    FX.dev,
     'archival:\n  visibility: {state: disabled, enableRead: false}\n',
     ['archival.visibility.uri: must be absent while visibility archival is disabled'],
   ],
   [
     'a filestore URI outside the archive volume',
-    'dev',
+    FX.dev,
     'archival:\n  history: {uri: "file:///tmp/history"}\n',
     ['archival.history.uri: must be a file:// URI below the archive volume', 'file:///var/temporal/archival/history'],
   ],
   [
     'an unknown dynamic-config key',
-    'staging',
+    FX.staging,
     'temporal:\n  dynamicConfig:\n    frontend.rsp: 100\n',
-    ['profile "staging"', 'temporal.dynamicConfig.frontend.rsp: unknown dynamic-config key "frontend.rsp"', 'config/dynamic-config.ts'],
+    [
+      `profile "${FX.staging}"`,
+      'temporal.dynamicConfig.frontend.rsp: unknown dynamic-config key "frontend.rsp"',
+      'config/dynamic-config.ts',
+    ],
   ],
   [
     'a dynamic-config key that does not exist in 1.31',
-    'production',
+    FX.production,
     'temporal:\n  dynamicConfig:\n    history.enableArchival: true\n',
     ['temporal.dynamicConfig.history.enableArchival: "history.enableArchival" never existed', 'spec\'s "archival" section'],
   ],
   [
     'an unknown dynamic-config constraint',
-    'staging',
+    FX.staging,
     'temporal:\n  dynamicConfig:\n    frontend.namespaceRPS: [{value: 10, constraints: {namespaces: x}}]\n',
     ['temporal.dynamicConfig.frontend.namespaceRPS[0].constraints: unknown key "namespaces"'],
   ],
   [
     'a dynamic-config constraint with a wrong value',
-    'staging',
+    FX.staging,
     'temporal:\n  dynamicConfig:\n    matching.rps: [{value: 10, constraints: {taskType: Workflows}}]\n',
     ['temporal.dynamicConfig.matching.rps[0].constraints.taskType:', '"Workflow"', '"Activity"'],
   ],
   [
     'an empty client namespace selector',
-    'staging',
+    FX.staging,
     'networkPolicies:\n  clientNamespaces:\n    - {}\n',
-    ['profile "staging"', 'networkPolicies.clientNamespaces[0]: must name at least one label', 'an empty selector matches every namespace'],
+    [
+      `profile "${FX.staging}"`,
+      'networkPolicies.clientNamespaces[0]: must name at least one label',
+      'an empty selector matches every namespace',
+    ],
   ],
   [
     'TLS on without an issuer',
-    'staging',
+    FX.staging,
     'tls:\n  issuer: null\n',
-    ['profile "staging"', 'tls.issuer: is required when TLS is on', '{type: selfSignedCA}', 'clusterIssuer'],
+    [`profile "${FX.staging}"`, 'tls.issuer: is required when TLS is on', '{type: selfSignedCA}', 'clusterIssuer'],
   ],
-  ['TLS off outside development', 'production', 'tls:\n  enabled: false\n', ['tls.enabled: must be true in production']],
+  ['TLS off outside development', FX.production, 'tls:\n  enabled: false\n', ['tls.enabled: must be true in production']],
   [
     'OIDC without a client secret reference',
-    'production',
+    FX.production,
     'ui:\n  auth:\n    clientSecret: null\n',
-    ['profile "production"', 'ui.auth.clientSecret: is required for OIDC login', 'name the Secret and key'],
+    [`profile "${FX.production}"`, 'ui.auth.clientSecret: is required for OIDC login', 'name the Secret and key'],
   ],
   [
     'JWT authorization without key sources',
-    'production',
+    FX.production,
     'authorization:\n  jwtKeySourceURIs: []\n',
     ['authorization.jwtKeySourceURIs: list at least one JWKS URL'],
   ],
   [
     'a plain-http JWKS URL',
-    'production',
+    FX.production,
     'authorization:\n  jwtKeySourceURIs: ["http://idp/keys"]\n',
     ['authorization.jwtKeySourceURIs[0]: must be an https:// URL'],
   ],
   [
     'HTTPS needed but no egress range for it',
-    'production',
+    FX.production,
     'networkPolicies:\n  httpsEgressCidrs: []\n',
     ["networkPolicies.httpsEgressCidrs: list the address ranges of S3 archival, JWT key sources, the UI's OIDC provider"],
   ],
   [
     'a worker pool without a task queue',
-    'dev',
+    FX.dev,
     'workerPools:\n  - $patch: replace\n  - name: app-worker\n    taskQueues: []\n',
-    ['profile "dev"', 'workerPools[0] (app-worker).taskQueues: list at least one task queue the pool polls'],
+    [`profile "${FX.dev}"`, 'workerPools[0] (app-worker).taskQueues: list at least one task queue the pool polls'],
   ],
   [
     'duplicate worker pool names',
-    'staging',
+    FX.staging,
     'workerPools:\n  - name: billing\n  - name: billing\n',
     ['workerPools[1]: "billing" is listed twice in one list; list each name once'],
   ],
   [
     'KEDA and an HPA on one pool',
-    'staging',
+    FX.staging,
     'workerPools:\n  - $patch: replace\n  - name: app-worker\n    keda: {minReplicas: 1, maxReplicas: 4, targetQueueSize: 5, activationTargetQueueSize: 0, queueTypes: [workflow], pollingIntervalSeconds: 30, cooldownPeriodSeconds: 300}\n',
     ['workerPools[0] (app-worker).keda: KEDA and an HPA cannot both scale one Deployment', 'set autoscaling: null'],
   ],
   [
     'a single-node volume on a scaled pool',
-    'dev',
+    FX.dev,
     'workerPools:\n  - $patch: replace\n  - name: app-worker\n    volume: {size: 1Gi, mountPath: /data, accessMode: ReadWriteOnce}\n',
     ['workerPools[0] (app-worker).volume.accessMode: ReadWriteOnce cannot be mounted by 3 pods'],
   ],
   [
     'a pool env var the app sets',
-    'dev',
+    FX.dev,
     'workerPools:\n  - $patch: replace\n  - name: app-worker\n    env:\n      JAVA_TOOL_OPTIONS: -Xmx1g\n',
     ['workerPools[0] (app-worker).env.JAVA_TOOL_OPTIONS', 'is set by the app from the spec'],
   ],
   [
     'alerts without any metrics',
-    'dev',
+    FX.dev,
     'monitoring:\n  alerts: true\n  prometheusAnnotations: false\n',
     ['monitoring.alerts: alerts need metrics'],
   ],
   [
     'a worker pool without a token while authorization is on',
-    'production',
+    FX.production,
     'workerPools:\n  - $patch: replace\n  - name: app-worker\n    temporalNamespace: production\n',
     ['workerPools[0] (app-worker).apiKeySecret: is required while authorization is on'],
   ],
   [
     'Elasticsearch visibility with Elasticsearch off',
-    'staging',
+    FX.staging,
     'elasticsearch:\n  enabled: false\n',
     ['elasticsearch.enabled: must be true while persistence.visibilityStore is "elasticsearch"'],
   ],
   [
     'a multi-node secure Elasticsearch without transport TLS',
-    'production',
+    FX.production,
     'elasticsearch:\n  security:\n    transportTlsSecret: null\n',
     [
       'elasticsearch.security.transportTlsSecret: is required: Elasticsearch refuses to form a multi-node cluster with security on but no transport TLS',
@@ -270,35 +280,35 @@ const cases: Array<[string, string, string, string[]]> = [
   ],
   [
     'an even number of Elasticsearch nodes',
-    'production',
+    FX.production,
     'elasticsearch:\n  replicas: 2\n',
     ['elasticsearch.replicas: must be 1 or an odd number ≥ 3'],
   ],
   [
     'a Job deadline too short to pull an image',
-    'staging',
+    FX.staging,
     'jobs:\n  activeDeadlineSeconds:\n    setup: 0\n',
-    ['profile "staging"', 'jobs.activeDeadlineSeconds.setup: must be at least 60 seconds'],
+    [`profile "${FX.staging}"`, 'jobs.activeDeadlineSeconds.setup: must be at least 60 seconds'],
   ],
   [
     'a backup without a deadline',
-    'production',
+    FX.production,
     'backup:\n  activeDeadlineSeconds: null\n',
-    ['profile "production"', 'backup.activeDeadlineSeconds:'],
+    [`profile "${FX.production}"`, 'backup.activeDeadlineSeconds:'],
   ],
   [
     'minReadySeconds beyond the progress deadline',
-    'production',
+    FX.production,
     'temporal:\n  history:\n    minReadySeconds: 600\n',
     ['temporal.history.minReadySeconds: must be below 600'],
   ],
   [
     'a YAML overlay that does not parse',
-    'staging',
+    FX.staging,
     'temporal:\n  frontend: [unclosed\n',
-    ['profile "staging"', 'is not valid YAML', 'Fix the syntax'],
+    [`profile "${FX.staging}"`, 'is not valid YAML', 'Fix the syntax'],
   ],
-  ['a YAML overlay that is a list', 'staging', '- a\n- b\n', ['must contain a mapping of spec fields']],
+  ['a YAML overlay that is a list', FX.staging, '- a\n- b\n', ['must contain a mapping of spec fields']],
 ];
 
 test.each(cases)('rejects %s with a precise message', (_name, profile, text, expected) => {
@@ -311,19 +321,23 @@ test.each(cases)('rejects %s with a precise message', (_name, profile, text, exp
 
 test('one bad profile stops every profile from being written', () => {
   const file = overlay('all', 'temporal:\n  numHistoryShards: 3\n');
-  const { code, err } = synth(['--overlay', file]);
+  const { code, err } = synth(['--profile', FIXTURE_PROFILES.join(','), '--overlay', file]);
   expect(code).toBe(1);
-  expect(err).toContain('profile "dev"');
+  expect(err).toContain(`profile "${FIXTURE_PROFILES[0]}"`);
 });
 
 test('`autoscaling: null` in an overlay removes an inherited HPA and pins replicas', () => {
   const other = path.join(h.work(), 'pinned-dist');
   const file = overlay('pinned', 'temporal:\n  history:\n    replicas: 3\n    autoscaling: null\n');
   expect(
-    run(['--outdir', other, '--profile', 'staging', '--overlay', file, '--quiet'], { out: () => undefined, err: () => undefined }, {}),
+    run(
+      ['--outdir', other, ...FIXTURE_ARGS, '--profile', FX.staging, '--overlay', file, '--quiet'],
+      { out: () => undefined, err: () => undefined },
+      {},
+    ),
   ).toBe(0);
-  const serverFile = fs.readdirSync(path.join(other, 'staging')).find((f) => f.endsWith('-temporal-server.k8s.yaml'))!;
-  const text = fs.readFileSync(path.join(other, 'staging', serverFile), 'utf8');
+  const serverFile = fs.readdirSync(path.join(other, FX.staging)).find((f) => f.endsWith('-temporal-server.k8s.yaml'))!;
+  const text = fs.readFileSync(path.join(other, FX.staging, serverFile), 'utf8');
   const docs = text.split('\n---\n');
   const history = docs.find((d) => d.startsWith('apiVersion: apps/v1\nkind: Deployment') && d.includes('\n  name: temporal-history\n'))!;
   expect(history).toContain('\n  replicas: 3\n');
@@ -333,7 +347,7 @@ test('`autoscaling: null` in an overlay removes an inherited HPA and pins replic
 test('rejects an unknown profile name and lists the known ones', () => {
   const { code, err } = synth(['--profile', 'qa']);
   expect(code).toBe(1);
-  expect(err).toContain('unknown profile "qa". Known profiles: dev, staging, production');
+  expect(err).toContain(`unknown profile "qa". Known profiles: ${listProfiles(FIXTURES_DIR).join(', ')}.`);
 });
 
 test('rejects an unknown command-line argument', () => {
@@ -345,6 +359,8 @@ test('rejects an unknown command-line argument', () => {
 test('accepts latest in development, and a YAML-only profile from the overlays folder', () => {
   const dir = path.join(h.work(), 'overlays');
   fs.mkdirSync(dir, { recursive: true });
+  // A development profile (the dev fixture) beside a YAML-only staging-environment one.
+  fs.copyFileSync(path.join(FIXTURES_DIR, `${FX.dev}.yaml`), path.join(dir, `${FX.dev}.yaml`));
   fs.writeFileSync(
     path.join(dir, 'qa.yaml'),
     'environment: staging\nnamespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: temporal.qa.example.com\n',
@@ -352,20 +368,29 @@ test('accepts latest in development, and a YAML-only profile from the overlays f
   const other = path.join(h.work(), 'other-dist');
   const out: string[] = [];
   const code = run(
-    ['--outdir', other, '--overlays-dir', dir, '--profile', 'dev,qa', '--overlay', overlay('latest', 'images:\n  ui:\n    tag: latest\n')],
+    [
+      '--outdir',
+      other,
+      '--overlays-dir',
+      dir,
+      '--profile',
+      `${FX.dev},qa`,
+      '--overlay',
+      overlay('latest', 'images:\n  ui:\n    tag: latest\n'),
+    ],
     { out: (l) => out.push(l), err: (l) => out.push(l) },
     {},
   );
-  expect(code).toBe(1); // latest is allowed for dev, but the qa profile is a staging environment
+  expect(code).toBe(1); // latest is allowed for the development profile, but the qa profile is a staging environment
   expect(out.join('\n')).toContain('profile "qa": invalid spec');
   expect(fs.existsSync(other)).toBe(false);
   const ok = run(
-    ['--outdir', other, '--overlays-dir', dir, '--profile', 'dev,qa', '--quiet'],
+    ['--outdir', other, '--overlays-dir', dir, '--profile', `${FX.dev},qa`, '--quiet'],
     { out: () => undefined, err: () => undefined },
     {},
   );
   expect(ok).toBe(0);
-  expect(fs.readdirSync(other).sort()).toEqual(['.synth-manifest', 'argocd', 'dev', 'qa', 'qa-custom-resources']);
+  expect(fs.readdirSync(other).sort()).toEqual(['.synth-manifest', 'argocd', FX.dev, 'qa', 'qa-custom-resources'].sort());
   expect(fs.readFileSync(path.join(other, 'qa', '0000-namespace.k8s.yaml'), 'utf8')).toContain('name: temporal-qa');
 });
 
@@ -378,14 +403,15 @@ test('the real entry point exits 1 and prints the message on stderr', () => {
       'main.ts',
       '--outdir',
       path.join(h.work(), 'dist'),
+      ...FIXTURE_ARGS,
       '--profile',
-      'staging',
+      FX.staging,
       '--overlay',
       file,
     ],
     { encoding: 'utf8' },
   );
   expect(res.status).toBe(1);
-  expect(res.stderr).toContain('profile "staging": invalid spec');
+  expect(res.stderr).toContain(`profile "${FX.staging}": invalid spec`);
   expect(res.stderr).toContain('temporal.numHistoryShards: must be a power of two');
 });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
-import { BENCH_POOLS, benchPoolName, workerPoolsOverlay } from '../bench/bench';
+import { BENCH_POOLS, BENCH_PROFILE, benchPoolName, benchTemporalNamespace, workerPoolsOverlay } from '../bench/bench';
 import { customResourcesDir, synthProfile } from '../output/synth';
 import { loadSpec } from '../config/load';
 import type { K8sObject } from './helpers';
@@ -39,24 +39,26 @@ afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test(`production +${BENCH_POOLS} worker pools synthesizes: one more Deployment per pool, nothing else lost`, () => {
+test(`${BENCH_PROFILE} +${BENCH_POOLS} worker pools synthesizes: one more Deployment per pool, nothing else lost`, () => {
+  // Whatever the profile holds (it is an example profile, yours to change): the bench adapts to it.
+  const temporalNamespace = benchTemporalNamespace(loadSpec(BENCH_PROFILE));
   const overlay = path.join(tmp, 'pools.yaml');
-  fs.writeFileSync(overlay, workerPoolsOverlay(BENCH_POOLS));
+  fs.writeFileSync(overlay, workerPoolsOverlay(BENCH_POOLS, temporalNamespace));
   const outdir = path.join(tmp, 'dist');
   const r = spawnSync(
     process.execPath,
-    [path.join(root, 'scripts', 'run.js'), 'main.ts', '--quiet', '--outdir', outdir, '--profile', 'production', '--overlay', overlay],
+    [path.join(root, 'scripts', 'run.js'), 'main.ts', '--quiet', '--outdir', outdir, '--profile', BENCH_PROFILE, '--overlay', overlay],
     { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 },
   );
   expect(r.stderr).toMatch(/^(note: [^\n]*workerPools replaces the whole inherited list[^\n]*\n)?$/);
   expect(r.status).toBe(0);
-  const deployments = readProfile(path.join(outdir, 'production')).filter((o) => o.kind === 'Deployment');
+  const deployments = readProfile(path.join(outdir, BENCH_PROFILE)).filter((o) => o.kind === 'Deployment');
 
   // The bench's baseline, production without pools (synthesized in-process, which is quicker).
   const noPools = path.join(tmp, 'no-pools.yaml');
-  fs.writeFileSync(noPools, workerPoolsOverlay(0));
-  const baseDir = path.join(tmp, 'no-pools', 'production');
-  synthProfile(loadSpec('production', { extraOverlays: [noPools] }), baseDir);
+  fs.writeFileSync(noPools, workerPoolsOverlay(0, temporalNamespace));
+  const baseDir = path.join(tmp, 'no-pools', BENCH_PROFILE);
+  synthProfile(loadSpec(BENCH_PROFILE, { extraOverlays: [noPools] }), baseDir);
   const baseline = readProfile(baseDir).filter((o) => o.kind === 'Deployment');
   expect(baseline.filter(isPool)).toEqual([]);
 

@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
-import { loadSpec } from '../config/load';
 import { run } from '../main';
+import { FIXTURE_ARGS, FX, loadProfile } from './helpers';
 
 let work = '';
 beforeAll(() => {
@@ -48,10 +48,12 @@ describe('--help', () => {
 
 describe('npm run spec', () => {
   test('prints the merged, validated spec: YAML equal to what the synth builds from', () => {
-    const r = cli('spec', '--profile', 'production');
+    const r = cli('spec', '--profile', FX.production, ...FIXTURE_ARGS);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[0]).toBe('# The merged, validated spec of profile "production" (overlays/base.ts → overlays/production.ts).');
-    expect(loadAll(r.out)[0]).toEqual(JSON.parse(JSON.stringify(loadSpec('production'))));
+    expect(r.out.split('\n')[0]).toMatch(
+      /^# The merged, validated spec of profile "fixture-production" \(overlays\/base\.ts → \S*fixture-production\.yaml\)\.$/,
+    );
+    expect(loadAll(r.out)[0]).toEqual(JSON.parse(JSON.stringify(loadProfile(FX.production))));
   });
 
   test('needs exactly one profile, and refuses synth-only options', () => {
@@ -63,7 +65,7 @@ describe('npm run spec', () => {
 
 describe('--set path=value, typed by the schema', () => {
   const spec = (...sets: string[]) => {
-    const r = cli('spec', '--profile', 'staging', ...sets.flatMap((s) => ['--set', s]));
+    const r = cli('spec', '--profile', FX.staging, ...FIXTURE_ARGS, ...sets.flatMap((s) => ['--set', s]));
     if (r.code !== 0) throw new Error(r.err);
     return loadAll(r.out)[0] as Record<string, any>;
   };
@@ -78,7 +80,7 @@ describe('--set path=value, typed by the schema', () => {
   });
 
   test('a named entry by name: an inherited pool changes one field, a new one is added with the defaults', () => {
-    const base = loadSpec('staging');
+    const base = loadProfile(FX.staging);
     const s = spec('workerPools[ruby-worker].replicas=4', 'workerPools[billing].temporalNamespace=staging');
     expect(pool(s, 'ruby-worker')).toEqual({ ...JSON.parse(JSON.stringify(pool(base, 'ruby-worker'))), replicas: 4 });
     expect(pool(s, 'billing').taskQueues.length).toBeGreaterThan(0);
@@ -101,9 +103,9 @@ describe('--set path=value, typed by the schema', () => {
       'synth failed: profile "staging": --set temporal.history.replicas=five: "five" is not a number, which this field takes\ndist/ was left unchanged.',
     );
     expect(refuse('ui.enabled=yes').err).toContain('"yes" is not true or false, which this field takes');
-    expect(refuse('temporal.histroy.replicas=5').err).toContain(
-      '- temporal: unknown key "histroy": remove it or fix the spelling (config/schema.ts lists every field)\n' +
-        'Fix these fields in overlays/staging.ts or --set temporal.histroy.replicas=5',
+    // (The profile's own files come first: overlays/staging.ts, and overlays/staging.yaml if you have one.)
+    expect(refuse('temporal.histroy.replicas=5').err).toMatch(
+      /- temporal: unknown key "histroy": remove it or fix the spelling \(config\/schema\.ts lists every field\)\nFix these fields in overlays\/staging\.ts (or \S+ )*or --set temporal\.histroy\.replicas=5 /,
     );
     expect(refuse('temporal.history.replicas').err).toContain('write path=value');
     expect(fs.existsSync(outdir)).toBe(false);
@@ -148,5 +150,21 @@ describe('--stdout and dist/argocd/', () => {
     const r = cli('--outdir', path.join(work, 'dist-qa'), '--overlays-dir', dir, '--profile', 'dev');
     expect(r.code).toBe(1);
     expect(r.err).toContain('(dist/argocd/ describes every profile, so profile "qa" must be valid too.)');
+  });
+});
+
+describe('npm run spec -- --get', () => {
+  test('prints one value: a scalar as text, a list or object as YAML; a missing path exits 1', () => {
+    const get = (p: string) => cli('spec', '--profile', FX.staging, ...FIXTURE_ARGS, '--get', p);
+    expect(get('namespace.name')).toEqual({ code: 0, out: loadProfile(FX.staging).namespace.name, err: '' });
+    expect(get('workerPools[app-worker].replicas').out).toBe(
+      String(loadProfile(FX.staging).workerPools.find((p) => p.name === 'app-worker')!.replicas),
+    );
+    expect(loadAll(get('temporal.namespaces').out)[0]).toEqual(JSON.parse(JSON.stringify(loadProfile(FX.staging).temporal.namespaces)));
+    expect(get('temporal.nope')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('--get temporal.nope: profile "fixture-staging" has no value there'),
+    });
+    expect(cli('--get', 'instance').err).toContain('--get is an option of npm run spec, not of npm run synth');
   });
 });

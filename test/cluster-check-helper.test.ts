@@ -31,6 +31,8 @@ import {
   ReplicaSet,
   Service,
 } from './cluster/cluster-check';
+import { run as synth } from '../main';
+import { FIXTURE_ARGS, FX, PROFILES } from './helpers';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -107,8 +109,8 @@ describe('prune-args and prune-kinds of a generated dist/<profile>/README.md', (
     .filter((p) => fs.existsSync(path.join(dist, p, 'README.md')))
     .sort();
 
-  test('there are generated READMEs', () => {
-    expect(profiles).toEqual(expect.arrayContaining(['dev', 'staging']));
+  test('there are generated READMEs, one for each profile', () => {
+    expect(profiles).toEqual(expect.arrayContaining(PROFILES));
   });
 
   test.each(profiles)('%s: one kubectl apply --prune with a group/version/Kind allowlist', (p) => {
@@ -124,9 +126,13 @@ describe('prune-args and prune-kinds of a generated dist/<profile>/README.md', (
     expect(run(['prune-args', readme])).toEqual({ code: 0, lines: args });
   });
 
-  test('staging: kubectl get arguments for the allowlist and every rendered kind, sorted, once each', () => {
-    const readme = path.join(dist, 'staging', 'README.md');
-    const dirs = [path.join(dist, 'staging'), path.join(dist, 'staging-custom-resources')];
+  test(`${FX.staging}: kubectl get arguments for the allowlist and every rendered kind, sorted, once each`, () => {
+    const out = path.join(tmp, 'fixture-dist');
+    expect(
+      synth(['--quiet', '--outdir', out, ...FIXTURE_ARGS, '--profile', FX.staging], { out: () => undefined, err: () => undefined }, {}),
+    ).toBe(0);
+    const readme = path.join(out, FX.staging, 'README.md');
+    const dirs = [path.join(out, FX.staging), path.join(out, `${FX.staging}-custom-resources`)];
     const kinds = pruneKinds(readme, dirs);
     expect(kinds).toEqual([...new Set(kinds)].sort());
     expect(kinds).toEqual(

@@ -1,5 +1,6 @@
 /**
- * Datastore invariants for every profile, and for the Aurora DSQL example overlay: every store the
+ * Datastore invariants for every profile (examples and fixtures), and for the Aurora DSQL example overlay
+ * on the production fixture: every store the
  * server config names exists and is reachable, has the Job that prepares it, is waited for by the
  * server pods, is backed up where the profile backs up, and archival follows the server's rule.
  */
@@ -8,14 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
 import { synthProfile } from '../output/synth';
-import { loadSpec } from '../config/load';
 import type { Spec } from '../config/schema';
-import { K8sObject, PROFILES, find, podSpec, synthesized } from './helpers';
+import { ALL_PROFILES, FX, K8sObject, find, loadProfile, podSpec, synthesized } from './helpers';
 
 const DSQL_OVERLAY = path.resolve(__dirname, '..', 'overlays', 'examples', 'aurora-dsql.yaml');
 
 function synthWithOverlay(profile: string, overlay: string): { spec: Spec; objects: K8sObject[] } {
-  const spec = loadSpec(profile, { extraOverlays: [overlay] });
+  const spec = loadProfile(profile, [overlay]);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-overlay-'));
   try {
     // synthProfile returns every object, those in the custom-resources folder included.
@@ -27,8 +27,8 @@ function synthWithOverlay(profile: string, overlay: string): { spec: Spec; objec
 }
 
 const CASES: [string, () => { spec: Spec; objects: K8sObject[] }][] = [
-  ...PROFILES.map((p): [string, () => { spec: Spec; objects: K8sObject[] }] => [p, () => synthesized(p)]),
-  ['production + examples/aurora-dsql.yaml', () => synthWithOverlay('production', DSQL_OVERLAY)],
+  ...ALL_PROFILES.map((p): [string, () => { spec: Spec; objects: K8sObject[] }] => [p, () => synthesized(p)]),
+  [`${FX.production} + examples/aurora-dsql.yaml`, () => synthWithOverlay(FX.production, DSQL_OVERLAY)],
 ];
 
 const scriptsOf = (o: K8sObject): string[] => {

@@ -2,7 +2,8 @@
  * scripts/diff.ts (`npm run diff`): per-object comparison of a fresh synth with committed output.
  * The script is spawned as CI runs it (`node scripts/run.js scripts/diff.ts`); dist/ itself is never
  * written — the "committed" side is a fresh synth in a temporary folder (`--against`), or dist/ at HEAD
- * (`--base HEAD`).
+ * (`--base HEAD`). Reports that name objects and values compare synths of the fixture profiles
+ * (`--against` one, `--synth-dir` the other); the example profiles are only ever compared as they are.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -10,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { dump, loadAll } from 'js-yaml';
 import { editScript, lineDiff } from '../scripts/diff';
+import { FIXTURE_ARGS, FIXTURE_PROFILES, FX, PROFILES, loadProfile } from './helpers';
 
 const root = path.resolve(__dirname, '..');
 const runner = path.join(root, 'scripts', 'run.js');
@@ -47,7 +49,14 @@ function diffUnder(stdout: string, heading: string): string[] {
 }
 
 let tmp: string;
+/** A synth of the example profiles, whatever they hold. */
 let fresh: string;
+/** A synth of the fixture profiles. */
+let fixtures: string;
+/** An example profile, for what works on any profile. */
+const anyProfile = PROFILES[0];
+const stagingNs = loadProfile(FX.staging).namespace.name;
+const devNs = loadProfile(FX.dev).namespace.name;
 const write = (name: string, text: string) => {
   const f = path.join(tmp, name);
   fs.writeFileSync(f, text);
@@ -58,6 +67,8 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-test-'));
   fresh = path.join(tmp, 'fresh');
   synth(fresh);
+  fixtures = path.join(tmp, 'fixtures');
+  synth(fixtures, ...FIXTURE_ARGS, '--profile', FIXTURE_PROFILES.join(','));
 });
 
 afterAll(() => {
@@ -70,56 +81,75 @@ describe('npm run diff', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No differences.');
-    for (const group of ['dev', 'staging', 'production', 'argocd']) {
+    for (const group of [...PROFILES, 'argocd']) {
       expect(r.stdout).toMatch(new RegExp(`^${group}: 0 added, 0 removed, 0 changed$`, 'm'));
     }
     expect(r.stdout).not.toMatch(/^[-+~] /m);
   });
 
   test('only the requested profiles are compared, and argocd (which every synth rebuilds)', () => {
-    const r = diff('--profile', 'staging', '--against', fresh);
+    const r = diff('--profile', anyProfile, '--against', fresh);
     expect(r.code).toBe(0);
     const summary = r.stdout.split('\n').filter((l) => /^\S+: \d+ added/.test(l));
-    expect(summary).toEqual(['staging: 0 added, 0 removed, 0 changed', 'argocd: 0 added, 0 removed, 0 changed']);
+    expect(summary).toEqual([`${anyProfile}: 0 added, 0 removed, 0 changed`, 'argocd: 0 added, 0 removed, 0 changed']);
   });
 
-  test('a profile change that reaches dist/argocd/ shows there too (--profile staging)', () => {
-    const overlay = write('staging-ns.yaml', 'namespace:\n  name: temporal-stg\n');
-    const r = diff('--profile', 'staging', '--overlay', overlay, '--against', fresh);
+  test('a profile change that reaches dist/argocd/ shows there too (--profile P)', () => {
+    const overlay = write('ns-renamed.yaml', 'namespace:\n  name: temporal-renamed\n');
+    const r = diff('--profile', anyProfile, '--overlay', overlay, '--against', fresh);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^argocd: 0 added, 0 removed, [1-9]\d* changed/m);
-    expect(diffUnder(r.stdout, '~ changed Application argocd/temporal-staging')).toContain('+    namespace: temporal-stg');
+    expect(r.stdout).toContain('+    namespace: temporal-renamed');
+  });
+
+  test('--overlay: the synth it runs takes the overlay, and the report is the one of that synth', () => {
+    const overlay = write('label.yaml', 'namespace:\n  labels:\n    example.com/diff-test: "yes"\n');
+    const r = diff('--profile', anyProfile, '--overlay', overlay, '--against', fresh);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^${anyProfile}: 0 added, 0 removed, [1-9]\\d* changed`, 'm'));
+    const labelled = path.join(tmp, 'labelled');
+    synth(labelled, '--profile', anyProfile, '--overlay', overlay);
+    const same = diff('--profile', anyProfile, '--against', fresh, '--synth-dir', labelled);
+    const body = (text: string) => text.split('\n').slice(1).join('\n');
+    expect(body(r.stdout)).toBe(body(same.stdout));
+    expect(r.stdout).toContain("+    example.com/diff-test: 'yes'");
   });
 
   test('a deliberate change: the changed Deployment with a replicas hunk, the removed HPA, exit 1', () => {
     const overlay = write('history-7.yaml', 'temporal:\n  history:\n    replicas: 7\n    autoscaling: null\n');
-    const r = diff('--profile', 'staging', '--overlay', overlay, '--against', fresh);
+    const changed = path.join(tmp, 'history-7');
+    synth(changed, ...FIXTURE_ARGS, '--profile', FX.staging, '--overlay', overlay);
+    const r = diff('--profile', FX.staging, '--against', fixtures, '--synth-dir', changed);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^- removed HorizontalPodAutoscaler temporal-staging\/temporal-history$/m);
-    const hunk = diffUnder(r.stdout, '~ changed Deployment temporal-staging/temporal-history');
+    expect(r.stdout).toContain(`\n- removed HorizontalPodAutoscaler ${stagingNs}/temporal-history\n`);
+    const hunk = diffUnder(r.stdout, `~ changed Deployment ${stagingNs}/temporal-history`);
     expect(hunk[0]).toMatch(/^@@ -\d+(,\d+)? \+\d+(,\d+)? @@$/);
     expect(hunk).toContain('+  replicas: 7');
-    expect(r.stdout).toMatch(/^staging: 0 added, 1 removed, [1-9]\d* changed/m);
-    expect(r.stdout).not.toMatch(/^(dev|production): /m);
-    expect(r.stdout).toMatch(/^argocd: 0 added, 0 removed, 0 changed$/m);
+    expect(r.stdout).toMatch(new RegExp(`^${FX.staging}: 0 added, 1 removed, [1-9]\\d* changed`, 'm'));
+    expect(
+      r.stdout.split('\n').filter((l) => /^\S+: \d+ added/.test(l) && !l.startsWith(`${FX.staging}: `) && !l.startsWith('argocd: ')),
+    ).toEqual([]);
   });
 
   test('a changed value shows as a - and a + line in the same hunk', () => {
     const three = write('history-3.yaml', 'temporal:\n  history:\n    replicas: 3\n    autoscaling: null\n');
     const seven = write('history-7b.yaml', 'temporal:\n  history:\n    replicas: 7\n    autoscaling: null\n');
     const base = path.join(tmp, 'history-3');
-    synth(base, '--profile', 'staging', '--overlay', three);
-    const r = diff('--profile', 'staging', '--overlay', seven, '--against', base);
+    const changed = path.join(tmp, 'history-7b');
+    synth(base, ...FIXTURE_ARGS, '--profile', FX.staging, '--overlay', three);
+    synth(changed, ...FIXTURE_ARGS, '--profile', FX.staging, '--overlay', seven);
+    const r = diff('--profile', FX.staging, '--against', base, '--synth-dir', changed);
     expect(r.code).toBe(1);
-    const hunk = diffUnder(r.stdout, '~ changed Deployment temporal-staging/temporal-history');
+    const hunk = diffUnder(r.stdout, `~ changed Deployment ${stagingNs}/temporal-history`);
     const minus = hunk.indexOf('-  replicas: 3');
     expect(minus).toBeGreaterThan(0);
     expect(hunk[minus + 1]).toBe('+  replicas: 7');
     // Three lines of context either side.
     expect(hunk.slice(minus - 3, minus).every((l) => l.startsWith(' '))).toBe(true);
     expect(hunk.slice(minus + 2, minus + 5).every((l) => l.startsWith(' '))).toBe(true);
-    expect(r.stdout).toMatch(/^staging: 0 added, 0 removed, 1 changed(, 1 file changed)?$/m);
+    expect(r.stdout).toMatch(new RegExp(`^${FX.staging}: 0 added, 0 removed, 1 changed(, 1 file changed)?$`, 'm'));
   });
 
   test('an added worker pool is reported as added objects', () => {
@@ -127,16 +157,18 @@ describe('npm run diff', () => {
       'billing.yaml',
       ['workerPools:', '  - name: app-worker', '  - name: billing-worker', '    taskQueues: [billing]', ''].join('\n'),
     );
-    const r = diff('--profile', 'dev', '--overlay', overlay, '--against', fresh);
+    const changed = path.join(tmp, 'billing');
+    synth(changed, ...FIXTURE_ARGS, '--profile', FX.dev, '--overlay', overlay);
+    const r = diff('--profile', FX.dev, '--against', fixtures, '--synth-dir', changed);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^\+ added Deployment temporal-dev\/billing-worker$/m);
-    expect(r.stdout).toMatch(/^dev: [1-9]\d* added, /m);
+    expect(r.stdout).toContain(`\n+ added Deployment ${devNs}/billing-worker\n`);
+    expect(r.stdout).toMatch(new RegExp(`^${FX.dev}: [1-9]\\d* added, `, 'm'));
   });
 
   test('objects that only moved to another file, or were re-serialised, are not changes', () => {
     const moved = path.join(tmp, 'moved');
-    fs.cpSync(fresh, moved, { recursive: true });
-    const dir = path.join(moved, 'staging');
+    fs.cpSync(fixtures, moved, { recursive: true });
+    const dir = path.join(moved, FX.staging);
     // The first web document moves to the end of the datastores file …
     const web = path.join(dir, '0004-web.k8s.yaml');
     const docs = fs.readFileSync(web, 'utf8').split(/^---\n/m);
@@ -151,20 +183,20 @@ describe('npm run diff', () => {
         .map((d) => dump(d, { flowLevel: 3 }))
         .join('---\n'),
     );
-    const r = diff('-p', 'staging', '--against', moved, '--synth-dir', fresh);
-    expect(r.stdout).toMatch(/^staging: 0 added, 0 removed, 0 changed$/m);
+    const r = diff('-p', FX.staging, '--against', moved, '--synth-dir', fixtures);
+    expect(r.stdout).toMatch(new RegExp(`^${FX.staging}: 0 added, 0 removed, 0 changed$`, 'm'));
     expect(r.code).toBe(0);
   });
 
   test('README.md is compared as text', () => {
     const edited = path.join(tmp, 'readme');
     fs.cpSync(fresh, edited, { recursive: true });
-    const readme = path.join(edited, 'dev', 'README.md');
+    const readme = path.join(edited, anyProfile, 'README.md');
     fs.writeFileSync(readme, `${fs.readFileSync(readme, 'utf8')}stale line\n`);
-    const r = diff('-p', 'dev', '--against', edited, '--synth-dir', fresh);
+    const r = diff('-p', anyProfile, '--against', edited, '--synth-dir', fresh);
     expect(r.code).toBe(1);
-    expect(diffUnder(r.stdout, '~ file changed dev/README.md')).toContain('-stale line');
-    expect(r.stdout).toMatch(/^dev: 0 added, 0 removed, 0 changed, 1 file changed$/m);
+    expect(diffUnder(r.stdout, `~ file changed ${anyProfile}/README.md`)).toContain('-stale line');
+    expect(r.stdout).toMatch(new RegExp(`^${anyProfile}: 0 added, 0 removed, 0 changed, 1 file changed$`, 'm'));
   });
 
   test('--base HEAD reads dist/ from git', () => {
@@ -179,11 +211,11 @@ describe('npm run diff', () => {
       console.log(`skipped --base HEAD: ${head.status !== 0 ? 'no git HEAD here' : 'HEAD has no dist/'}`);
       return;
     }
-    const r = diff('--base', 'HEAD', '--profile', 'dev');
+    const r = diff('--base', 'HEAD', '--profile', anyProfile);
     expect(r.stderr).toBe('');
     expect([0, 1]).toContain(r.code);
     expect(r.stdout).toContain(`Comparing a fresh synth with dist/ at HEAD (${head.stdout.trim().slice(0, 12)})`);
-    expect(r.stdout).toMatch(/^dev: \d+ added, \d+ removed, \d+ changed/m);
+    expect(r.stdout).toMatch(new RegExp(`^${anyProfile}: \\d+ added, \\d+ removed, \\d+ changed`, 'm'));
     // Deterministic (no synth in between, so edits made meanwhile cannot interfere): HEAD's dist/
     // checked out by hand equals what --base reads, and both give the same report against one output.
     const checkout = path.join(tmp, 'head-dist');
@@ -218,7 +250,7 @@ describe('npm run diff', () => {
 
   test('a broken overlay reports the synth error and exits 2', () => {
     const bad = write('bad.yaml', 'temporal: [unclosed\n');
-    const r = diff('--profile', 'dev', '--overlay', bad, '--against', fresh);
+    const r = diff('--profile', anyProfile, '--overlay', bad, '--against', fresh);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is not valid YAML/);
   });

@@ -15,6 +15,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
+import { loadSpec } from '../config/load';
+import { specValue } from '../config/set-values';
 import { parsePruneCommand } from './cluster/cluster-check';
 import { DocCommand, docPages, ROOT, shellCommands } from './docs-markdown';
 
@@ -112,6 +114,8 @@ export const COMMANDS: readonly Entry[] = [
   // ---------------------------------------------------------------- run here (temporary copy)
   { pattern: /^npm run (synth|spec|diff|docs)(?: -- [^…<>]*)?$/, where: 'here' },
   { pattern: /^npm run cdk8s -- synth$/, where: 'here' },
+  // A name read from the profile (`ns=$(npm run --silent spec -- --profile staging --get namespace.name)`).
+  { pattern: new RegExp(`^\\w+=\\$\\(npm run --silent spec -- --profile ${PROFILE} --get [\\w.\\[\\]-]+\\)$`), where: 'here' },
   { pattern: /^git diff dist\/?$/, where: 'here' },
   {
     // The build is run here; applying its output needs a cluster, and no automated run applies it (its
@@ -258,7 +262,7 @@ export const COMMANDS: readonly Entry[] = [
     },
   },
   {
-    pattern: /^aws secretsmanager create-secret --name (\S+) --secret-string '(\{.*\})'$/,
+    pattern: /^aws secretsmanager create-secret --name "?([^"\s]+)"? --secret-string '(\{.*\})'$/,
     where: 'not run',
     why: 'needs an AWS account; npm run e2e hands every ExternalSecret its Secret through a stand-in store instead',
     check: (m) => {
@@ -271,22 +275,20 @@ export const COMMANDS: readonly Entry[] = [
     },
   },
   {
-    pattern: new RegExp(`^ns=(${PROFILE})$`),
-    where: 'not run',
-    why: 'the restore procedure (see the next entry)',
-    check: (m) => expect(profileWithNamespace(m[1])).toBeDefined(),
-  },
-  {
-    pattern: /^kubectl -n \$ns (?:patch cronjob|scale deployment|create job|wait|logs|delete job) .*$/,
+    pattern: new RegExp(`^kubectl -n (${PROFILE}) (?:patch cronjob|scale deployment|create job|wait|logs|delete job) .*$`),
     where: 'not run',
     why:
       'the restore procedure needs a cluster whose backup CronJob has written dumps; test/backup-restore.test.ts runs ' +
       'the restore.sh this Job starts against a real PostgreSQL, and cluster-check starts a Job from every CronJob',
-    check: (_m, c) => {
-      // The block sets ns=temporal-staging: every object it names exists there.
-      const objects = profileObjects(profileWithNamespace('temporal-staging')!);
-      // (temporal-restore is the Job the procedure itself creates.)
-      const names = [...c.command.matchAll(/\b(temporal-[a-z-]+)\b/g)].map((x) => x[1]).filter((n) => n !== 'temporal-restore');
+    check: (m, c) => {
+      // The block reads its namespace from a profile: every object it names exists there.
+      const profile = profileWithNamespace(m[1]);
+      expect(profile).toBeDefined();
+      const objects = profileObjects(profile!);
+      // (temporal-restore is the Job the procedure itself creates; m[1] is the namespace.)
+      const names = [...c.command.matchAll(/\b(temporal-[a-z-]+)\b/g)]
+        .map((x) => x[1])
+        .filter((n) => n !== 'temporal-restore' && n !== m[1]);
       for (const n of names) expect(objects.some((o) => ['CronJob', 'Deployment'].includes(o.kind) && o.metadata.name === n)).toBe(true);
       if (c.command.includes('/scripts/restore.sh')) {
         const cronJob = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === 'temporal-postgres-backup')!;
@@ -301,7 +303,28 @@ export const COMMANDS: readonly Entry[] = [
 ];
 
 // ------------------------------------------------------------------------------------------- the pages
-const commands: DocCommand[] = docPages().flatMap((f) => shellCommands(read(f), f));
+/** `VAR=$(npm run --silent spec -- --profile P --get PATH)`: the pages read names from the profile, not from memory. */
+const ASSIGNMENT = new RegExp(`^(\\w+)=\\$\\(npm run --silent spec -- --profile (${PROFILE}) --get ([\\w.\\[\\]-]+)\\)$`);
+
+/** Each later command of the page with `$VAR` replaced by the value the profile has now. */
+export function withProfileValues(page: readonly DocCommand[]): DocCommand[] {
+  const values = new Map<string, string>();
+  return page.map((c) => {
+    const a = ASSIGNMENT.exec(c.command);
+    if (a) {
+      const value = specValue(loadSpec(a[2]), a[3]);
+      if (value === undefined || typeof value === 'object')
+        throw new Error(`${c.file}:${c.line}: ${a[3]} is not a value of profile ${a[2]}`);
+      values.set(a[1], String(value));
+      return c;
+    }
+    let command = c.command;
+    for (const [name, value] of values) command = command.replace(new RegExp(`"\\$${name}"|\\$${name}\\b`, 'g'), value);
+    return { ...c, command };
+  });
+}
+
+const commands: DocCommand[] = docPages().flatMap((f) => withProfileValues(shellCommands(read(f), f)));
 const label = (c: DocCommand) => `${c.file}:${c.line} ${c.command.length > 110 ? `${c.command.slice(0, 109)}…` : c.command}`;
 
 /** The entry of a command, or why there is none. */

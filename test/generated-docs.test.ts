@@ -41,7 +41,7 @@ describe('config/overlay.schema.json', () => {
   });
 });
 
-test('every YAML overlay names the schema for editors (yaml-language-server modeline) and passes it', () => {
+test('every YAML overlay passes the schema; the shipped examples name it for editors (yaml-language-server modeline)', () => {
   const yamls: string[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -53,6 +53,8 @@ test('every YAML overlay names the schema for editors (yaml-language-server mode
   expect(yamls.length).toBeGreaterThan(0);
   for (const file of yamls) {
     expect({ file, errors: errors(load(fs.readFileSync(file, 'utf8'))) }).toEqual({ file, errors: [] });
+    // Your own overlays may leave the modeline out; the ones this project ships carry it.
+    if (!path.relative(root, file).startsWith(`overlays${path.sep}examples${path.sep}`)) continue;
     const m = /^# yaml-language-server: \$schema=(\S+)$/m.exec(fs.readFileSync(file, 'utf8').split('\n')[0]);
     expect({ file: path.relative(root, file), schema: m && path.resolve(path.dirname(file), m[1]) }).toEqual({
       file: path.relative(root, file),

@@ -9,13 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
 import { customResourcesDir, needsCrd, synthArgoCd } from '../output/synth';
-import { K8sObject, PROFILES, find, podSpec, synthesized } from './helpers';
+import { ALL_PROFILES, FIXTURE_PROFILES, FX, K8sObject, PROFILES, find, podSpec, synthesized } from './helpers';
 
 const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
 const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
 const isWorkload = (o: K8sObject) => ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind);
 
-describe.each(PROFILES)('profile %s', (profile) => {
+describe.each(ALL_PROFILES)('profile %s', (profile) => {
   const { spec, objects, files, customFiles } = synthesized(profile);
   const ns = spec.namespace.name;
 
@@ -46,7 +46,6 @@ describe.each(PROFILES)('profile %s', (profile) => {
   test('what is healthy only after the sync (autoscalers, Ingress, backup CronJob) is in the last wave, which holds no hook', () => {
     const lastWave = Math.max(...objects.map(wave));
     const after = objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject', 'Ingress', 'CronJob'].includes(o.kind));
-    expect(after.length).toBeGreaterThan(0);
     for (const o of after) expect([o.kind, o.metadata.name, wave(o)]).toEqual([o.kind, o.metadata.name, lastWave]);
     expect(objects.filter((o) => wave(o) === lastWave && o.metadata.annotations?.['argocd.argoproj.io/hook'])).toEqual([]);
     for (const s of objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind))) {
@@ -56,7 +55,6 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
   test('every standalone PVC is in the earliest wave of the workloads that mount it (WaitForFirstConsumer)', () => {
     const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
-    expect(claims.length).toBeGreaterThan(0);
     for (const c of claims) {
       const consumers = objects.filter(
         (o) => isWorkload(o) && (podSpec(o).volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === c.metadata.name),
@@ -205,8 +203,19 @@ function canonicalQuantity(q: string): string {
   return q;
 }
 
-describe('Argo CD', () => {
-  const profiles = PROFILES.map((profile) => {
+test('the fixtures exercise the wave checks: each renders autoscalers, an Ingress and standalone PVCs', () => {
+  for (const fx of Object.values(FX)) {
+    const kinds = new Set(synthesized(fx).objects.map((o) => o.kind));
+    for (const kind of ['HorizontalPodAutoscaler', 'Ingress', 'PersistentVolumeClaim'])
+      expect([fx, kind, kinds.has(kind)]).toEqual([fx, kind, true]);
+  }
+});
+
+describe.each([
+  ['the example profiles', PROFILES],
+  ['the fixture profiles', FIXTURE_PROFILES],
+])('Argo CD objects of %s', (_name, names) => {
+  const profiles = names.map((profile) => {
     const s = synthesized(profile);
     return { profile, spec: s.spec, objects: s.objects as never, hasCustom: Object.keys(s.customFiles).length > 0 };
   });
@@ -215,7 +224,7 @@ describe('Argo CD', () => {
   const docs = fs.readdirSync(dir).flatMap((f) => loadAll(fs.readFileSync(path.join(dir, f), 'utf8')) as K8sObject[]);
   fs.rmSync(dir, { recursive: true, force: true });
   const apps = docs.filter((d) => d.kind === 'Application');
-  const project = find(docs, 'AppProject', 'temporal');
+  const project = find(docs, 'AppProject', profiles[0].spec.gitops.project);
 
   test('one Application per profile, each reading only its own folders of dist/', () => {
     // Named like the instance, so label-based tracking keeps app.kubernetes.io/instance as selectors expect.
@@ -233,11 +242,18 @@ describe('Argo CD', () => {
     }
   });
 
-  test('dev syncs automatically with prune, staging automatically without, production by hand', () => {
-    const app = (profile: string) => find(docs, 'Application', profiles.find((p) => p.profile === profile)!.spec.instance);
-    expect(app('dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(app('staging').spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
-    expect(app('production').spec.syncPolicy.automated).toBeUndefined();
+  test('each Application syncs as its profile says: automated with or without prune, or by hand', () => {
+    const automated = {
+      'automated-prune': { prune: true, selfHeal: true },
+      automated: { prune: false, selfHeal: true },
+      manual: undefined,
+    };
+    for (const p of profiles) {
+      expect([p.profile, find(docs, 'Application', p.spec.instance).spec.syncPolicy.automated]).toEqual([
+        p.profile,
+        automated[p.spec.gitops.syncPolicy],
+      ]);
+    }
   });
 
   test("the AppProject allows this repository, the profiles' namespaces and exactly the kinds they render", () => {
@@ -254,4 +270,19 @@ describe('Argo CD', () => {
     expect([...allowed].sort()).toEqual([...rendered].sort());
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
+});
+
+test(`${FX.dev} syncs automatically with prune, ${FX.staging} automatically without, ${FX.production} by hand`, () => {
+  const fixtures = Object.values(FX).map((profile) => {
+    const s = synthesized(profile);
+    return { profile, spec: s.spec, objects: s.objects as never, hasCustom: Object.keys(s.customFiles).length > 0 };
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-fixtures-'));
+  synthArgoCd(fixtures, dir);
+  const docs = fs.readdirSync(dir).flatMap((f) => loadAll(fs.readFileSync(path.join(dir, f), 'utf8')) as K8sObject[]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const app = (profile: string) => find(docs, 'Application', fixtures.find((p) => p.profile === profile)!.spec.instance);
+  expect(app(FX.dev).spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  expect(app(FX.staging).spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+  expect(app(FX.production).spec.syncPolicy.automated).toBeUndefined();
 });

@@ -1,4 +1,11 @@
-/** Shared test fixtures: synthesized profiles (built once per test file) and small lookups. */
+/**
+ * Shared test fixtures: synthesized profiles (built once per test file) and small lookups.
+ *
+ * Two kinds of profiles: the example profiles (`PROFILES`, whatever overlays/ holds — meant to be
+ * customised, so no test asserts their values; the full-profile snapshots cover them) and the fixture
+ * profiles under test/fixtures/profiles (`FIXTURE_PROFILES`, `FX`), which tests that need specific
+ * values read. Invariants iterate over both (`ALL_PROFILES`).
+ */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,12 +34,48 @@ export interface SynthesizedProfile {
   readonly objects: K8sObject[];
 }
 
+/** The fixture profiles' overlays folder: pass it as `overlaysDir` (or `--overlays-dir`) to load one. */
+export const FIXTURES_DIR = path.join(__dirname, 'fixtures', 'profiles');
+
+/** The example profiles: every profile of overlays/ (typed and YAML-only), whatever their values. */
+export const PROFILES = listProfiles();
+
+/** The fixture profiles, in name order: YAML-only profiles of FIXTURES_DIR (never a typed profile's name). */
+export const FIXTURE_PROFILES = fs
+  .readdirSync(FIXTURES_DIR)
+  .filter((f) => /^[a-z0-9-]+\.yaml$/.test(f))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
+
+/** The fixtures by the example they are shaped like; tests asserting values read these. */
+export const FX = { dev: 'fixture-dev', staging: 'fixture-staging', production: 'fixture-production' } as const;
+for (const name of Object.values(FX)) {
+  if (!FIXTURE_PROFILES.includes(name)) throw new Error(`test/fixtures/profiles/${name}.yaml is missing`);
+}
+for (const name of FIXTURE_PROFILES) {
+  // A fixture must not layer on a profile of overlays/ (it would inherit that profile's values).
+  if (PROFILES.includes(name)) throw new Error(`profile "${name}" exists in overlays/ too; fixture names must be the fixtures' own`);
+}
+
+/** Every profile an invariant must hold for: the example profiles and the fixtures. */
+export const ALL_PROFILES = [...PROFILES, ...FIXTURE_PROFILES];
+
+export const isFixture = (profile: string): boolean => FIXTURE_PROFILES.includes(profile);
+
+/** loadSpec for an example or a fixture profile (fixtures load from FIXTURES_DIR), with extra YAML overlays. */
+export function loadProfile(profile: string, extraOverlays: readonly string[] = []): Spec {
+  return loadSpec(profile, { ...(isFixture(profile) ? { overlaysDir: FIXTURES_DIR } : {}), extraOverlays });
+}
+
+/** CLI arguments that make `--profile <fixture>` resolvable (the synth's `--overlays-dir`). */
+export const FIXTURE_ARGS: readonly string[] = ['--overlays-dir', FIXTURES_DIR];
+
 const cache = new Map<string, SynthesizedProfile>();
 
 export function synthesized(profile: string): SynthesizedProfile {
   const hit = cache.get(profile);
   if (hit) return hit;
-  const spec = loadSpec(profile);
+  const spec = loadProfile(profile);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `synth-${profile}-`));
   const dir = path.join(root, profile);
   synthProfile(spec, dir);
@@ -52,8 +95,6 @@ export function synthesized(profile: string): SynthesizedProfile {
   cache.set(profile, result);
   return result;
 }
-
-export const PROFILES = listProfiles();
 
 export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);

@@ -7,7 +7,7 @@ import { inventory } from '../reports/inventory';
 import type { JsonValue } from '../lib/yaml';
 import { needsCrd } from '../output/synth';
 import { cpuMillis, memoryBytes } from '../lib/quantities';
-import { K8sObject, PROFILES, podSpec, synthesized, WORKLOAD_KINDS } from './helpers';
+import { ALL_PROFILES, FX, K8sObject, podSpec, synthesized, WORKLOAD_KINDS } from './helpers';
 import { explain, NetpolEvaluator, Protocol, workloadPods } from './netpol';
 
 type Json = { [key: string]: JsonValue }[];
@@ -93,9 +93,12 @@ function replicaRange(o: K8sObject, objects: K8sObject[]): { text: string; min: 
   return { text: String(o.spec.replicas ?? 1), min: o.spec.replicas ?? 1 };
 }
 
-describe.each(PROFILES)('README inventory of %s', (profile) => {
+describe.each(ALL_PROFILES)('README inventory of %s', (profile) => {
   const { spec, objects, readme } = synthesized(profile);
   const md = render(profile);
+  /** The diagram is drawn from the NetworkPolicies; a profile without them says so instead (tested below). */
+  const drawn = spec.networkPolicies.enabled;
+  const whenDrawn = drawn ? test : test.skip;
 
   test('is deterministic and independent of the objects’ order', () => {
     expect(render(profile)).toBe(md);
@@ -189,7 +192,12 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
       expect(totals).toContain(`${o.kind} \`${o.metadata.name}\``);
   });
 
-  test('the Mermaid diagram draws the flows the NetworkPolicies allow', () => {
+  (drawn ? test.skip : test)('without NetworkPolicies: no diagram, and the README says so', () => {
+    expect(md).not.toContain('```mermaid');
+    expect(md.slice(md.indexOf('## Network flows'))).toMatch(/renders no NetworkPolicies/);
+  });
+
+  whenDrawn('the Mermaid diagram draws the flows the NetworkPolicies allow', () => {
     expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(true);
     const d = diagram(md)!;
     expect(d).toBeDefined();
@@ -209,10 +217,9 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
     for (const o of workloads(objects)) expect(nodeLabels.has(o.metadata.name)).toBe(true);
   });
 
-  test('worker pools reach only the frontend in the namespace: never history or the database', () => {
+  whenDrawn('worker pools reach only the frontend in the namespace: never history or the database', () => {
     const d = diagram(md)!;
     const pools = spec.workerPools.map((p) => p.name);
-    expect(pools).toContain('app-worker');
     // The database: the in-cluster StatefulSet, or the address block the server roles reach on its port.
     const dbPort = `${spec.postgres.port}/TCP`;
     const dbTargets = [...d.edges]
@@ -232,7 +239,7 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
     }
   });
 
-  test('pod-to-pod edges are exactly the connections the policies allow (checked by the evaluator)', () => {
+  whenDrawn('pod-to-pod edges are exactly the connections the policies allow (checked by the evaluator)', () => {
     const d = diagram(md)!;
     const namespace = spec.namespace.name;
     const ev = new NetpolEvaluator(
@@ -267,7 +274,7 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
     expect(failures).toEqual([]);
   });
 
-  test('default-deny and DNS policies are not drawn; one note says every pod may reach kube-dns on 53', () => {
+  whenDrawn('default-deny and DNS policies are not drawn; one note says every pod may reach kube-dns on 53', () => {
     const d = diagram(md)!;
     for (const label of d.labels.values()) expect(label).not.toContain('kube-dns');
     const notes = md.split('\n').filter((l) => l.startsWith('- ') && l.includes('kube-dns'));
@@ -288,15 +295,23 @@ describe.each(PROFILES)('README inventory of %s', (profile) => {
   });
 });
 
-test('production: the frontend scales 3–10 by HPA; staging: app-worker 1–5 by KEDA', () => {
-  expect(componentRows(render('production')).get('temporal-frontend')![2]).toBe('HPA 3–10');
-  expect(componentRows(render('staging')).get('app-worker')![2]).toBe('KEDA 1–5');
+test(`${FX.production}: the frontend scales 3–10 by HPA; ${FX.staging}: app-worker 1–5 by KEDA`, () => {
+  expect(componentRows(render(FX.production)).get('temporal-frontend')![2]).toBe('HPA 3–10');
+  expect(componentRows(render(FX.staging)).get('app-worker')![2]).toBe('KEDA 1–5');
+});
+
+test('the fixtures exercise the worker-pool and flow checks: pools and NetworkPolicies in each', () => {
+  for (const fx of Object.values(FX)) {
+    const { spec, objects } = synthesized(fx);
+    expect([fx, spec.workerPools.map((p) => p.name)]).toEqual([fx, expect.arrayContaining(['app-worker'])]);
+    expect([fx, objects.some((o) => o.kind === 'NetworkPolicy')]).toEqual([fx, true]);
+  }
 });
 
 test('without NetworkPolicies the README says so instead of drawing a diagram', () => {
-  const { objects } = synthesized('production');
+  const { objects } = synthesized(FX.production);
   const md = render(
-    'production',
+    FX.production,
     objects.filter((o) => o.kind !== 'NetworkPolicy'),
   );
   expect(md).not.toContain('```mermaid');
@@ -306,7 +321,7 @@ test('without NetworkPolicies the README says so instead of drawing a diagram', 
 test('README.md is not a manifest: kubectl apply -f/-R only reads .yaml, .yml and .json', () => {
   const manifest = (file: string) => /\.(ya?ml|json)$/.test(file);
   expect(manifest('README.md')).toBe(false);
-  for (const profile of PROFILES) {
+  for (const profile of ALL_PROFILES) {
     const s = synthesized(profile);
     expect(s.readme).toBeDefined();
     expect(Object.keys(s.files).every(manifest)).toBe(true);
@@ -315,7 +330,7 @@ test('README.md is not a manifest: kubectl apply -f/-R only reads .yaml, .yml an
 });
 
 describe('quantities, defaults and Mermaid safety on hand-made objects', () => {
-  const { spec } = synthesized('dev');
+  const { spec } = synthesized(FX.dev);
   const deployment = (name: string, labels: Record<string, string>, resources: any[], extra: any = {}) => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -393,7 +408,7 @@ describe('quantities, defaults and Mermaid safety on hand-made objects', () => {
   });
 });
 
-test.each(PROFILES)('%s: the prune command covers both folders (when present) and every rendered kind', (profile) => {
+test.each(ALL_PROFILES)('%s: the prune command covers both folders (when present) and every rendered kind', (profile) => {
   const { spec, objects, readme, customFiles } = synthesized(profile);
   const text = inventory(spec, objects as never, profile);
   expect(readme).toBe(text);
@@ -410,7 +425,7 @@ test.each(PROFILES)('%s: the prune command covers both folders (when present) an
   }
 });
 
-describe.each(PROFILES)('README "Before you apply" of %s', (profile) => {
+describe.each(ALL_PROFILES)('README "Before you apply" of %s', (profile) => {
   const { objects } = synthesized(profile);
   const md = render(profile);
   const section = md.slice(md.indexOf('## Before you apply'), md.indexOf('## Components'));

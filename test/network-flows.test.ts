@@ -23,7 +23,7 @@ import {
   inventory,
   selectorMatches,
 } from './netpol';
-import { PROFILES, synthesized } from './helpers';
+import { ALL_PROFILES, synthesized } from './helpers';
 
 const ROLES = ['frontend', 'history', 'matching', 'worker'] as const;
 type Role = (typeof ROLES)[number];
@@ -45,7 +45,7 @@ interface Probe {
   protocol?: Protocol;
 }
 
-describe.each(PROFILES)('profile %s', (profile) => {
+describe.each(ALL_PROFILES)('profile %s', (profile) => {
   const { objects, spec } = synthesized(profile);
   const np = spec.networkPolicies;
   const net = new NetpolEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'));

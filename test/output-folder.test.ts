@@ -10,6 +10,7 @@ import * as path from 'path';
 import { deployedShardCounts } from '../output/deployed';
 import { MANIFEST } from '../output/output-folder';
 import { run } from '../main';
+import { FIXTURE_ARGS, FIXTURES_DIR, FX, loadProfile } from './helpers';
 
 const projectRoot = path.resolve(__dirname, '..');
 let work: string;
@@ -99,7 +100,10 @@ describe('files the synth did not write', () => {
 
   test('the manifest lists exactly what was written; a whole synth retires folders of profiles that are gone', () => {
     const outdir = path.join(work, 'dist');
-    expect(synth(['--outdir', outdir]).code).toBe(0);
+    // One overlays folder throughout (the fixtures beside the typed profiles), so only qa comes and goes.
+    const overlays = path.join(work, 'overlays');
+    fs.cpSync(FIXTURES_DIR, overlays, { recursive: true });
+    expect(synth(['--outdir', outdir, '--overlays-dir', overlays]).code).toBe(0);
     const listed = fs
       .readFileSync(path.join(outdir, MANIFEST), 'utf8')
       .split('\n')
@@ -114,9 +118,7 @@ describe('files the synth did not write', () => {
         .sort(),
     ).toEqual(listed);
 
-    // A profile built from a YAML overlay in another overlays folder, then removed from it.
-    const overlays = path.join(work, 'overlays');
-    fs.mkdirSync(overlays);
+    // A profile built from a YAML overlay in that overlays folder, then removed from it.
     fs.writeFileSync(
       path.join(overlays, 'qa.yaml'),
       'namespace:\n  name: temporal-qa\ninstance: temporal-qa\nenvironment: development\n' +
@@ -166,20 +168,20 @@ describe('profile names and command lines', () => {
     expect(r.err).toContain(`profile name "${name}" (from ${path.join(overlays, name)}.yaml)`);
   });
 
+  // qa claims one of the staging fixture's namespace, instance and Ingress host (beside it in the overlays folder).
+  const staging = loadProfile(FX.staging);
   test.each([
-    ['namespace.name', 'namespace:\n  name: temporal-staging\ninstance: temporal-qa\nui:\n  ingress:\n    host: qa.example.com\n'],
-    ['instance', 'namespace:\n  name: temporal-qa\ninstance: temporal-staging\nui:\n  ingress:\n    host: qa.example.com\n'],
-    [
-      'ui.ingress.host',
-      'namespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: temporal.staging.example.com\n',
-    ],
+    ['namespace.name', `namespace:\n  name: ${staging.namespace.name}\ninstance: temporal-qa\nui:\n  ingress:\n    host: qa.example.com\n`],
+    ['instance', `namespace:\n  name: temporal-qa\ninstance: ${staging.instance}\nui:\n  ingress:\n    host: qa.example.com\n`],
+    ['ui.ingress.host', `namespace:\n  name: temporal-qa\ninstance: temporal-qa\nui:\n  ingress:\n    host: ${staging.ui.ingress.host}\n`],
   ])('two profiles sharing %s are refused', (field, yaml) => {
     const overlays = path.join(work, 'overlays');
     fs.mkdirSync(overlays);
+    fs.copyFileSync(path.join(FIXTURES_DIR, `${FX.staging}.yaml`), path.join(overlays, `${FX.staging}.yaml`));
     fs.writeFileSync(path.join(overlays, 'qa.yaml'), `environment: development\n${yaml}`);
     const r = synth(['--outdir', path.join(work, 'dist'), '--overlays-dir', overlays, '--profile', 'qa']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`profile "qa": ${field.replace(/\./g, '\\.')} ".*" is also used by profile "staging"`));
+    expect(r.err).toMatch(new RegExp(`profile "qa": ${field.replace(/\./g, '\\.')} ".*" is also used by profile "${FX.staging}"`));
   });
 });
 
@@ -192,14 +194,15 @@ describe('the shard count of a deployed profile', () => {
 
   test('a change against the output on disk is refused unless --new-cluster', () => {
     const outdir = path.join(work, 'dist');
-    expect(synth(['--outdir', outdir, '--profile', 'production']).code).toBe(0);
-    const r = synth(['--outdir', outdir, '--profile', 'production', '--overlay', shards(1024)]);
+    const production = ['--outdir', outdir, ...FIXTURE_ARGS, '--profile', FX.production];
+    expect(synth(production).code).toBe(0);
+    const r = synth([...production, '--overlay', shards(1024)]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('profile "production": temporal.numHistoryShards: deployed 512');
+    expect(r.err).toContain(`profile "${FX.production}": temporal.numHistoryShards: deployed 512`);
     expect(r.err).toContain('requested 1024');
-    expect(r.err).toContain('set it back to 512 in overlays/production.ts or');
+    expect(r.err).toContain(`set it back to 512 in ${path.relative(process.cwd(), path.join(FIXTURES_DIR, FX.production))}.yaml or`);
     expect(r.err).toContain('--new-cluster');
-    expect(synth(['--outdir', outdir, '--profile', 'production', '--overlay', shards(1024), '--new-cluster']).code).toBe(0);
+    expect(synth([...production, '--overlay', shards(1024), '--new-cluster']).code).toBe(0);
   });
 
   test('the copy committed at git HEAD counts too, even after the working tree changed', () => {
@@ -225,6 +228,8 @@ describe('the shard count of a deployed profile', () => {
   });
 
   test('a profile that was never deployed takes any valid count', () => {
-    expect(synth(['--outdir', path.join(work, 'dist'), '--profile', 'production', '--overlay', shards(2048)]).code).toBe(0);
+    expect(synth(['--outdir', path.join(work, 'dist'), ...FIXTURE_ARGS, '--profile', FX.production, '--overlay', shards(2048)]).code).toBe(
+      0,
+    );
   });
 });

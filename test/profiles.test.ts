@@ -1,13 +1,17 @@
-/** The sizing and policy each profile promises (the "Profiles" table of docs/customise.md), checked on the output. */
-import { K8sObject, find, podSpec, synthesized } from './helpers';
+/**
+ * The sizing and policy a profile states reach the output, checked on the fixture profiles
+ * (test/fixtures/profiles, shaped like the example profiles of docs/customise.md "Profiles"). The example
+ * profiles themselves are yours to change: their values are covered by the full-profile snapshots.
+ */
+import { ALL_PROFILES, FX, K8sObject, find, podSpec, synthesized } from './helpers';
 
 const container = (objects: K8sObject[], kind: string, name: string) => podSpec(find(objects, kind, name)).containers[0];
 const limits = (objects: K8sObject[], kind: string, name: string) => container(objects, kind, name).resources.limits;
 const schemaJob = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('temporal-schema-1-31-2-'))!;
 const hpa = (objects: K8sObject[], name: string) => find(objects, 'HorizontalPodAutoscaler', name).spec;
 
-describe('dev', () => {
-  const { objects, spec } = synthesized('dev');
+describe(FX.dev, () => {
+  const { objects, spec } = synthesized(FX.dev);
   test('small limits that fit a laptop', () => {
     for (const role of ['frontend', 'history', 'matching'])
       expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '500m', memory: '256Mi' });
@@ -24,8 +28,8 @@ describe('dev', () => {
   });
 });
 
-describe('staging', () => {
-  const { objects } = synthesized('staging');
+describe(FX.staging, () => {
+  const { objects } = synthesized(FX.staging);
   test('1 CPU / 512Mi limits, worker 0.5 / 256Mi', () => {
     for (const role of ['frontend', 'history', 'matching'])
       expect(limits(objects, 'Deployment', `temporal-${role}`)).toEqual({ cpu: '1', memory: '512Mi' });
@@ -33,13 +37,13 @@ describe('staging', () => {
   });
   test('Ingress with TLS from a referenced Secret', () => {
     expect(find(objects, 'Ingress', 'temporal-web').spec.tls).toEqual([
-      { hosts: ['temporal.staging.example.com'], secretName: 'temporal-web-tls' },
+      { hosts: ['temporal.fixture-staging.test'], secretName: 'temporal-web-tls' },
     ]);
   });
 });
 
-describe('production', () => {
-  const { objects, spec } = synthesized('production');
+describe(FX.production, () => {
+  const { objects, spec } = synthesized(FX.production);
   test('at least 3 frontend, 5 history, 3 matching and 3 worker replicas', () => {
     expect(hpa(objects, 'temporal-frontend').minReplicas).toBeGreaterThanOrEqual(3);
     expect(hpa(objects, 'temporal-history').minReplicas).toBeGreaterThanOrEqual(5);
@@ -96,16 +100,16 @@ describe('production', () => {
   });
 });
 
-describe('datastore defaults of dev and staging', () => {
-  test('dev: one PostgreSQL with SQL visibility, no Elasticsearch, no backups, filestore archival', () => {
-    const { spec, objects } = synthesized('dev');
+describe(`datastores of ${FX.dev} and ${FX.staging}`, () => {
+  test(`${FX.dev}: one PostgreSQL with SQL visibility, no Elasticsearch, no backups, filestore archival`, () => {
+    const { spec, objects } = synthesized(FX.dev);
     expect(spec.persistence).toMatchObject({ mode: 'inCluster', visibilityStore: 'sql' });
     expect(objects.some((o) => o.metadata.name === 'temporal-elasticsearch')).toBe(false);
     expect(objects.some((o) => o.kind === 'CronJob')).toBe(false);
     expect(spec.archival.provider?.type).toBe('filestore');
   });
-  test('staging: in-cluster PostgreSQL, single-node Elasticsearch, nightly backups, archival off', () => {
-    const { spec, objects } = synthesized('staging');
+  test(`${FX.staging}: in-cluster PostgreSQL, single-node Elasticsearch, nightly backups, archival off`, () => {
+    const { spec, objects } = synthesized(FX.staging);
     expect(spec.persistence).toMatchObject({ mode: 'inCluster', visibilityStore: 'elasticsearch' });
     expect(find(objects, 'StatefulSet', 'temporal-elasticsearch').spec.replicas).toBe(1);
     expect(find(objects, 'CronJob', 'temporal-postgres-backup').spec.schedule).toBe('15 2 * * *');
@@ -113,11 +117,11 @@ describe('datastore defaults of dev and staging', () => {
   });
 });
 
-test('synthesis is deterministic', () => {
-  const a = synthesized('staging');
+test('synthesis is deterministic, for every profile', () => {
+  const first = ALL_PROFILES.map((p) => synthesized(p).files);
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules needs a synchronous require
     const { synthesized: fresh } = require('./helpers') as typeof import('./helpers');
-    expect(fresh('staging').files).toEqual(a.files);
+    expect(ALL_PROFILES.map((p) => fresh(p).files)).toEqual(first);
   });
 });

@@ -3,7 +3,7 @@
  * client that verifies a TLS server trusts the CA that issued that server's certificate under the
  * name it asks for, and the Web UI's CSRF cookie survives the scheme the browser uses.
  */
-import { PROFILES, K8sObject, synthesized } from './helpers';
+import { ALL_PROFILES, K8sObject, synthesized } from './helpers';
 
 type Pod = { containers: any[]; initContainers?: any[]; volumes?: any[] };
 
@@ -20,7 +20,7 @@ const secretMountedAt = (pod: Pod, container: any, dir: string) => {
 };
 const deployment = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
 
-describe.each(PROFILES)('profile %s', (profile) => {
+describe.each(ALL_PROFILES)('profile %s', (profile) => {
   const { objects, spec } = synthesized(profile);
 
   test('a JVM worker pool trusts the frontend CA through a trust store built at start (the Spring starter has no CA setting)', () => {

@@ -9,14 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { load } from 'js-yaml';
 import { synthProfile } from '../output/synth';
-import { loadSpec } from '../config/load';
-import { K8sObject, PROFILES, WORKLOAD_KINDS, find, podSpec, synthesized } from './helpers';
+import { ALL_PROFILES, FX, K8sObject, WORKLOAD_KINDS, find, loadProfile, podSpec, synthesized } from './helpers';
 
 const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const envOf = (c: any): Record<string, any> => Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 const containers = (w: K8sObject): any[] => [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers];
 
-describe.each(PROFILES)('profile %s', (profile) => {
+describe.each(ALL_PROFILES)('profile %s', (profile) => {
   const { spec, objects } = synthesized(profile);
   const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
   const certificates = byKind(objects, 'Certificate');
@@ -260,12 +259,12 @@ describe.each(PROFILES)('profile %s', (profile) => {
   });
 });
 
-describe('production with a ClusterIssuer', () => {
+describe(`${FX.production} with a ClusterIssuer`, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'security-cluster-issuer-'));
   const overlay = path.join(dir, 'cluster-issuer.yaml');
   fs.writeFileSync(overlay, 'tls:\n  issuer:\n    type: clusterIssuer\n    name: corp-ca\n');
-  const spec = loadSpec('production', { extraOverlays: [overlay] });
-  const objects = JSON.parse(JSON.stringify(synthProfile(spec, path.join(dir, 'production')))) as K8sObject[];
+  const spec = loadProfile(FX.production, [overlay]);
+  const objects = JSON.parse(JSON.stringify(synthProfile(spec, path.join(dir, FX.production)))) as K8sObject[];
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('Temporal certificates come from the ClusterIssuer; the Elasticsearch transport certificate from its own namespace CA', () => {

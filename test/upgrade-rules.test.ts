@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { run } from '../main';
 import { upgradePath, parseVersion } from '../config/versions';
+import { FIXTURE_ARGS, FX } from './helpers';
 
 let work: string;
 beforeEach(() => {
@@ -18,7 +19,7 @@ afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 function synth(...args: string[]): { code: number; err: string } {
   const err: string[] = [];
   const code = run(
-    ['--quiet', '--outdir', path.join(work, 'dist'), '--profile', 'staging', ...args],
+    ['--quiet', '--outdir', path.join(work, 'dist'), ...FIXTURE_ARGS, '--profile', FX.staging, ...args],
     { out: () => undefined, err: (l) => err.push(l) },
     {},
   );
@@ -38,7 +39,7 @@ test('one minor at a time, from the newest patch: 1.29 → 1.31 and 1.30.4 → 1
   expect(synth('--overlay', pinned('1.29.1')).code).toBe(0);
   const skip = synth();
   expect(skip.code).toBe(1);
-  expect(skip.err).toContain('profile "staging": images.server.tag: deployed 1.29.1');
+  expect(skip.err).toContain(`profile "${FX.staging}": images.server.tag: deployed 1.29.1`);
   expect(skip.err).toContain('requested 1.31.2');
   expect(skip.err).toContain('Take 1.30.9, then 1.31.2: one commit and rollout each');
   expect(synth('--overlay', pinned('1.30.4'), '--new-cluster').code).toBe(0);

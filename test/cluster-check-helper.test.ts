@@ -25,6 +25,7 @@ import {
   OwnerReference,
   parseDump,
   parsePruneCommand,
+  parseSecretCommands,
   Pod,
   PodDisruptionBudget,
   pruneKinds,
@@ -391,5 +392,31 @@ describe('install-check on a hand-made server dump', () => {
     expect(r.pending).toEqual(['Deployment/web: the ReplicaSet of the current template (web-9f1) has no Pod']);
     expect(r.infos[0]).toBe('Deployment/web: 2 Pod(s)');
     expect(r.summary).toBe('cc: 3 Pods, 1 HPAs, 1 PDBs, 1 Services checked');
+  });
+});
+
+describe('secret-commands: the Secrets a generated README leaves to a person', () => {
+  test('each **you** row becomes kubectl arguments with a made-up value, for every profile README', () => {
+    for (const p of PROFILES) {
+      const readme = path.join(root, 'dist', p, 'README.md');
+      const text = fs.readFileSync(readme, 'utf8');
+      const commands = parseSecretCommands(text, readme);
+      expect(commands.length).toBe((text.match(/\*\*you\*\*: `/g) ?? []).length);
+      for (const c of commands) {
+        expect(c.slice(0, 5)).toEqual(['-n', expect.any(String), 'create', 'secret', 'generic']);
+        expect(c.at(-1)).toMatch(/^--from-literal=[\w.-]+=cluster-check$/);
+      }
+    }
+  });
+
+  test('anything but a plain create-secret command is refused', () => {
+    const page = (cmd: string) => `## Before you apply\n\n| \`s\` | k | r | **you**: \`${cmd}\` |\n\n## Components\n`;
+    expect(parseSecretCommands(page("kubectl -n ns create secret generic s --from-literal=k='…'"), 'R')).toEqual([
+      ['-n', 'ns', 'create', 'secret', 'generic', 's', '--from-literal=k=cluster-check'],
+    ]);
+    expect(() => parseSecretCommands(page('kubectl -n ns delete namespace ns; rm -rf /'), 'R')).toThrow(
+      /a Secret command this check does not run/,
+    );
+    expect(() => parseSecretCommands('# no section', 'R')).toThrow(/no "## Before you apply" section/);
   });
 });

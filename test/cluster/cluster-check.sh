@@ -178,19 +178,23 @@ cr_dir() { [[ -d $1/$2-custom-resources ]] && echo "$1/$2-custom-resources"; ret
 # profile_dirs DIST PROFILE: PD=(DIST/PROFILE [DIST/PROFILE-custom-resources])
 profile_dirs() { PD=("$1/$2"); [[ ! -d $1/$2-custom-resources ]] || PD+=("$1/$2-custom-resources"); }
 
-# What docs/deploy.md asks to do by hand before the first apply (section "Secrets to create").
+# What docs/deploy.md asks to do by hand before the first apply ("Secrets to create"): for a profile
+# whose generated README ("Before you apply") leaves Secrets to a person, create the namespace with
+# --save-config (the first apply adopts it; without it the apply warns that the last-applied annotation
+# is missing), then run each `kubectl create secret` command of that README as printed, with a made-up
+# value. test/docs-commands.test.ts checks the page's commands against this function and the README.
+# readme_prestep DIST PROFILE NS
 readme_prestep() {
-  local profile=$1 ns=$2
-  case $profile in
-    staging)
-      # docs/deploy.md: "kubectl create namespace temporal-staging --save-config   # the first apply adopts it"
-      # (without --save-config the first apply warns that the last-applied annotation is missing).
-      # test/docs-commands.test.ts checks the commands of the page against this function.
-      kubectl_checked "prestep-$profile-ns" create namespace "$ns" --save-config
-      kubectl_checked "prestep-$profile-secret" -n "$ns" create secret generic temporal-postgres-credentials \
-        --from-literal=password=cluster-check
-      ;;
-  esac
+  local dist=$1 profile=$2 ns=$3 i=0 line out
+  local -a cmds args
+  out=$("${HELPER[@]}" secret-commands "$dist/$profile/README.md") || { echo "$out"; return 1; }
+  [[ -n $out ]] || return 0
+  mapfile -t cmds <<<"$out"
+  kubectl_checked "prestep-$profile-ns" create namespace "$ns" --save-config
+  for line in "${cmds[@]}"; do
+    IFS=$'\t' read -r -a args <<<"$line"
+    kubectl_checked "prestep-$profile-secret-$((i++))" "${args[@]}"
+  done
 }
 
 # apply_profile TAG DIST PROFILE: the two commands of docs/deploy.md ("With kubectl").
@@ -243,7 +247,7 @@ podsecurity_canary() {
 do_install() {
   local p=$1 ns
   ns=$(ns_of "$DIST/$p")
-  readme_prestep "$p" "$ns"
+  readme_prestep "$DIST" "$p" "$ns"
   apply_profile install "$DIST" "$p"
   profile_dirs "$DIST" "$p"
   echo "NOTE namespace $ns, $("${HELPER[@]}" keys "${PD[@]}" | wc -l) objects"
@@ -328,7 +332,7 @@ do_upgrade() {
   local p=$1 ns
   [[ -d $BASE/$p ]] || { echo "NOTE the base renders no $p: nothing to upgrade"; return 3; }
   ns=$(ns_of "$DIST/$p")
-  readme_prestep "$p" "$ns"
+  readme_prestep "$DIST" "$p" "$ns"
   echo "-- the base: $BASE_LABEL"
   apply_profile base "$BASE" "$p"
   # The base's controllers run (claim PVCs, ReplicaSets, Job Pods) before the upgrade, as in a cluster.

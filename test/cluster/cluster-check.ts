@@ -325,6 +325,26 @@ export function parsePruneCommand(text: string, readme: string): string[] {
   return words.slice(1);
 }
 
+/**
+ * The Secrets "Before you apply" of a generated dist/<profile>/README.md leaves to a person: each row's
+ * `kubectl -n <ns> create secret generic <name> --from-literal=<key>='…'`, as argument lists with a made-up
+ * value for `…`.
+ */
+export function parseSecretCommands(text: string, readme: string): string[][] {
+  const at = text.indexOf('## Before you apply');
+  if (at < 0) throw new Error(`${readme}: no "## Before you apply" section`);
+  const section = text.slice(at, text.indexOf('\n## ', at + 1) >= 0 ? text.indexOf('\n## ', at + 1) : undefined);
+  const commands: string[][] = [];
+  for (const m of section.matchAll(/\*\*you\*\*: `(kubectl [^`]+)`/g)) {
+    const words = m[1].split(/\s+/).map((w) => w.replace(/='…'$/, '=cluster-check'));
+    if (words.some((w) => /["'`$;|&<>…]/.test(w)) || words[3] !== 'create' || words[4] !== 'secret') {
+      throw new Error(`${readme}: a Secret command this check does not run: ${m[1]}`);
+    }
+    commands.push(words.slice(1));
+  }
+  return commands;
+}
+
 export function pruneCommand(readme: string): string[] {
   return parsePruneCommand(fs.readFileSync(readme, 'utf8'), readme);
 }
@@ -791,6 +811,10 @@ function run(argv: string[]): number {
       return 0;
     case 'prune-args':
       for (const a of pruneCommand(rest[0])) console.log(a);
+      return 0;
+    case 'secret-commands':
+      // One command per line, its arguments separated by tabs (the shell reads them with IFS=$'\t').
+      for (const c of parseSecretCommands(fs.readFileSync(rest[0], 'utf8'), rest[0])) console.log(c.join('\t'));
       return 0;
     case 'prune-kinds':
       console.log(pruneKinds(rest[0], rest.slice(1)).join(','));

@@ -190,7 +190,18 @@ export function generatedFiles(): Record<string, string> {
   };
 }
 
-export function main(): number {
+const USAGE = `usage: npm run docs [-- --help]
+
+Writes what is generated from the code: config/overlay.schema.json (the overlay JSON Schema editors use),
+docs/reference.md (every field, type, default and description) and the import picture of docs/architecture.md.
+test/generated-docs.test.ts and test/architecture.test.ts fail when a committed copy is stale.`;
+
+export function main(args: readonly string[] = []): number {
+  if (args.length) {
+    const help = args.includes('--help') || args.includes('-h');
+    (help ? console.log : console.error)(help ? USAGE : `unknown argument "${args[0]}"\n${USAGE}`);
+    return help ? 0 : 1;
+  }
   for (const [file, content] of Object.entries(generatedFiles())) {
     const same = fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content;
     if (!same) fs.writeFileSync(file, content);

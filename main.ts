@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkDistinctProfiles } from './config/distinct-profiles';
 import { specValue } from './config/set-values';
+import { cliArgs } from './lib/cli-args';
 import { checkOverlaysDir, checkProfileName, listProfiles, loadSpec, profileSources, SpecError } from './config/load';
 import type { Spec } from './config/schema';
 import { JsonValue, toYaml } from './lib/yaml';
@@ -92,20 +93,13 @@ function parseArgs(argv: readonly string[]): CliArgs {
   const synthOnly = (flag: string) => {
     if (command === 'spec') throw new SpecError('-', `${flag} is an option of npm run synth, not of npm run spec\n${USAGE}`);
   };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new SpecError('-', `${flag} needs a value\n${USAGE}`);
-      return v;
-    };
+  for (const { arg, flag, value } of cliArgs(rest, (f) => new SpecError('-', `${f} needs a value\n${USAGE}`))) {
     switch (flag) {
       case '--profile':
       case '-p': {
-        for (const name of value().split(',')) {
-          checkProfileName(name, `${flag} ${JSON.stringify(inline ?? rest[i])}`);
+        const names = value();
+        for (const name of names.split(',')) {
+          checkProfileName(name, `${flag} ${JSON.stringify(names)}`);
           if (args.profiles.includes(name))
             throw new SpecError(name, `--profile ${name} is given twice; name each profile once.\n${USAGE}`);
           args.profiles.push(name);
@@ -149,7 +143,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
         args.help = true;
         break;
       default:
-        throw new SpecError('-', `unknown argument "${a}"\n${USAGE}`);
+        throw new SpecError('-', `unknown argument "${arg}"\n${USAGE}`);
     }
     seen.add(flag === '-o' ? '--outdir' : flag);
   }

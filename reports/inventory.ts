@@ -12,12 +12,11 @@
  * their order, and contains no dates: the same input gives byte-identical text.
  */
 import { needsCrd } from '../lib/api-groups';
+import { K8s, Labels, podTemplate } from './objects';
 import { prerequisitesSection } from './prerequisites';
 import type { JsonValue } from '../lib/yaml';
 import type { Spec } from '../config/schema';
 import { cpuMillis, memoryBytes } from '../lib/quantities';
-
-type Labels = Record<string, string>;
 
 interface Selector {
   matchLabels?: Labels;
@@ -47,15 +46,6 @@ interface Container {
   image?: string;
   restartPolicy?: string;
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
-}
-
-/** The fields this file reads, of any rendered object. */
-interface K8s {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every kind's spec; each reader narrows what it uses
-  spec?: any;
 }
 
 const WORKLOAD_ORDER = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
@@ -94,10 +84,6 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const nsOf = (o: K8s) => o.metadata.namespace ?? '';
 
 type PodSpec = { containers?: Container[]; initContainers?: Container[]; [key: string]: unknown };
-
-function podTemplate(o: K8s): { metadata?: { labels?: Labels }; spec?: PodSpec } | undefined {
-  return o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-}
 
 /** The containers that run for the pod's lifetime: `containers` plus native sidecars (restartable init containers). */
 function runningContainers(pod: PodSpec | undefined): Container[] {

@@ -5,15 +5,7 @@
  * command or remote key for those a person must provide.
  */
 import { needsCrd } from '../lib/api-groups';
-
-/** The fields this file reads, of any rendered object. */
-interface Obj {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every kind's spec; each reader narrows what it uses
-  spec?: any;
-}
+import { K8s, podTemplate } from './objects';
 
 /** What each operator's API is for here; the temporal scaler first shipped in KEDA 2.17. */
 const OPERATORS: Record<string, { operator: string; purpose: string }> = {
@@ -26,7 +18,7 @@ const OPERATORS: Record<string, { operator: string; purpose: string }> = {
 const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const code = (s: string) => `\`${s}\``;
 
-function operatorRows(all: readonly Obj[]): string[] {
+function operatorRows(all: readonly K8s[]): string[] {
   const byGroup = new Map<string, Map<string, number>>();
   for (const o of all.filter((x) => needsCrd(x.apiVersion))) {
     const kinds = byGroup.get(o.apiVersion) ?? new Map<string, number>();
@@ -46,7 +38,7 @@ function operatorRows(all: readonly Obj[]): string[] {
 }
 
 /** Cluster objects the profile names but does not render. */
-function referencedObjects(all: readonly Obj[]): string[] {
+function referencedObjects(all: readonly K8s[]): string[] {
   const refs = new Set<string>();
   const roles = new Map<string, string[]>();
   for (const o of all) {
@@ -65,7 +57,7 @@ function referencedObjects(all: readonly Obj[]): string[] {
       o.kind === 'PersistentVolumeClaim'
         ? [o.spec]
         : o.kind === 'StatefulSet'
-          ? (o.spec?.volumeClaimTemplates ?? []).map((t: Obj) => t.spec)
+          ? (o.spec?.volumeClaimTemplates ?? []).map((t: K8s) => t.spec)
           : [];
     for (const c of claims) {
       refs.add(c?.storageClassName ? `StorageClass ${code(c.storageClassName)}` : 'a default StorageClass (claims name none)');
@@ -83,13 +75,8 @@ interface SecretUse {
   readonly readers: Set<string>;
 }
 
-function podSpecOf(o: Obj): { [key: string]: unknown } | undefined {
-  if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template?.spec;
-  return ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(o.kind) ? o.spec?.template?.spec : undefined;
-}
-
 /** Every Secret something reads, with the keys it reads and who reads it. */
-function secretUses(all: readonly Obj[]): Map<string, SecretUse> {
+function secretUses(all: readonly K8s[]): Map<string, SecretUse> {
   const uses = new Map<string, SecretUse>();
   const use = (name: string, reader: string, key?: string) => {
     const u = uses.get(name) ?? { keys: new Set<string>(), readers: new Set<string>() };
@@ -99,8 +86,7 @@ function secretUses(all: readonly Obj[]): Map<string, SecretUse> {
   };
   for (const o of all) {
     const reader = `${o.kind} ${o.metadata.name}`;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a rendered pod spec
-    const pod = podSpecOf(o) as any;
+    const pod = podTemplate(o)?.spec;
     if (pod) {
       for (const v of pod.volumes ?? []) {
         if (v.secret) {
@@ -130,7 +116,7 @@ function secretUses(all: readonly Obj[]): Map<string, SecretUse> {
   return uses;
 }
 
-function secretRows(all: readonly Obj[], namespace: string): string[] {
+function secretRows(all: readonly K8s[], namespace: string): string[] {
   const rendered = new Set(all.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name));
   const certificates = new Map(all.filter((o) => o.kind === 'Certificate').map((o) => [o.spec?.secretName as string, o.metadata.name]));
   const external = new Map(
@@ -164,7 +150,7 @@ function secretRows(all: readonly Obj[], namespace: string): string[] {
     });
 }
 
-export function prerequisitesSection(all: readonly Obj[], namespace: string): string[] {
+export function prerequisitesSection(all: readonly K8s[], namespace: string): string[] {
   const operators = operatorRows(all);
   const referenced = referencedObjects(all);
   return [

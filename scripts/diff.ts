@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { dump, loadAll } from 'js-yaml';
 import { projectRoot } from './project-root';
+import { cliArgs } from '../lib/cli-args';
 
 const root = projectRoot();
 const CUSTOM_SUFFIX = '-custom-resources';
@@ -197,14 +198,10 @@ export interface Args {
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { profiles: [], overlays: [], base: undefined, against: undefined, synthDir: undefined, color: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+  for (const { arg: a, flag, value: next } of cliArgs(argv, (f) => new UsageError(`${f} needs a value`))) {
     const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      const v = next();
+      if (v === '') throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {

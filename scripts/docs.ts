@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
+import { isPlainObject } from '../config/merge';
 import { specSchema } from '../config/schema';
 import { base, workerPoolDefaults } from '../overlays';
 import { main as architecture } from './architecture';
@@ -21,7 +22,7 @@ export const OVERLAY_SCHEMA_FILE = path.join(ROOT, 'config', 'overlay.schema.jso
 export const REFERENCE_FILE = path.join(ROOT, 'docs', 'reference.md');
 
 type Json = { [key: string]: unknown };
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json => isPlainObject(v);
 
 /** The validated spec's input shape, as JSON Schema (draft 2020-12). */
 export function specJsonSchema(): Json {

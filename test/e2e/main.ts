@@ -17,6 +17,7 @@ import { s3Archival } from './harness/s3';
 import { runScenario } from './scenario';
 import { runUpgrade } from './upgrade';
 import { LATEST_PATCH, parseVersion } from '../../config/versions';
+import { cliArgs } from '../../lib/cli-args';
 
 /** The project checkout (this file runs from a bundle under .build/, so it is found, not assumed). */
 function projectRoot(): string {
@@ -42,14 +43,12 @@ function parseArgs(argv: string[]): { profiles: string[]; keep: boolean; hold: b
   let dist = path.join(root, 'dist');
   let keep = false;
   let hold = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--profile' || a === '-p') profiles.push(...(argv[++i] ?? '').split(',').filter(Boolean));
-    else if (a.startsWith('--profile=')) profiles.push(...a.slice('--profile='.length).split(',').filter(Boolean));
+  for (const { arg: a, flag, value } of cliArgs(argv, (f) => new Error(`${f} needs a value`))) {
+    if (flag === '--profile' || flag === '-p') profiles.push(...value().split(',').filter(Boolean));
     else if (a === '--keep') keep = true;
     else if (a === '--hold') hold = true;
     else if (a === '--upgrade') upgrade = true;
-    else if (a === '--dist') dist = path.resolve(argv[++i] ?? '');
+    else if (flag === '--dist') dist = path.resolve(value());
     else if (a === '--help' || a === '-h') {
       console.log(
         'usage: npm run e2e -- [--profile dev|staging|production]... [--dist dir] [--upgrade] [--keep] [--hold]\n' +
